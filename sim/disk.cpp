@@ -1,0 +1,177 @@
+#include "sim/disk.h"
+
+#include <algorithm>
+
+#include "protocol/assert.h"
+#include "sim/distributions.h"
+
+namespace zab::sim {
+
+std::uint64_t Disk::inode_for_write(const std::string& file) {
+  auto it = cached_names_.find(file);
+  if (it != cached_names_.end()) return it->second;
+  const std::uint64_t inode = next_inode_++;
+  inodes_[inode];
+  cached_names_[file] = inode;
+  push(PendingOp{.type = OpType::kCreate, .inode = inode, .name = file});
+  return inode;
+}
+
+void Disk::push(PendingOp op) {
+  op.seq = next_seq_++;
+  pending_.push_back(std::move(op));
+}
+
+void Disk::append(const std::string& file, const Bytes& bytes) {
+  const std::uint64_t inode = inode_for_write(file);
+  Bytes& cached = inodes_[inode].cached;
+  cached.insert(cached.end(), bytes.begin(), bytes.end());
+  push(PendingOp{.type = OpType::kAppend, .inode = inode, .bytes = bytes});
+}
+
+void Disk::write_file(const std::string& file, const Bytes& bytes) {
+  // open(O_TRUNC) + write: the same inode if the name exists, a new one otherwise.
+  const std::uint64_t inode = inode_for_write(file);
+  inodes_[inode].cached = bytes;
+  push(PendingOp{.type = OpType::kTruncate, .inode = inode, .size = 0});
+  push(PendingOp{.type = OpType::kAppend, .inode = inode, .bytes = bytes});
+}
+
+void Disk::truncate(const std::string& file, std::uint64_t size) {
+  const std::uint64_t inode = inode_for_write(file);
+  Bytes& cached = inodes_[inode].cached;
+  cached.resize(std::min<std::uint64_t>(cached.size(), size));
+  push(PendingOp{.type = OpType::kTruncate, .inode = inode, .size = size});
+}
+
+void Disk::rename(const std::string& from, const std::string& to) {
+  auto it = cached_names_.find(from);
+  if (it == cached_names_.end() || from == to) return;  // ENOENT, or a no-op
+  const std::uint64_t inode = it->second;
+  cached_names_.erase(it);
+  cached_names_[to] = inode;
+  push(PendingOp{.type = OpType::kRename, .inode = inode, .name = from, .name2 = to});
+}
+
+void Disk::remove(const std::string& file) {
+  auto it = cached_names_.find(file);
+  if (it == cached_names_.end()) return;
+  const std::uint64_t inode = it->second;
+  cached_names_.erase(it);
+  push(PendingOp{.type = OpType::kRemove, .inode = inode, .name = file});
+}
+
+FsyncBarrier Disk::fsync_begin(const std::string& file) const {
+  auto it = cached_names_.find(file);
+  return FsyncBarrier{it == cached_names_.end() ? 0 : it->second, next_seq_ - 1};
+}
+
+void Disk::apply_durably(const PendingOp& op, std::uint64_t keep_bytes) {
+  switch (op.type) {
+    case OpType::kCreate:
+      durable_names_[op.name] = op.inode;
+      break;
+    case OpType::kAppend: {
+      Bytes& durable = inodes_[op.inode].durable;
+      const auto n = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(keep_bytes, op.bytes.size()));
+      durable.insert(durable.end(), op.bytes.begin(), op.bytes.begin() + n);
+      break;
+    }
+    case OpType::kTruncate: {
+      Bytes& durable = inodes_[op.inode].durable;
+      durable.resize(std::min<std::uint64_t>(durable.size(), op.size));
+      break;
+    }
+    case OpType::kRename: {
+      auto it = durable_names_.find(op.name);
+      if (it != durable_names_.end() && it->second == op.inode) durable_names_.erase(it);
+      durable_names_[op.name2] = op.inode;
+      break;
+    }
+    case OpType::kRemove: {
+      auto it = durable_names_.find(op.name);
+      if (it != durable_names_.end() && it->second == op.inode) durable_names_.erase(it);
+      break;
+    }
+  }
+}
+
+void Disk::fsync_complete(const FsyncBarrier& barrier) {
+  for (PendingOp& op : pending_) {
+    if (op.seq > barrier.op_seq) break;
+    if (op.durable) continue;
+    const bool namespace_op = op.type == OpType::kCreate || op.type == OpType::kRename ||
+                              op.type == OpType::kRemove;
+    if (namespace_op || op.inode == barrier.inode) {
+      apply_durably(op, op.bytes.size());
+      op.durable = true;
+    }
+  }
+  trim();
+}
+
+void Disk::trim() {
+  while (!pending_.empty() && pending_.front().durable) pending_.pop_front();
+}
+
+CrashOutcome Disk::crash(CrashLoss mode, Rng& rng) {
+  std::uint64_t undurable = 0;
+  for (const PendingOp& op : pending_) undurable += op.durable ? 0 : 1;
+  // Draw the same number of values in every mode, so the loss mode does not shift the stream.
+  const std::uint64_t prefix_draw = uniform_below(rng, undurable + 1);
+  const std::uint64_t torn_draw = rng.next_u64();
+
+  std::uint64_t keep = mode == CrashLoss::kLoseAll ? 0 : prefix_draw;
+  CrashOutcome outcome;
+  std::uint64_t index = 0;
+  for (const PendingOp& op : pending_) {
+    if (op.durable) continue;
+    if (index < keep) {
+      apply_durably(op, op.bytes.size());
+    } else if (index == keep && mode == CrashLoss::kTornTail && op.type == OpType::kAppend &&
+               !op.bytes.empty()) {
+      // A torn write: a strict prefix of the bytes reached the platter.
+      outcome.torn_bytes_kept = torn_draw % op.bytes.size();
+      apply_durably(op, outcome.torn_bytes_kept);
+    } else {
+      ++outcome.ops_lost;
+    }
+    ++index;
+  }
+  pending_.clear();
+  // The cache is gone: what the restarted process sees is what is durable. Inodes no durable
+  // name reaches are unreachable after a reboot.
+  cached_names_ = durable_names_;
+  std::map<std::uint64_t, Inode> live;
+  for (const auto& [name, inode] : durable_names_) {
+    Inode& node = live[inode];
+    node.durable = inodes_[inode].durable;
+    node.cached = node.durable;
+  }
+  inodes_ = std::move(live);
+  ZAB_ASSERT(outcome.ops_lost <= undurable, "a crash cannot lose more operations than were unsynced");
+  return outcome;
+}
+
+DurableFiles Disk::durable_files() const {
+  DurableFiles files;
+  for (const auto& [name, inode] : durable_names_) files[name] = inodes_.at(inode).durable;
+  return files;
+}
+
+const Bytes* Disk::cached(const std::string& file) const {
+  auto it = cached_names_.find(file);
+  if (it == cached_names_.end()) return nullptr;
+  return &inodes_.at(it->second).cached;
+}
+
+bool Disk::corrupt(const std::string& file, std::uint64_t offset) {
+  auto it = durable_names_.find(file);
+  if (it == durable_names_.end()) return false;
+  Bytes& durable = inodes_[it->second].durable;
+  if (offset >= durable.size()) return false;
+  durable[offset] ^= 0xff;
+  return true;
+}
+
+}  // namespace zab::sim

@@ -1,0 +1,123 @@
+#pragma once
+// The trace: every happening in the world as a structured event, in the order it happened.
+//
+// Each event is a fixed record (time, process, kind, sub, a, b, c, d). The meaning of the four
+// fields is given per kind (trace.cpp's table for world events; the node type's TraceKindInfo
+// for protocol events). The run keeps a running 64-bit hash over the canonical form of every
+// event: those eight fields as 64-bit words, in that order. Strings (file names) enter the
+// trace as ids interned in first-use order, which is deterministic, and are hashed by content
+// when interned.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/io.h"
+#include "sim/sim_time.h"
+
+namespace zab::sim {
+
+enum class TraceKind : std::uint16_t {
+  // process lifecycle and clocks
+  kProcessStart = 1,  // a=incarnation, b=durable files, c=durable bytes
+  kCrash,             // a=incarnation, b=disk ops lost, c=bytes kept from a torn op
+  kHang,              //
+  kResume,            // a=inputs that were held while hung
+  kClockDrift,        // a=drift in parts per million (signed, two's complement)
+  kClockStep,         // a=wall-clock step in ns (signed, two's complement)
+  // connections
+  kConnect = 20,     // b=peer, a=tag
+  kConnectionUp,     // b=peer, a=conn, c=1 if this end initiated, d=tag
+  kConnectFailed,    // b=peer, a=tag, c=1 refused / 2 timed out
+  kClose,            // b=peer, a=conn: this end closed
+  kConnectionDown,   // b=peer, a=conn: this end learned the connection is gone
+  kConnectionReset,  // b=peer, a=conn: a reset fault on the connection (both ends will see it)
+  // messages
+  kSend = 40,   // b=peer, a=conn, c=payload bytes, d=payload hash; sub=message type
+  kDeliver,     // b=sender, a=conn, c=payload bytes, d=payload hash; sub=message type
+  kDrop,        // b=peer, a=conn, c=payload bytes, d=payload hash; sub=reason (TraceDropReason)
+  kDuplicate,   // b=peer, a=conn, c=payload bytes, d=payload hash: out-of-model duplicate
+  kReorder,     // b=peer, a=conn, c=payload bytes, d=payload hash: out-of-model reorder
+  // timers
+  kTimerFired = 60,  // a=timer id
+  // disk
+  kAppend = 80,  // a=file id, b=bytes, c=content hash
+  kWriteFile,    // a=file id, b=bytes, c=content hash
+  kTruncate,     // a=file id, b=new size
+  kRename,       // a=from file id, b=to file id
+  kRemove,       // a=file id
+  kFsync,        // a=file id, b=tag
+  kFsyncDone,    // a=file id, b=tag
+  kCorrupt,      // a=file id, b=offset: out-of-model corruption of durable bytes
+  // network faults
+  kLinkCut = 100,  // a=from, b=to: packets from a to b are lost until healed
+  kLinkHeal,       // a=from, b=to
+  kLinkSlow,       // a=from, b=to, c=latency factor in percent
+  // protocol events (out::Trace): sub = the node type's kind
+  kProtocol = 200,
+  // a note from the scenario or a test (sub = its own code)
+  kNote = 300,
+};
+
+enum class TraceDropReason : std::uint16_t {
+  kReceiverGone = 1,  // the receiving end crashed or closed before delivery
+  kOutOfModel = 2,    // dropped by an out-of-model fault inside one connection
+  kConnectionReset = 3,
+};
+
+struct TraceEvent {
+  SimTime time;
+  std::uint32_t process = 0;  // Address value of the process it happened at (0 = the world)
+  TraceKind kind = TraceKind::kNote;
+  std::uint16_t sub = 0;
+  std::uint64_t a = 0, b = 0, c = 0, d = 0;
+};
+
+const char* trace_kind_name(TraceKind kind);
+
+class Trace {
+ public:
+  // Whether to keep events in memory (checkers need them; a benchmark may not).
+  explicit Trace(bool keep_events = true) : keep_events_(keep_events) {}
+
+  // Records an event. `detail` (a readable description) goes only to the JSON-lines sink;
+  // callers compute it only when wants_detail() says a sink is attached.
+  void record(const TraceEvent& event, std::string_view detail = {});
+  bool wants_detail() const { return jsonl_ != nullptr; }
+
+  // Interns a string (a file name) and returns its id; the first use folds it into the hash.
+  std::uint64_t intern(std::string_view s);
+  const std::string& interned(std::uint64_t id) const;
+
+  void set_process_name(std::uint32_t process, std::string name);
+  void add_protocol_kinds(std::span<const TraceKindInfo> kinds);
+
+  // Write every later event as one JSON object per line.
+  void attach_jsonl(std::ostream* out) { jsonl_ = out; }
+
+  std::uint64_t hash() const { return hash_; }
+  std::uint64_t event_count() const { return count_; }
+  const std::vector<TraceEvent>& events() const { return events_; }
+
+  std::string process_name(std::uint32_t process) const;
+  // One event as a JSON object (the JSON-lines format, documented in the README).
+  std::string to_json(const TraceEvent& event, std::string_view detail) const;
+
+ private:
+  bool keep_events_;
+  std::uint64_t hash_ = 0x7a616273696d0001ULL;  // "zabsim" v1
+  std::uint64_t count_ = 0;
+  std::vector<TraceEvent> events_;
+  std::vector<std::string> strings_;
+  std::map<std::string, std::uint64_t, std::less<>> string_ids_;
+  std::map<std::uint32_t, std::string> process_names_;
+  std::map<std::uint16_t, TraceKindInfo> protocol_kinds_;
+  std::ostream* jsonl_ = nullptr;
+};
+
+}  // namespace zab::sim

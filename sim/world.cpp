@@ -1,0 +1,406 @@
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "protocol/assert.h"
+#include "sim/distributions.h"
+#include "sim/hash.h"
+
+namespace zab::sim {
+
+class World::NodeRandom final : public RandomSource {
+ public:
+  explicit NodeRandom(Rng rng) : rng_(rng) {}
+  std::uint64_t uniform_below(std::uint64_t bound) override { return sim::uniform_below(rng_, bound); }
+
+ private:
+  Rng rng_;
+};
+
+World::World(std::uint64_t seed, WorldConfig config)
+    : root_rng_(seed),
+      config_(config),
+      trace_(config.keep_trace_events),
+      network_(config.network, root_rng_.fork("network"), trace_, *this) {}
+
+World::~World() = default;
+
+World::Process& World::process(Address p) {
+  auto it = processes_.find(p.value);
+  ZAB_ASSERT(it != processes_.end(), "a fault or query names a process that was added");
+  return it->second;
+}
+
+const World::Process& World::process(Address p) const {
+  auto it = processes_.find(p.value);
+  ZAB_ASSERT(it != processes_.end(), "a fault or query names a process that was added");
+  return it->second;
+}
+
+void World::add_process(Address address, ProcessConfig config, NodeFactory factory,
+                        std::span<const TraceKindInfo> trace_kinds) {
+  ZAB_ASSERT(address.value != 0, "address 0 stands for the world itself in traces");
+  ZAB_ASSERT(!processes_.contains(address.value), "process addresses are unique");
+  ZAB_ASSERT(factory != nullptr, "a process needs a node factory");
+  auto [it, inserted] = processes_.try_emplace(
+      address.value,
+      Process{.address = address,
+              .config = config,
+              .factory = std::move(factory),
+              .disk_rng = root_rng_.fork("disk").fork(address.value),
+              .crash_rng = root_rng_.fork("crash").fork(address.value)});
+  Process& p = it->second;
+  if (config.clock_drift_ppm != 0) p.clock.set_drift(now_, config.clock_drift_ppm);
+  trace_.set_process_name(address.value, config.name.empty() ? "p" + std::to_string(address.value)
+                                                             : config.name);
+  trace_.add_protocol_kinds(trace_kinds);
+}
+
+ProcessState World::state(Address p) const { return process(p).state; }
+std::uint32_t World::incarnation(Address p) const { return process(p).incarnation; }
+const Disk& World::disk(Address p) const { return process(p).disk; }
+Node* World::node(Address p) { return process(p).node.get(); }
+
+bool World::listening(Address p) const {
+  auto it = processes_.find(p.value);
+  return it != processes_.end() && it->second.state != ProcessState::kDown;
+}
+
+// --- lifecycle ----------------------------------------------------------------------------
+
+void World::start(Address address) {
+  Process& p = process(address);
+  ZAB_ASSERT(p.state == ProcessState::kDown, "only a process that is down can start");
+  ZAB_ASSERT(!in_step_, "faults are applied between steps, never from inside a node");
+  ++p.incarnation;
+  p.state = ProcessState::kUp;
+  p.random = std::make_unique<NodeRandom>(
+      root_rng_.fork("node").fork(address.value).fork(p.incarnation));
+  p.node = p.factory(NodeContext{address, p.random.get()});
+  ZAB_ASSERT(p.node != nullptr, "a node factory returns a node");
+  DurableFiles files = p.disk.durable_files();
+  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kProcessStart};
+  e.a = p.incarnation;
+  e.b = files.size();
+  for (const auto& [name, bytes] : files) e.c += bytes.size();
+  deliver(p, in::Start{std::move(files)}, e);
+}
+
+void World::crash(Address address) {
+  Process& p = process(address);
+  ZAB_ASSERT(!in_step_, "faults are applied between steps, never from inside a node");
+  if (p.state == ProcessState::kDown) return;
+  network_.process_crashed(address);
+  for (auto& [id, timer] : p.timers) queue_.cancel(timer.event);
+  p.timers.clear();
+  // fsyncs still in flight never completed: what they covered is subject to the crash loss.
+  for (auto& [id, fsync] : p.fsyncs) queue_.cancel(fsync.event);
+  p.fsyncs.clear();
+  const CrashOutcome outcome = p.disk.crash(p.config.disk.crash_loss, p.crash_rng);
+  p.held.clear();
+  p.node.reset();
+  p.random.reset();
+  p.state = ProcessState::kDown;
+  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kCrash};
+  e.a = p.incarnation;
+  e.b = outcome.ops_lost;
+  e.c = outcome.torn_bytes_kept;
+  trace_.record(e);
+}
+
+void World::restart(Address address) {
+  crash(address);
+  start(address);
+}
+
+void World::hang(Address address) {
+  Process& p = process(address);
+  if (p.state != ProcessState::kUp) return;
+  p.state = ProcessState::kHung;
+  trace_.record(TraceEvent{.time = now_, .process = address.value, .kind = TraceKind::kHang});
+}
+
+void World::resume(Address address) {
+  Process& p = process(address);
+  ZAB_ASSERT(!in_step_, "faults are applied between steps, never from inside a node");
+  if (p.state != ProcessState::kHung) return;
+  p.state = ProcessState::kUp;
+  std::vector<Held> held = std::move(p.held);
+  p.held.clear();
+  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kResume};
+  e.a = held.size();
+  trace_.record(e);
+  // Everything that arrived meanwhile is handled now, in arrival order, as a stopped process
+  // finds its socket buffers and expired timers when it is continued.
+  for (Held& h : held) {
+    if (p.state != ProcessState::kUp) break;
+    h.event.time = now_;
+    deliver(p, std::move(h.input), h.event);
+  }
+}
+
+void World::set_clock_drift(Address address, std::int64_t drift_ppm) {
+  Process& p = process(address);
+  p.clock.set_drift(now_, drift_ppm);
+  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kClockDrift};
+  e.a = static_cast<std::uint64_t>(drift_ppm);
+  trace_.record(e);
+  // Pending timers keep their local deadlines; their global times move with the new rate.
+  std::vector<std::pair<std::uint64_t, LocalTime>> deadlines;
+  for (const auto& [id, timer] : p.timers) deadlines.emplace_back(id, timer.deadline);
+  for (const auto& [id, deadline] : deadlines) set_timer(p, id, deadline);
+}
+
+void World::step_clock(Address address, Duration wall_step) {
+  Process& p = process(address);
+  p.clock.step_wall(wall_step);
+  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kClockStep};
+  e.a = static_cast<std::uint64_t>(wall_step.count_ns());
+  trace_.record(e);
+}
+
+// --- network faults -----------------------------------------------------------------------
+
+void World::partition(const std::vector<std::vector<Address>>& groups) {
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    for (std::size_t j = 0; j < groups.size(); ++j) {
+      if (i == j) continue;
+      for (Address a : groups[i]) {
+        for (Address b : groups[j]) network_.cut(a, b);
+      }
+    }
+  }
+}
+
+void World::heal_all() {
+  for (const auto& [from, to] : network_.cut_links()) network_.heal(from, to);
+}
+
+void World::flap(Address a, Address b, Duration period, Duration down_for, SimTime until) {
+  ZAB_ASSERT(period > Duration{} && down_for < period,
+             "a flapping link is down for less than its period (callers validate input)");
+  for (SimTime t = now_; t < until; t = t + period) {
+    at(t, [a, b](World& w) {
+      w.cut(a, b);
+      w.cut(b, a);
+    });
+    at(t + down_for, [a, b](World& w) {
+      w.heal(a, b);
+      w.heal(b, a);
+    });
+  }
+}
+
+bool World::corrupt(Address address, const std::string& file, std::uint64_t offset) {
+  ZAB_ASSERT(config_.allow_out_of_model_disk,
+             "disk corruption is out of model: the world must be configured to allow it");
+  Process& p = process(address);
+  const bool done = p.disk.corrupt(file, offset);
+  if (done) {
+    disk_out_of_model_used_ = true;
+    TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kCorrupt};
+    e.a = trace_.intern(file);
+    e.b = offset;
+    trace_.record(e);
+  }
+  return done;
+}
+
+// --- the event loop -----------------------------------------------------------------------
+
+void World::at(SimTime when, std::function<void(World&)> action) {
+  ZAB_ASSERT(when >= now_, "an action cannot be scheduled in the past");
+  const std::uint64_t index = actions_.size();
+  actions_.push_back(std::move(action));
+  queue_.schedule(when, WorldEvent{.type = WorldEventType::kAction, .a = index});
+}
+
+bool World::step() {
+  if (queue_.empty()) return false;
+  auto popped = queue_.pop();
+  ZAB_ASSERT(popped.at >= now_, "virtual time never runs backwards");
+  now_ = popped.at;
+  ++events_processed_;
+  dispatch(popped.payload);
+  return true;
+}
+
+void World::run_until(SimTime end) {
+  while (!queue_.empty() && queue_.next_time() <= end) step();
+  if (end > now_) now_ = end;
+}
+
+void World::dispatch(const WorldEvent& event) {
+  switch (event.type) {
+    case WorldEventType::kSynArrives:
+    case WorldEventType::kConnectAnswer:
+    case WorldEventType::kConnectTimeout:
+    case WorldEventType::kDeliver:
+      network_.on_event(event);
+      return;
+    case WorldEventType::kTimer: {
+      Process& p = process(Address{event.process});
+      if (p.state == ProcessState::kDown || p.incarnation != event.incarnation) return;
+      p.timers.erase(event.a);
+      TraceEvent e{.time = now_, .process = event.process, .kind = TraceKind::kTimerFired};
+      e.a = event.a;
+      deliver(p, in::TimerFired{event.a}, e);
+      return;
+    }
+    case WorldEventType::kFsyncDone: {
+      Process& p = process(Address{event.process});
+      if (p.state == ProcessState::kDown || p.incarnation != event.incarnation) return;
+      auto it = p.fsyncs.find(event.a);
+      ZAB_ASSERT(it != p.fsyncs.end(), "an fsync completion names an fsync in flight");
+      const FsyncInFlight fsync = it->second;
+      p.fsyncs.erase(it);
+      // The disk finishes even while the process is stopped; only the news waits.
+      p.disk.fsync_complete(fsync.barrier);
+      TraceEvent e{.time = now_, .process = event.process, .kind = TraceKind::kFsyncDone};
+      e.a = fsync.file;
+      e.b = fsync.tag;
+      deliver(p, in::FsyncDone{fsync.tag}, e);
+      return;
+    }
+    case WorldEventType::kAction: {
+      auto action = std::move(actions_[event.a]);
+      actions_[event.a] = nullptr;
+      action(*this);
+      return;
+    }
+    case WorldEventType::kStart:
+      start(Address{event.process});
+      return;
+    case WorldEventType::kNone:
+      break;
+  }
+  ZAB_ASSERT(false, "every world event has a type");
+}
+
+void World::network_input(Address address, std::uint32_t incarnation, Input input,
+                          const TraceEvent& event) {
+  Process& p = process(address);
+  if (p.state == ProcessState::kDown || p.incarnation != incarnation) return;
+  deliver(p, std::move(input), event);
+}
+
+std::string World::detail_for(const Process& p, const Input& input) const {
+  if (const auto* m = std::get_if<in::Message>(&input)) return p.node->describe_message(m->payload);
+  return {};
+}
+
+void World::deliver(Process& p, Input input, const TraceEvent& event) {
+  if (p.state == ProcessState::kHung) {
+    p.held.push_back(Held{std::move(input), event});
+    return;
+  }
+  ZAB_ASSERT(p.state == ProcessState::kUp, "inputs reach only running processes");
+  ZAB_ASSERT(!in_step_, "a node's step never re-enters the world");
+  if (trace_.wants_detail()) {
+    trace_.record(event, detail_for(p, input));
+  } else {
+    trace_.record(event);
+  }
+  in_step_ = true;
+  outputs_.clear();
+  p.node->step(p.clock.read(now_), std::move(input), outputs_);
+  in_step_ = false;
+  for (Output& output : outputs_) apply(p, output);
+}
+
+void World::set_timer(Process& p, std::uint64_t id, LocalTime deadline) {
+  auto it = p.timers.find(id);
+  if (it != p.timers.end()) queue_.cancel(it->second.event);
+  const LocalTime mono_now = p.clock.read(now_).monotonic;
+  const Duration local_wait = deadline > mono_now ? deadline - mono_now : Duration{};
+  const EventId event = queue_.schedule(
+      now_ + p.clock.global_for_local(local_wait),
+      WorldEvent{.type = WorldEventType::kTimer, .process = p.address.value,
+                 .incarnation = p.incarnation, .a = id});
+  p.timers[id] = Timer{event, deadline};
+}
+
+void World::apply(Process& p, Output& output) {
+  const std::uint32_t where = p.address.value;
+  auto disk_event = [&](TraceKind kind, const std::string& file) {
+    TraceEvent e{.time = now_, .process = where, .kind = kind};
+    e.a = trace_.intern(file);
+    return e;
+  };
+  std::visit(
+      [&](auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, out::Connect>) {
+          network_.connect(p.address, o.peer, o.tag, o.timeout);
+        } else if constexpr (std::is_same_v<T, out::Send>) {
+          const std::uint16_t type = p.node->message_type(o.payload);
+          std::string detail;
+          if (trace_.wants_detail()) detail = p.node->describe_message(o.payload);
+          network_.send(p.address, o.conn, std::move(o.payload), type, detail);
+        } else if constexpr (std::is_same_v<T, out::Close>) {
+          network_.close(p.address, o.conn);
+        } else if constexpr (std::is_same_v<T, out::SetTimer>) {
+          ZAB_ASSERT(o.after >= Duration{}, "a timer is set for a non-negative span");
+          set_timer(p, o.id, p.clock.read(now_).monotonic + o.after);
+        } else if constexpr (std::is_same_v<T, out::CancelTimer>) {
+          auto it = p.timers.find(o.id);
+          if (it != p.timers.end()) {
+            queue_.cancel(it->second.event);
+            p.timers.erase(it);
+          }
+        } else if constexpr (std::is_same_v<T, out::Append>) {
+          TraceEvent e = disk_event(TraceKind::kAppend, o.file);
+          e.b = o.bytes.size();
+          e.c = hash_bytes(o.bytes.data(), o.bytes.size());
+          p.disk.append(o.file, o.bytes);
+          trace_.record(e);
+        } else if constexpr (std::is_same_v<T, out::WriteFile>) {
+          TraceEvent e = disk_event(TraceKind::kWriteFile, o.file);
+          e.b = o.bytes.size();
+          e.c = hash_bytes(o.bytes.data(), o.bytes.size());
+          p.disk.write_file(o.file, o.bytes);
+          trace_.record(e);
+        } else if constexpr (std::is_same_v<T, out::Truncate>) {
+          TraceEvent e = disk_event(TraceKind::kTruncate, o.file);
+          e.b = o.size;
+          p.disk.truncate(o.file, o.size);
+          trace_.record(e);
+        } else if constexpr (std::is_same_v<T, out::Rename>) {
+          TraceEvent e = disk_event(TraceKind::kRename, o.from);
+          e.b = trace_.intern(o.to);
+          p.disk.rename(o.from, o.to);
+          trace_.record(e);
+        } else if constexpr (std::is_same_v<T, out::Remove>) {
+          TraceEvent e = disk_event(TraceKind::kRemove, o.file);
+          p.disk.remove(o.file);
+          trace_.record(e);
+        } else if constexpr (std::is_same_v<T, out::Fsync>) {
+          TraceEvent e = disk_event(TraceKind::kFsync, o.file);
+          e.b = o.tag;
+          trace_.record(e);
+          const DiskConfig& dc = p.config.disk;
+          double us = lognormal(p.disk_rng, dc.fsync_median_us, dc.fsync_sigma);
+          if (bernoulli(p.disk_rng, dc.fsync_spike_probability)) {
+            us += pareto(p.disk_rng, dc.fsync_spike_scale_us, dc.fsync_spike_alpha);
+          }
+          const Duration latency = Duration::ns(round_ns(us * 1000.0, dc.fsync_cap_us * 1000));
+          const std::uint64_t id = p.next_fsync_id++;
+          FsyncInFlight fsync{.barrier = p.disk.fsync_begin(o.file), .tag = o.tag, .file = e.a};
+          p.last_fsync_done = std::max(now_ + latency, p.last_fsync_done);
+          fsync.event = queue_.schedule(
+              p.last_fsync_done, WorldEvent{.type = WorldEventType::kFsyncDone, .process = where,
+                                         .incarnation = p.incarnation, .a = id});
+          p.fsyncs.emplace(id, fsync);
+        } else if constexpr (std::is_same_v<T, out::Trace>) {
+          TraceEvent e{.time = now_, .process = where, .kind = TraceKind::kProtocol, .sub = o.kind};
+          e.a = o.a;
+          e.b = o.b;
+          e.c = o.c;
+          e.d = o.d;
+          trace_.record(e);
+        }
+      },
+      output);
+}
+
+}  // namespace zab::sim

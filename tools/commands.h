@@ -1,0 +1,19 @@
+#pragma once
+// The subcommands of `zabsim`. Each takes its own arguments (after the subcommand name) and
+// returns the process exit code: 0 success, 1 a safety violation, 3 a liveness violation,
+// 2 bad input or usage.
+
+#include <string>
+#include <vector>
+
+namespace zab::tools {
+
+constexpr int kExitOk = 0;
+constexpr int kExitSafety = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitLiveness = 3;
+
+int run_demo(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);
+
+}  // namespace zab::tools

@@ -1,0 +1,39 @@
+// zabsim: a deterministic simulator and fault-injection testbed for ZooKeeper's ZAB.
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tools/commands.h"
+
+namespace {
+
+void print_usage() {
+  fmt::print(
+      "usage: zabsim <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  demo     run a small simulated world with faults and print its timeline\n"
+      "  bench    measure the simulator (bench kernel)\n"
+      "\n"
+      "`zabsim <command> --help` describes a command's options.\n"
+      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    print_usage();
+    return argc < 2 ? zab::tools::kExitUsage : zab::tools::kExitOk;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "demo") return zab::tools::run_demo(args);
+  if (command == "bench") return zab::tools::run_bench(args);
+  fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
+  print_usage();
+  return zab::tools::kExitUsage;
+}
