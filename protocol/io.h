@@ -29,6 +29,11 @@ struct Address {
   constexpr auto operator<=>(const Address&) const = default;
 };
 
+// A listening port of a process. ZooKeeper servers listen on three: clients (2181), the
+// quorum (2888, leader <-> learners) and leader election (3888). Connections to different
+// ports of the same peer are independent, as they are in ZooKeeper.
+using Port = std::uint16_t;
+
 // One TCP-like connection, named by the host. Both ends see the same id.
 struct ConnId {
   std::uint64_t value = 0;
@@ -49,6 +54,7 @@ struct Start {
 struct ConnectionUp {
   ConnId conn;
   Address peer;
+  Port port = 0;  // the acceptor's port the connection was made to
   bool initiated_by_us = false;
   std::uint64_t tag = 0;
 };
@@ -83,6 +89,7 @@ namespace out {
 // Open a connection to `peer`; the answer is in::ConnectionUp or in::ConnectFailed with `tag`.
 struct Connect {
   Address peer;
+  Port port = 0;
   std::uint64_t tag = 0;
   Duration timeout;  // give up after this long without an answer (ZooKeeper's cnxTimeout)
 };

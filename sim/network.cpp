@@ -53,16 +53,18 @@ TraceEvent Network::event_at(Address where, TraceKind kind) const {
 
 // --- connection establishment -------------------------------------------------------------
 
-void Network::connect(Address from, Address to, std::uint64_t tag, Duration timeout) {
+void Network::connect(Address from, Address to, Port port, std::uint64_t tag, Duration timeout) {
   ZAB_ASSERT(timeout > Duration{}, "a connect timeout must be positive");
   const std::uint64_t id = next_attempt_++;
-  Attempt attempt{.from = from, .to = to, .from_incarnation = host_.incarnation(from), .tag = tag};
+  Attempt attempt{.from = from, .to = to, .port = port, .from_incarnation = host_.incarnation(from),
+                  .tag = tag};
   attempt.timeout = host_.schedule(host_.now() + timeout,
                                    WorldEvent{.type = WorldEventType::kConnectTimeout,
                                               .process = from.value, .a = id});
   TraceEvent e = event_at(from, TraceKind::kConnect);
   e.a = tag;
   e.b = to.value;
+  e.c = port;
   trace_.record(e);
   // A SYN over a cut link is lost; the attempt then times out.
   if (!is_cut(from, to)) {
@@ -109,6 +111,7 @@ void Network::on_event(const WorldEvent& event) {
       const ConnId id{next_conn_++};
       Connection& c = connections_[id.value];
       c.id = id;
+      c.port = attempt.port;
       c.ends[0] = attempt.from;
       c.ends[1] = attempt.to;
       c.incarnation[0] = attempt.from_incarnation;
@@ -119,7 +122,7 @@ void Network::on_event(const WorldEvent& event) {
       e.c = 1;
       e.d = attempt.tag;
       host_.network_input(attempt.from, attempt.from_incarnation,
-                          in::ConnectionUp{id, attempt.to, true, attempt.tag}, e);
+                          in::ConnectionUp{id, attempt.to, attempt.port, true, attempt.tag}, e);
       // The acceptor learns of the connection when the handshake's last segment arrives,
       // ahead of any data the initiator sends (it travels in the same FIFO).
       enqueue(c, 0, ItemKind::kAccept, {}, 0);
@@ -289,7 +292,7 @@ void Network::deliver(std::uint32_t index) {
       e.a = conn.value;
       e.b = from.value;
       free_item(index);
-      host_.network_input(to, incarnation, in::ConnectionUp{conn, from, false, 0}, e);
+      host_.network_input(to, incarnation, in::ConnectionUp{conn, from, c.port, false, 0}, e);
       return;
     }
     case ItemKind::kData: {

@@ -76,7 +76,7 @@ class Network {
   Network(NetworkConfig config, Rng rng, Trace& trace, NetworkHost& host);
 
   // Outputs of processes.
-  void connect(Address from, Address to, std::uint64_t tag, Duration timeout);
+  void connect(Address from, Address to, Port port, std::uint64_t tag, Duration timeout);
   void send(Address from, ConnId conn, Bytes payload, std::uint16_t message_type,
             std::string_view detail = {});
   void close(Address by, ConnId conn);
@@ -115,6 +115,7 @@ class Network {
   };
   struct Connection {
     ConnId id;
+    Port port = 0;                 // the acceptor's port
     Address ends[2];               // [0] initiated, [1] accepted
     std::uint32_t incarnation[2];  // each end belongs to one incarnation of its process
     bool open[2] = {true, true};   // an end is open until it closes, crashes or sees a reset
@@ -122,6 +123,7 @@ class Network {
   };
   struct Attempt {
     Address from, to;
+    Port port = 0;
     std::uint32_t from_incarnation = 0;
     std::uint32_t to_incarnation = 0;  // fixed when the SYN reaches a listening host
     std::uint64_t tag = 0;

@@ -25,7 +25,7 @@ constexpr WorldKindInfo kWorldKinds[] = {
     {TraceKind::kResume, "resume", {"held_inputs", "", "", ""}},
     {TraceKind::kClockDrift, "clock_drift", {"drift_ppm", "", "", ""}},
     {TraceKind::kClockStep, "clock_step", {"step_ns", "", "", ""}},
-    {TraceKind::kConnect, "connect", {"tag", "peer", "", ""}},
+    {TraceKind::kConnect, "connect", {"tag", "peer", "port", ""}},
     {TraceKind::kConnectionUp, "connection_up", {"conn", "peer", "initiated", "tag"}},
     {TraceKind::kConnectFailed, "connect_failed", {"tag", "peer", "reason", ""}},
     {TraceKind::kClose, "close", {"conn", "peer", "", ""}},

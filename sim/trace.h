@@ -31,7 +31,7 @@ enum class TraceKind : std::uint16_t {
   kClockDrift,        // a=drift in parts per million (signed, two's complement)
   kClockStep,         // a=wall-clock step in ns (signed, two's complement)
   // connections
-  kConnect = 20,     // b=peer, a=tag
+  kConnect = 20,     // b=peer, a=tag, c=port
   kConnectionUp,     // b=peer, a=conn, c=1 if this end initiated, d=tag
   kConnectFailed,    // b=peer, a=tag, c=1 refused / 2 timed out
   kClose,            // b=peer, a=conn: this end closed

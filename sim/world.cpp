@@ -331,7 +331,7 @@ void World::apply(Process& p, Output& output) {
       [&](auto& o) {
         using T = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<T, out::Connect>) {
-          network_.connect(p.address, o.peer, o.tag, o.timeout);
+          network_.connect(p.address, o.peer, o.port, o.tag, o.timeout);
         } else if constexpr (std::is_same_v<T, out::Send>) {
           const std::uint16_t type = p.node->message_type(o.payload);
           std::string detail;

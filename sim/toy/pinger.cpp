@@ -50,7 +50,7 @@ std::string Pinger::describe_message(const Bytes& payload) const {
 void Pinger::connect(Address peer, std::vector<Output>& out) {
   if (connecting_[peer.value]) return;
   connecting_[peer.value] = true;
-  out.push_back(out::Connect{peer, peer.value, config_.connect_timeout});
+  out.push_back(out::Connect{peer, 0, peer.value, config_.connect_timeout});
 }
 
 void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {

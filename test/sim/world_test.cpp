@@ -1,1 +1,235 @@
+// The world as a whole: processes, timers, clocks, fsync, crash and restart, determinism.
+
+#include "sim/world.h"
+
 #include <doctest/doctest.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "checkers/trace_reader.h"
+#include "sim/toy/pinger.h"
+#include "test/support/script_node.h"
+
+using namespace zab;
+using namespace zab::sim;
+using namespace zab::test;
+
+namespace {
+const Address n1{1}, n2{2}, n3{3};
+SimTime ms(std::int64_t v) { return SimTime::from_ms(v); }
+
+// Three pingers with a crash, a partition and a hang: a busy little world.
+std::uint64_t pinger_world_hash(std::uint64_t seed, CrashLoss loss = CrashLoss::kLoseAll) {
+  World w(seed, {});
+  for (Address a : {n1, n2, n3}) {
+    toy::PingerConfig config;
+    for (Address b : {n1, n2, n3}) {
+      if (b.value > a.value) config.peers.push_back(b);
+    }
+    ProcessConfig pc{.name = "s" + std::to_string(a.value)};
+    pc.disk.crash_loss = loss;
+    w.add_process(a, pc, [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
+                  toy::kPingerTraceKinds);
+  }
+  for (Address a : {n1, n2, n3}) w.start(a);
+  w.at(ms(700), [](World& world) { world.crash(n3); });
+  w.at(ms(900), [](World& world) { world.start(n3); });
+  w.at(ms(1200), [](World& world) { world.partition({{n1}, {n2, n3}}); });
+  w.at(ms(1800), [](World& world) { world.heal_all(); });
+  w.at(ms(2000), [](World& world) { world.hang(n2); });
+  w.at(ms(2600), [](World& world) { world.resume(n2); });
+  w.at(ms(2700), [](World& world) { world.set_clock_drift(n1, 200); });
+  w.run_until(ms(3000));
+  return w.trace_hash();
+}
+}  // namespace
+
+TEST_CASE("determinism: the same seed gives the same trace hash twice in one process") {
+  CHECK(pinger_world_hash(5) == pinger_world_hash(5));
+  CHECK(pinger_world_hash(6, CrashLoss::kTornTail) == pinger_world_hash(6, CrashLoss::kTornTail));
+}
+
+TEST_CASE("determinism: different seeds give different trace hashes") {
+  CHECK(pinger_world_hash(5) != pinger_world_hash(7));
+  for (std::uint64_t seed = 100; seed < 110; ++seed) CHECK(pinger_world_hash(seed) != pinger_world_hash(seed + 1));
+}
+
+TEST_CASE("determinism: two separate processes print the same trace hash for the same seed") {
+  auto run = [](const std::string& seed) {
+    const std::string command = std::string(ZABSIM_BINARY) + " demo --seed " + seed;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    CHECK(pclose(pipe) == 0);
+    const auto at = output.rfind("trace-hash ");
+    REQUIRE(at != std::string::npos);
+    return output.substr(at, 27);
+  };
+  const std::string first = run("11");
+  CHECK(first == run("11"));
+  CHECK(first != run("12"));
+}
+
+TEST_CASE("a timer fires after its duration; re-setting replaces it; cancelling stops it") {
+  Script s{.steps = {Step{Duration::ms(10), [](ScriptState&, Outputs& out) {
+                            out.push_back(out::SetTimer{1, Duration::ms(100)});
+                            out.push_back(out::SetTimer{2, Duration::ms(100)});
+                            out.push_back(out::SetTimer{3, Duration::ms(100)});
+                          }},
+                     Step{Duration::ms(50), [](ScriptState&, Outputs& out) {
+                            out.push_back(out::SetTimer{2, Duration::ms(500)});  // re-set
+                            out.push_back(out::CancelTimer{3});
+                          }}}};
+  World w(1, {});
+  auto st = add_script(w, n1, s);
+  w.start(n1);
+  w.run_until(ms(2000));
+  std::map<std::uint64_t, std::vector<SimTime>> fired;
+  for (const auto* o : st->all<in::TimerFired>()) fired[std::get<in::TimerFired>(o->input).id].push_back(o->at);
+  CHECK(fired[1] == std::vector<SimTime>{ms(110)});
+  CHECK(fired[2] == std::vector<SimTime>{ms(550)});
+  CHECK(fired[3].empty());
+}
+
+TEST_CASE("clock drift: a fast clock's timers fire early in global time; a step moves only wall time") {
+  Script s{.steps = {Step{Duration::s(1), [](ScriptState&, Outputs&) {}}}};
+  World w(1, {});
+  auto fast = add_script(w, n1, s, ProcessConfig{.clock_drift_ppm = 100'000});  // 10 % fast
+  auto plain = add_script(w, n2, s);
+  w.start(n1);
+  w.start(n2);
+  w.at(ms(500), [](World& world) { world.step_clock(n2, Duration::s(3600)); });
+  w.run_until(ms(5000));
+  const auto f = fast->all<in::TimerFired>();
+  const auto p = plain->all<in::TimerFired>();
+  REQUIRE(f.size() == 1);
+  REQUIRE(p.size() == 1);
+  // 1 s on a clock running 10 % fast is 1/1.1 s of global time.
+  CHECK(f[0]->at.ns() == 909'090'910);
+  CHECK(f[0]->clocks.monotonic.ns() >= 1'000'000'000);
+  CHECK(p[0]->at == ms(1000));  // the wall-clock step did not move the monotonic timer
+  CHECK(p[0]->clocks.monotonic.ns() == 1'000'000'000);
+  CHECK(p[0]->clocks.wall.ns() == 3'601'000'000'000);
+}
+
+TEST_CASE("a hung process's timers fire when it resumes, not before") {
+  Script s{.steps = {Step{Duration::ms(100), [](ScriptState&, Outputs&) {}}}};
+  World w(1, {});
+  auto st = add_script(w, n1, s);
+  w.start(n1);
+  w.at(ms(50), [](World& world) { world.hang(n1); });
+  w.at(ms(400), [](World& world) { world.resume(n1); });
+  w.run_until(ms(1000));
+  const auto fired = st->all<in::TimerFired>();
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0]->at == ms(400));
+}
+
+TEST_CASE("fsync completes after a latency; a crash before it may lose the data, after it not") {
+  auto run = [](std::int64_t crash_at_ms) {
+    Script s{.steps = {Step{Duration::ms(10), [](ScriptState&, Outputs& out) {
+                              out.push_back(out::Append{"log", bytes_of("record")});
+                              out.push_back(out::Fsync{"log", 77});
+                            }}}};
+    World w(3, {});
+    auto st = add_script(w, n1, s);
+    w.start(n1);
+    w.at(ms(crash_at_ms), [](World& world) { world.crash(n1); });
+    w.run_until(ms(crash_at_ms));
+    const bool acknowledged = !st->all<in::FsyncDone>().empty();
+    w.start(n1);
+    const auto& start = std::get<in::Start>(st->inputs.back().input);
+    const bool survived = start.files.contains("log") && string_of(start.files.at("log")) == "record";
+    return std::make_pair(acknowledged, survived);
+  };
+  const auto [ack_late, survived_late] = run(500);
+  CHECK(ack_late);
+  CHECK(survived_late);
+  const auto [ack_early, survived_early] = run(10);  // crash in the same instant as the write
+  CHECK_FALSE(ack_early);
+  CHECK_FALSE(survived_early);  // CrashLoss::kLoseAll is the default
+}
+
+TEST_CASE("a restarted process starts from durable state, and old timers never reach it") {
+  Script s{.steps = {Step{Duration::ms(100), [](ScriptState&, Outputs& out) {
+                            out.push_back(out::WriteFile{"epoch", bytes_of("7")});
+                            out.push_back(out::Fsync{"epoch", 1});
+                            out.push_back(out::SetTimer{42, Duration::ms(1000)});
+                          }}}};
+  World w(2, {});
+  auto st = add_script(w, n1, s);
+  w.start(n1);
+  w.at(ms(500), [](World& world) { world.restart(n1); });
+  w.run_until(ms(3000));
+  CHECK(w.incarnation(n1) == 2);
+  const auto starts = st->all<in::Start>();
+  REQUIRE(starts.size() == 2);
+  CHECK(std::get<in::Start>(starts[1]->input).files.at("epoch") == bytes_of("7"));
+  // The first incarnation set timer 42 at 100 ms for 1100 ms; it died at 500 ms. The second
+  // incarnation ran the same script from its start at 500 ms: its timer 42 fires at 1600 ms.
+  std::vector<SimTime> fired_42;
+  for (const auto* o : st->all<in::TimerFired>()) {
+    if (std::get<in::TimerFired>(o->input).id == 42) fired_42.push_back(o->at);
+  }
+  CHECK(fired_42 == std::vector<SimTime>{ms(1600)});
+}
+
+TEST_CASE("persisted before acknowledged: every ACK a pinger sent survives its crash") {
+  // The pinger ACKs a PING only after the record's fsync completed; with every unsynced write
+  // lost on crash, the records it recovers must cover every ACK it sent before the crash.
+  World w(21, {});
+  for (Address a : {n1, n2}) {
+    toy::PingerConfig config;
+    if (a == n1) config.peers = {n2};
+    config.ping_interval = Duration::ms(3);
+    w.add_process(a, ProcessConfig{.name = "s" + std::to_string(a.value)},
+                  [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
+                  toy::kPingerTraceKinds);
+  }
+  w.start(n2);
+  w.start(n1);
+  w.at(ms(1000), [](World& world) { world.crash(n2); });
+  w.at(ms(1100), [](World& world) { world.start(n2); });
+  w.run_until(ms(1200));
+  std::uint64_t acks_before_crash = 0, recovered = 0, received_before_crash = 0;
+  for (const TraceEvent& e : w.trace().events()) {
+    if (e.process != n2.value || e.kind != TraceKind::kProtocol) continue;
+    if (e.sub == toy::kAckSent && e.time < ms(1000)) ++acks_before_crash;
+    if (e.sub == toy::kPingReceived && e.time <= ms(1000)) ++received_before_crash;
+    if (e.sub == toy::kRecovered && e.time == ms(1100)) recovered = e.a;
+  }
+  CHECK(acks_before_crash > 100);
+  CHECK(recovered >= acks_before_crash);
+  CHECK(recovered <= received_before_crash);
+}
+
+TEST_CASE("the JSON-lines trace reads back with the same events") {
+  std::ostringstream jsonl;
+  World w(4, {});
+  w.trace().attach_jsonl(&jsonl);
+  toy::PingerConfig c1;
+  c1.peers = {n2};
+  w.add_process(n1, ProcessConfig{.name = "s1"}, [c1](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, c1); },
+                toy::kPingerTraceKinds);
+  w.add_process(n2, ProcessConfig{.name = "s2"}, [](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, toy::PingerConfig{}); },
+                toy::kPingerTraceKinds);
+  w.start(n1);
+  w.start(n2);
+  w.run_until(ms(500));
+  std::istringstream in(jsonl.str());
+  std::vector<check::TraceRecord> records;
+  check::TraceReadError error;
+  REQUIRE(check::read_trace(in, "mem", records, error));
+  REQUIRE(records.size() == w.trace().events().size());
+  for (std::size_t i = 0; i < records.size(); ++i) CHECK(records[i].t_ns == w.trace().events()[i].time.ns());
+  bool saw_ping = false;
+  for (const auto& r : records) {
+    if (r.kind == "send" && r.fields.value("detail", "").rfind("PING", 0) == 0) saw_ping = true;
+  }
+  CHECK(saw_ping);
+  CHECK(records.front().kind == "process_start");
+  CHECK(records.front().process == "s1");
+}
