@@ -1,0 +1,116 @@
+#include "protocol/codec.h"
+
+namespace zab {
+
+void Writer::u32(std::uint32_t v) {
+  Bytes& b = buf();
+  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+void Writer::u64(std::uint64_t v) {
+  Bytes& b = buf();
+  for (int shift = 56; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+void Writer::buffer(std::span<const std::uint8_t> bytes) {
+  i32(static_cast<std::int32_t>(bytes.size()));
+  raw(bytes);
+}
+
+void Writer::string(const std::string& s) {
+  i32(static_cast<std::int32_t>(s.size()));
+  Bytes& b = buf();
+  b.insert(b.end(), s.begin(), s.end());
+}
+
+void Writer::raw(std::span<const std::uint8_t> bytes) {
+  Bytes& b = buf();
+  b.insert(b.end(), bytes.begin(), bytes.end());
+}
+
+bool Reader::need(std::size_t n) {
+  if (!ok()) return false;
+  if (data_.size() - pos_ < n) {
+    fail("unexpected end of data");
+    return false;
+  }
+  return true;
+}
+
+std::uint8_t Reader::u8() {
+  if (!need(1)) return 0;
+  return data_[pos_++];
+}
+
+bool Reader::boolean() {
+  const std::uint8_t v = u8();
+  if (v > 1) fail("a boolean must be 0 or 1");
+  return v == 1;
+}
+
+std::uint32_t Reader::u32() {
+  if (!need(4)) return 0;
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | data_[pos_++];
+  return v;
+}
+
+std::uint64_t Reader::u64() {
+  if (!need(8)) return 0;
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | data_[pos_++];
+  return v;
+}
+
+std::optional<Bytes> Reader::buffer() {
+  const std::int32_t n = i32();
+  if (!ok() || n == -1) return std::nullopt;
+  if (n < 0 || n > kMaxBufferBytes) {
+    fail("unreasonable buffer length");
+    return std::nullopt;
+  }
+  return raw(static_cast<std::size_t>(n));
+}
+
+std::string Reader::string() {
+  const std::int32_t n = i32();
+  if (!ok() || n == -1) return {};
+  if (n < 0 || n > kMaxBufferBytes) {
+    fail("unreasonable string length");
+    return {};
+  }
+  if (!need(static_cast<std::size_t>(n))) return {};
+  std::string s(data_.begin() + static_cast<std::ptrdiff_t>(pos_),
+                data_.begin() + static_cast<std::ptrdiff_t>(pos_ + static_cast<std::size_t>(n)));
+  pos_ += static_cast<std::size_t>(n);
+  return s;
+}
+
+Bytes Reader::raw(std::size_t n) {
+  if (!need(n)) return {};
+  Bytes b(data_.begin() + static_cast<std::ptrdiff_t>(pos_),
+          data_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
+  pos_ += n;
+  return b;
+}
+
+std::uint32_t adler32(std::span<const std::uint8_t> data, std::uint32_t start) {
+  constexpr std::uint32_t kMod = 65521;
+  std::uint32_t a = start & 0xffff;
+  std::uint32_t b = start >> 16;
+  std::size_t i = 0;
+  while (i < data.size()) {
+    // 5552 is the largest n with 255 n (n+1)/2 + (n+1)(kMod-1) < 2^32 (zlib's NMAX).
+    const std::size_t chunk = std::min<std::size_t>(5552, data.size() - i);
+    for (std::size_t k = 0; k < chunk; ++k) {
+      a += data[i + k];
+      b += a;
+    }
+    a %= kMod;
+    b %= kMod;
+    i += chunk;
+  }
+  return (b << 16) | a;
+}
+
+}  // namespace zab
