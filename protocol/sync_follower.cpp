@@ -1,0 +1,164 @@
+#include "protocol/sync_follower.h"
+
+#include "protocol/assert.h"
+
+namespace zab {
+
+const char* sync_mode_name(SyncMode mode) {
+  switch (mode) {
+    case SyncMode::kDiff: return "DIFF";
+    case SyncMode::kTrunc: return "TRUNC";
+    case SyncMode::kTruncDiff: return "TRUNC+DIFF";
+    case SyncMode::kSnap: return "SNAP";
+  }
+  return "?";
+}
+
+namespace {
+
+// The state queueCommittedProposals shares with syncFollower through LearnerHandler fields.
+struct Queueing {
+  Zxid peer_last_zxid;
+  bool peer_new_epoch_zxid = false;  // counter 0: a leader's <e,0>, which names no txn
+  bool need_op_packet = true;
+  SyncMode mode = SyncMode::kDiff;
+  std::vector<QuorumPacket> queued;
+};
+
+QuorumPacket packet(PacketType type, Zxid zxid, std::optional<Bytes> data = std::nullopt) {
+  return QuorumPacket{type, zxid, std::move(data)};
+}
+
+// LearnerHandler.queueCommittedProposals: queue PROPOSAL+COMMIT pairs for everything the peer
+// lacks, preceded by DIFF or TRUNC. `max_zxid` bounds the walk (inclusive) when set. Returns
+// the last zxid queued (or the peer's zxid if nothing was).
+template <class Range>
+Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_last_zxid,
+                               std::optional<Zxid> max_zxid, Zxid last_committed_zxid) {
+  Zxid queued_zxid = peer_last_zxid;
+  Zxid prev_proposal_zxid = Zxid::from_raw(UINT64_MAX);  // -1: none seen yet
+  bool have_prev = false;
+  for (const Proposal& p : proposals) {
+    const Zxid z = p.zxid;
+    if (max_zxid && z > *max_zxid) break;
+    if (z < peer_last_zxid) {
+      prev_proposal_zxid = z;
+      have_prev = true;
+      continue;
+    }
+    if (q.need_op_packet) {
+      if (z == peer_last_zxid) {
+        // The peer's last txn is in our history: it needs only what follows.
+        q.queued.push_back(packet(PacketType::kDiff, last_committed_zxid));
+        q.mode = SyncMode::kDiff;
+        q.need_op_packet = false;
+        continue;
+      }
+      if (q.peer_new_epoch_zxid) {
+        q.queued.push_back(packet(PacketType::kDiff, last_committed_zxid));
+        q.mode = SyncMode::kDiff;
+        q.need_op_packet = false;
+      } else {
+        // The peer has a txn we lack (an old leader's uncommitted tail). A TRUNC across an
+        // epoch boundary is refused; the caller falls back to SNAP.
+        if (z.epoch() != peer_last_zxid.epoch()) return queued_zxid;
+        // The first proposal is at or below the peer's zxid in both callers (the window's min
+        // in case (d), the log's first txn in case (e)), so one below it was seen.
+        ZAB_ASSERT(have_prev, "a TRUNC target exists: the last proposal below the peer's zxid");
+        q.queued.push_back(packet(PacketType::kTrunc, prev_proposal_zxid));
+        q.mode = SyncMode::kTruncDiff;
+        q.need_op_packet = false;
+      }
+    }
+    if (z <= queued_zxid) continue;  // a duplicate
+    q.queued.push_back(packet(PacketType::kProposal, z, p.txn));
+    q.queued.push_back(packet(PacketType::kCommit, z));
+    queued_zxid = z;
+  }
+  if (q.need_op_packet && q.peer_new_epoch_zxid) {
+    q.queued.push_back(packet(PacketType::kDiff, last_committed_zxid));
+    q.mode = SyncMode::kDiff;
+    q.need_op_packet = false;
+  }
+  return queued_zxid;
+}
+
+}  // namespace
+
+SyncPlan plan_sync(const SyncInputs& in) {
+  ZAB_ASSERT(in.committed_log != nullptr, "syncFollower needs the committedLog");
+  const CommittedLog& log = *in.committed_log;
+  const Zxid peer = in.peer_last_zxid;
+  Queueing q;
+  q.peer_last_zxid = peer;
+  q.peer_new_epoch_zxid = peer.counter() == 0;
+  Zxid current = peer;
+  bool need_snap = true;
+
+  Zxid max_committed = log.max_committed();
+  Zxid min_committed = log.min_committed();
+  if (log.empty()) {
+    min_committed = in.last_processed_zxid;
+    max_committed = in.last_processed_zxid;
+  }
+  const bool txn_log_sync_enabled = in.snapshot_size_factor >= 0 && in.txn_log != nullptr;
+
+  if (in.force_snap_sync) {
+    // (a) nothing queued: SNAP
+  } else if (in.last_processed_zxid == peer) {
+    // (b) already in sync: the "empty diff"
+    q.queued.push_back(packet(PacketType::kDiff, peer));
+    q.mode = SyncMode::kDiff;
+    q.need_op_packet = false;
+    need_snap = false;
+  } else if (peer > max_committed && !q.peer_new_epoch_zxid) {
+    // (c) the peer is ahead of everything we committed: truncate it back
+    q.queued.push_back(packet(PacketType::kTrunc, max_committed));
+    q.mode = SyncMode::kTrunc;
+    current = max_committed;
+    q.need_op_packet = false;
+    need_snap = false;
+  } else if (min_committed <= peer && peer <= max_committed) {
+    // (d) within the committedLog window
+    current = queue_committed_proposals(q, log.proposals(), peer, std::nullopt, max_committed);
+    need_snap = false;
+  } else if (peer < min_committed && txn_log_sync_enabled) {
+    // (e) behind the window: try the txn log, if it is not too large to be worth it
+    const auto size_limit =
+        static_cast<std::int64_t>(static_cast<double>(in.txn_log->last_snapshot_bytes) * in.snapshot_size_factor);
+    std::vector<Proposal> from_log = in.txn_log->proposals_from(peer);
+    if (!from_log.empty() && from_log.front().zxid > peer) from_log.clear();  // does not reach back
+    if (size_limit > 0 && in.txn_log->log_bytes_from(peer) > size_limit) from_log.clear();
+    if (!from_log.empty()) {
+      current = queue_committed_proposals(q, from_log, peer, min_committed, max_committed);
+      if (current < min_committed) {
+        // A gap between the txn log and the committedLog (ZOOKEEPER-2418): SNAP instead.
+        current = peer;
+        q.queued.clear();
+        q.need_op_packet = true;
+      } else {
+        current = queue_committed_proposals(q, log.proposals(), current, std::nullopt, max_committed);
+        need_snap = false;
+      }
+    }
+  }
+  // (f) anything else: SNAP ("Unhandled scenario")
+
+  if (need_snap) current = in.last_processed_zxid;
+  SyncPlan plan;
+  plan.current_zxid = current;  // startForwarding runs with this, before the fallback below
+  if (!need_snap && q.need_op_packet) {
+    // "Unhandled scenario": a TRUNC across epochs was refused inside
+    // queueCommittedProposals, after forwarding was set up from `current`. SNAP instead.
+    need_snap = true;
+  }
+  if (need_snap) {
+    plan.mode = SyncMode::kSnap;
+    return plan;  // nothing queued: SNAP carries the whole tree
+  }
+  plan.mode = q.mode;
+  plan.queued = std::move(q.queued);
+  return plan;
+}
+
+}  // namespace zab
