@@ -101,6 +101,15 @@ struct Send {
 struct Close {
   ConnId conn;
 };
+// Start or stop accepting connections on a port (bind + listen, or closing the server socket;
+// connections already accepted stay open). A connection attempt to a port nobody listens on
+// is refused. A process listens on nothing until it says so; a crash closes every port.
+struct Listen {
+  Port port = 0;
+};
+struct Unlisten {
+  Port port = 0;
+};
 // Set (or re-set) the timer `id` to fire after `after` on this process's monotonic clock.
 struct SetTimer {
   std::uint64_t id = 0;
@@ -145,7 +154,8 @@ struct Trace {
 };
 }  // namespace out
 
-using Output = std::variant<out::Connect, out::Send, out::Close, out::SetTimer, out::CancelTimer,
+using Output = std::variant<out::Connect, out::Send, out::Close, out::Listen, out::Unlisten,
+                            out::SetTimer, out::CancelTimer,
                             out::Append, out::WriteFile, out::Truncate, out::Rename, out::Remove,
                             out::Fsync, out::Trace>;
 

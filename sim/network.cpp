@@ -80,7 +80,7 @@ void Network::on_event(const WorldEvent& event) {
       auto it = attempts_.find(event.a);
       if (it == attempts_.end()) return;  // the initiator gave up or crashed meanwhile
       Attempt& attempt = it->second;
-      const bool accepted = host_.listening(attempt.to);
+      const bool accepted = host_.listening(attempt.to, attempt.port);
       if (accepted) attempt.to_incarnation = host_.incarnation(attempt.to);
       if (!is_cut(attempt.to, attempt.from)) {
         host_.schedule(host_.now() + sample_latency(attempt.to, attempt.from),
@@ -97,7 +97,7 @@ void Network::on_event(const WorldEvent& event) {
       attempts_.erase(it);
       host_.cancel(attempt.timeout);
       // The acceptor must still be the same incarnation that answered the SYN.
-      const bool established = event.b == 1 && host_.listening(attempt.to) &&
+      const bool established = event.b == 1 && host_.listening(attempt.to, attempt.port) &&
                                host_.incarnation(attempt.to) == attempt.to_incarnation;
       if (!established) {
         TraceEvent e = event_at(attempt.from, TraceKind::kConnectFailed);

@@ -63,8 +63,9 @@ class NetworkHost {
   virtual SimTime now() const = 0;
   virtual EventId schedule(SimTime at, const WorldEvent& event) = 0;
   virtual void cancel(EventId id) = 0;
-  // Whether the process's host accepts connections: up, or hung (its kernel still answers).
-  virtual bool listening(Address process) const = 0;
+  // Whether the process accepts connections on `port`: it is up or hung (a stopped process's
+  // kernel still completes handshakes) and has a listening socket on that port.
+  virtual bool listening(Address process, Port port) const = 0;
   virtual std::uint32_t incarnation(Address process) const = 0;
   // Hand an input to the process's current incarnation `incarnation` (dropped if it changed).
   virtual void network_input(Address process, std::uint32_t incarnation, Input input,

@@ -61,9 +61,10 @@ std::uint32_t World::incarnation(Address p) const { return process(p).incarnatio
 const Disk& World::disk(Address p) const { return process(p).disk; }
 Node* World::node(Address p) { return process(p).node.get(); }
 
-bool World::listening(Address p) const {
+bool World::listening(Address p, Port port) const {
   auto it = processes_.find(p.value);
-  return it != processes_.end() && it->second.state != ProcessState::kDown;
+  return it != processes_.end() && it->second.state != ProcessState::kDown &&
+         it->second.listening.contains(port);
 }
 
 // --- lifecycle ----------------------------------------------------------------------------
@@ -98,6 +99,7 @@ void World::crash(Address address) {
   p.fsyncs.clear();
   const CrashOutcome outcome = p.disk.crash(p.config.disk.crash_loss, p.crash_rng);
   p.held.clear();
+  p.listening.clear();
   p.node.reset();
   p.random.reset();
   p.state = ProcessState::kDown;
@@ -339,6 +341,10 @@ void World::apply(Process& p, Output& output) {
           network_.send(p.address, o.conn, std::move(o.payload), type, detail);
         } else if constexpr (std::is_same_v<T, out::Close>) {
           network_.close(p.address, o.conn);
+        } else if constexpr (std::is_same_v<T, out::Listen>) {
+          p.listening.insert(o.port);
+        } else if constexpr (std::is_same_v<T, out::Unlisten>) {
+          p.listening.erase(o.port);
         } else if constexpr (std::is_same_v<T, out::SetTimer>) {
           ZAB_ASSERT(o.after >= Duration{}, "a timer is set for a non-negative span");
           set_timer(p, o.id, p.clock.read(now_).monotonic + o.after);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <span>
 #include <string>
@@ -142,6 +143,7 @@ class World final : private NetworkHost {
     std::map<std::uint64_t, Timer> timers;              // by the node's timer id
     std::map<std::uint64_t, FsyncInFlight> fsyncs;      // in flight, by request id
     std::vector<Held> held;                             // inputs held while hung
+    std::set<Port> listening;                           // ports with a listening socket
     std::uint64_t next_fsync_id = 1;
     SimTime last_fsync_done = SimTime::zero();  // one disk queue: fsyncs finish in order
   };
@@ -152,7 +154,7 @@ class World final : private NetworkHost {
   // NetworkHost
   EventId schedule(SimTime at, const WorldEvent& event) override { return queue_.schedule(at, event); }
   void cancel(EventId id) override { queue_.cancel(id); }
-  bool listening(Address p) const override;
+  bool listening(Address p, Port port) const override;
   void network_input(Address p, std::uint32_t incarnation, Input input, const TraceEvent& event) override;
 
   void dispatch(const WorldEvent& event);

@@ -76,6 +76,7 @@ void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {
             torn = log.size() - at;
           }
           out.push_back(out::Trace{kRecovered, records, torn});
+          out.push_back(out::Listen{0});
           for (Address peer : config_.peers) connect(peer, out);
           out.push_back(out::SetTimer{kPingTimer, config_.ping_interval});
         } else if constexpr (std::is_same_v<T, in::ConnectionUp>) {

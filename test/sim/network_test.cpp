@@ -285,3 +285,18 @@ TEST_CASE("a flapping link delays traffic but keeps the connection and its order
   }
   CHECK(b->all<in::ConnectionDown>().empty());
 }
+
+TEST_CASE("a process that does not listen on a port refuses connections to it at once") {
+  Script s1{.connect_to = {n2}};
+  Script s2{.listen = false};
+  World w(15, {});
+  auto a = add_script(w, n1, s1);
+  auto b = add_script(w, n2, s2);
+  w.start(n2);
+  w.start(n1);
+  w.run_until(ms(100));
+  const auto failed = a->all<in::ConnectFailed>();
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0]->at < ms(5));
+  CHECK(b->all<in::ConnectionUp>().empty());
+}

@@ -49,6 +49,7 @@ struct Step {
 struct Script {
   std::vector<Address> connect_to;
   Duration connect_timeout = Duration::ms(500);
+  bool listen = true;  // accept connections on port 0
   std::vector<Step> steps;
   std::function<void(ScriptState&, const Input&, Outputs&)> react;
 };
@@ -63,6 +64,7 @@ class ScriptNode final : public Node {
   void step(const Clocks& now, Input input, Outputs& out) override {
     if (std::holds_alternative<in::Start>(input)) {
       state_->conn_to.clear();
+      if (script_->listen) out.push_back(out::Listen{0});
       for (Address p : script_->connect_to) out.push_back(out::Connect{p, 0, p.value, script_->connect_timeout});
       for (std::size_t i = 0; i < script_->steps.size(); ++i) {
         out.push_back(out::SetTimer{kStepTimerBase + i, script_->steps[i].after_start});
