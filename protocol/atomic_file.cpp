@@ -1,0 +1,39 @@
+#include "protocol/atomic_file.h"
+
+#include "protocol/assert.h"
+#include "protocol/data_dir.h"
+
+namespace zab {
+
+std::string atomic_tmp_name(const std::string& name) { return name + std::string(kTmpExtension); }
+
+void AtomicFileWriter::begin(const std::string& name, Bytes bytes, std::uint64_t tag,
+                             std::vector<Output>& out) {
+  ZAB_ASSERT(!pending_.contains(tag), "an atomic write's fsync tag is not shared with another");
+  ZAB_ASSERT(!writing(name), "one file is written atomically by one write at a time");
+  const std::string tmp = atomic_tmp_name(name);
+  out.push_back(out::WriteFile{tmp, std::move(bytes)});
+  out.push_back(out::Fsync{tmp, tag});
+  pending_.emplace(tag, name);
+}
+
+std::optional<std::string> AtomicFileWriter::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
+  const auto it = pending_.find(tag);
+  if (it == pending_.end()) return std::nullopt;
+  const std::string name = it->second;
+  pending_.erase(it);
+  // renameTo replaces the target on POSIX; the "delete then rename again" fallback is for
+  // Windows and never runs here.
+  out.push_back(out::Rename{atomic_tmp_name(name), name});
+  ZAB_ASSERT(!writing(name), "a finished atomic write is no longer pending");
+  return name;
+}
+
+bool AtomicFileWriter::writing(const std::string& name) const {
+  for (const auto& [tag, pending_name] : pending_) {
+    if (pending_name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace zab
