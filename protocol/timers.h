@@ -1,8 +1,9 @@
 #pragma once
-// Timer ids of a ZooKeeper server node. One node hosts several subsystems (election, the
-// leader's or learner's session, the client port, the log syncer); each owns a range of timer
-// ids so that they can share the node's single timer table without colliding, the way quinn
-// keeps its timers in a small table indexed by an enum.
+// Timer ids (and fsync tags, and connect tags) of a ZooKeeper server node. One node hosts
+// several subsystems (election, the leader's or learner's session, the client port, the log
+// syncer); each owns a range of ids so that they can share the node's single timer table and
+// its fsync completions without colliding, the way quinn keeps its timers in a small table
+// indexed by an enum.
 
 #include <cstdint>
 
@@ -17,6 +18,9 @@ enum class TimerSpace : std::uint64_t {
   kSessions = 6,    // session expiry
   kSync = 7,        // the log syncer (group commit)
   kClients = 8,     // client connections
+  kDirectLog = 9,   // fsync tags: zkDb.append + zkDb.commit outside the syncer (NEWLEADER)
+  kEpochFiles = 10, // fsync tags: acceptedEpoch / currentEpoch atomic writes
+  kSnapshots = 11,  // fsync tags: snapshots written with fsync (SNAP sync at NEWLEADER)
 };
 
 constexpr std::uint64_t timer_id(TimerSpace space, std::uint64_t local) {

@@ -1,0 +1,53 @@
+#pragma once
+// acceptedEpoch and currentEpoch as QuorumPeer keeps them: in memory, and in their files,
+// written atomically (epoch_files.h). A setter writes the file first and changes the value in
+// memory only once the write is done (ZOOKEEPER-2307): here, when the temp file's fsync has
+// completed and the rename is issued. Until then a reader sees the old epoch.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "protocol/atomic_file.h"
+#include "protocol/ids.h"
+#include "protocol/io.h"
+
+namespace zab {
+
+enum class EpochKind : std::uint8_t { kAccepted, kCurrent };
+
+class EpochStore {
+ public:
+  struct Persisted {
+    EpochKind kind;
+    Epoch epoch;
+  };
+
+  // At start, after QuorumPeer.loadDataBase's checks.
+  void reset(Epoch accepted, Epoch current);
+  Epoch accepted() const { return accepted_; }
+  Epoch current() const { return current_; }
+
+  // setAcceptedEpoch / setCurrentEpoch: begin the atomic write. A second write of the same
+  // file while one is in flight waits for it (ZooKeeper's writes are synchronous, so they
+  // never overlap).
+  void persist(EpochKind kind, Epoch epoch, std::vector<Output>& out);
+
+  // in::FsyncDone: if the tag is one of ours, issue the rename, update the value in memory and
+  // say which write completed.
+  std::optional<Persisted> on_fsync_done(std::uint64_t tag, std::vector<Output>& out);
+  bool writing() const { return !in_flight_.empty(); }
+
+ private:
+  void begin(EpochKind kind, Epoch epoch, std::vector<Output>& out);
+
+  Epoch accepted_ = 0;
+  Epoch current_ = 0;
+  AtomicFileWriter writer_;
+  std::uint64_t next_tag_ = 1;
+  std::map<std::uint64_t, Persisted> in_flight_;  // by fsync tag
+  std::deque<Persisted> waiting_;                 // writes of a file already being written
+};
+
+}  // namespace zab

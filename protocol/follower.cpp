@@ -1,0 +1,380 @@
+#include "protocol/follower.h"
+
+#include <algorithm>
+
+#include "protocol/assert.h"
+#include "protocol/epoch_store.h"
+#include "protocol/log_syncer.h"
+#include "protocol/zk_database.h"
+
+namespace zab {
+
+Follower::Follower(PeerContext& ctx, ServerId leader) : ctx_(ctx), leader_(leader) {
+  read_timeout_ = ctx_.config.init_limit_time();
+}
+
+void Follower::follow_leader() {
+  connect_deadline_ms_ = ctx_.now_ms() + ctx_.config.init_limit_time().count_ms();
+  attempt_connect();
+}
+
+void Follower::attempt_connect() {
+  // Learner.connectToLeader: up to 5 attempts within initLimit ticks, 100 ms apart.
+  const std::int64_t remaining_ms = connect_deadline_ms_ - ctx_.now_ms();
+  ++connect_attempts_;
+  connect_tag_ = timer_id(TimerSpace::kLearner, 100 + static_cast<std::uint64_t>(connect_attempts_));
+  const std::int64_t timeout_ms = std::max<std::int64_t>(1, std::min(ctx_.config.init_limit_time().count_ms(), remaining_ms));
+  ctx_.out->push_back(out::Connect{leader_.address(), kQuorumPort, connect_tag_, Duration::ms(timeout_ms)});
+}
+
+void Follower::on_connect_failed(std::uint64_t tag) {
+  if (state_ != State::kConnecting || tag != connect_tag_) return;
+  const std::int64_t remaining_ms = connect_deadline_ms_ - ctx_.now_ms();
+  if (remaining_ms <= ctx_.config.leader_connect_retry_delay.count_ms() ||
+      connect_attempts_ >= ctx_.config.leader_connect_attempts) {
+    exit(FollowerExitReason::kConnectFailed);
+    return;
+  }
+  ctx_.set_timer(TimerSpace::kLearner, kConnectRetry, ctx_.config.leader_connect_retry_delay);
+}
+
+void Follower::on_connection_up(ConnId conn, std::uint64_t tag) {
+  if (state_ != State::kConnecting || tag != connect_tag_) {
+    ctx_.close(conn);  // a late answer to an attempt we gave up on
+    return;
+  }
+  conn_ = conn;
+  // registerWithLeader: the last zxid is read before anything is sent; FOLLOWERINFO carries
+  // <acceptedEpoch, 0>, not the last zxid.
+  last_logged_zxid_ = ctx_.db.last_processed_zxid();
+  send(QuorumPacket{PacketType::kFollowerInfo, Zxid::make(ctx_.epochs.accepted(), 0),
+                    encode_learner_info(LearnerInfo{ctx_.config.my_id})});
+  state_ = State::kAwaitLeaderInfo;
+  arm_read_timeout();
+}
+
+void Follower::send(const QuorumPacket& packet) {
+  if (conn_) ctx_.send(*conn_, packet);
+}
+
+void Follower::arm_read_timeout() { ctx_.set_timer(TimerSpace::kLearner, kReadTimeout, read_timeout_); }
+
+void Follower::on_timer(std::uint64_t local) {
+  if (state_ == State::kExited) return;
+  if (local == kConnectRetry && state_ == State::kConnecting) {
+    attempt_connect();
+  } else if (local == kReadTimeout && state_ != State::kConnecting) {
+    // A blocked disk write does not read; the timeout applies only while reading. Persistence
+    // states are short, so the socket timer is simply left running, as a read follows them.
+    exit(FollowerExitReason::kReadTimeout);
+  }
+}
+
+void Follower::on_connection_down(ConnId conn) {
+  if (!owns(conn)) return;
+  conn_.reset();
+  exit(FollowerExitReason::kConnectionLost);
+}
+
+void Follower::exit(FollowerExitReason reason) {
+  if (state_ == State::kExited) return;
+  interrupted_snap_ = sync_mode_ == SyncMode::kSnap &&
+                      (state_ == State::kAwaitSnapshotData || state_ == State::kSyncing ||
+                       state_ == State::kNewLeaderSnapshot || state_ == State::kNewLeaderLogging ||
+                       state_ == State::kNewLeaderEpoch || state_ == State::kSyncingAfterNewLeader);
+  state_ = State::kExited;
+  exit_reason_ = reason;
+  ctx_.trace(kTraceFollowerExit, static_cast<std::uint64_t>(reason));
+  ctx_.cancel_timer(TimerSpace::kLearner, kReadTimeout);
+  ctx_.cancel_timer(TimerSpace::kLearner, kConnectRetry);
+  if (conn_) ctx_.close(*conn_);
+  conn_.reset();
+}
+
+// --- Discovery ----------------------------------------------------------------------------
+
+void Follower::on_message(ConnId conn, const QuorumPacket& packet) {
+  if (!owns(conn) || state_ == State::kExited) return;
+  arm_read_timeout();
+  switch (state_) {
+    case State::kAwaitLeaderInfo: {
+      if (packet.type != PacketType::kLeaderInfo) {
+        exit(FollowerExitReason::kBadPacket);
+        return;
+      }
+      const Epoch new_epoch = packet.zxid.epoch();
+      new_epoch_zxid_ = Zxid::make(new_epoch, 0);
+      const Epoch accepted = ctx_.epochs.accepted();
+      if (new_epoch > accepted) {
+        // Persist acceptedEpoch before ACKEPOCH, which carries the *old* currentEpoch.
+        state_ = State::kPersistingAcceptedEpoch;
+        ctx_.epochs.persist(EpochKind::kAccepted, new_epoch, *ctx_.out);
+      } else if (new_epoch == accepted) {
+        // Already accepted (a reconnect): -1 tells the leader not to count this ack.
+        send_ack_epoch(-1);
+      } else {
+        exit(FollowerExitReason::kEpochLower);  // "Leaders epoch, N is less than accepted epoch, A"
+      }
+      return;
+    }
+    case State::kSyncFirstPacket:
+    case State::kAwaitSnapshotData:
+    case State::kSyncing:
+    case State::kSyncingAfterNewLeader:
+      handle_sync_packet(packet);
+      return;
+    case State::kBroadcast:
+      process_packet(packet);
+      return;
+    case State::kPersistingAcceptedEpoch:
+    case State::kNewLeaderSnapshot:
+    case State::kNewLeaderLogging:
+    case State::kNewLeaderEpoch:
+      // The thread is inside a synchronous write; what arrives waits in the socket buffer.
+      held_.push_back(packet);
+      return;
+    case State::kConnecting:
+    case State::kExited:
+      return;
+  }
+}
+
+void Follower::on_accepted_epoch_persisted(Epoch epoch) {
+  if (state_ != State::kPersistingAcceptedEpoch || epoch != new_epoch_zxid_.epoch()) return;
+  send_ack_epoch(static_cast<std::int32_t>(ctx_.epochs.current()));
+}
+
+void Follower::send_ack_epoch(std::int32_t payload) {
+  send(QuorumPacket{PacketType::kAckEpoch, last_logged_zxid_, encode_int(payload)});
+  state_ = State::kSyncFirstPacket;
+  drain_held();
+}
+
+void Follower::drain_held() {
+  std::deque<QuorumPacket> held = std::move(held_);
+  held_.clear();
+  for (const QuorumPacket& p : held) {
+    if (state_ == State::kExited) return;
+    on_message(*conn_, p);
+  }
+}
+
+// --- Synchronization ----------------------------------------------------------------------
+
+void Follower::handle_sync_packet(const QuorumPacket& packet) {
+  if (state_ == State::kSyncFirstPacket) {
+    switch (packet.type) {
+      case PacketType::kDiff:
+        // ZOOKEEPER-2355: a DIFF does not touch lastProcessedZxid.
+        sync_mode_ = SyncMode::kDiff;
+        snapshot_needed_ = false;
+        break;
+      case PacketType::kSnap:
+        sync_mode_ = SyncMode::kSnap;
+        snap_zxid_ = packet.zxid;
+        state_ = State::kAwaitSnapshotData;
+        return;
+      case PacketType::kTrunc:
+        sync_mode_ = SyncMode::kTrunc;
+        if (!ctx_.db.truncate_log(packet.zxid)) {
+          // "Not able to truncate the log": System.exit(13) in ZooKeeper.
+          exit(FollowerExitReason::kTruncateFailed);
+          return;
+        }
+        ctx_.db.set_last_processed_zxid(packet.zxid);
+        break;
+      default:
+        exit(FollowerExitReason::kBadPacket);  // System.exit(13) in ZooKeeper
+        return;
+    }
+    write_to_txn_log_ = !snapshot_needed_;
+    state_ = State::kSyncing;
+    return;
+  }
+  if (state_ == State::kAwaitSnapshotData) {
+    if (packet.type != PacketType::kSnapshotData || !packet.data || !ctx_.db.load_snapshot(*packet.data)) {
+      exit(FollowerExitReason::kBadPacket);
+      return;
+    }
+    ctx_.db.set_last_processed_zxid(snap_zxid_);
+    ctx_.trace(kTraceSnapshotLoaded, snap_zxid_.raw());
+    sync_snapshot_ = true;  // the NEWLEADER snapshot is fsynced
+    write_to_txn_log_ = false;
+    state_ = State::kSyncing;
+    return;
+  }
+  switch (packet.type) {
+    case PacketType::kProposal:
+      if (!packet.data) {
+        exit(FollowerExitReason::kBadPacket);
+        return;
+      }
+      packets_not_committed_.push_back(Proposal{packet.zxid, *packet.data});
+      if (state_ == State::kSyncingAfterNewLeader) {
+        // After NEWLEADER these are logged (and later ACKed) as in broadcast.
+      }
+      return;
+    case PacketType::kCommit:
+      if (!write_to_txn_log_) {
+        // SNAP / TRUNC before NEWLEADER: apply to memory now (processTxn(hdr, txn), which does
+        // not add to the committedLog in 3.8).
+        if (!packets_not_committed_.empty() && packets_not_committed_.front().zxid == packet.zxid) {
+          ctx_.db.apply_outside_committed_log(packet.zxid, packets_not_committed_.front().txn);
+          packets_not_committed_.pop_front();
+        }
+      } else {
+        packets_committed_.push_back(packet.zxid);
+      }
+      return;
+    case PacketType::kNewLeader:
+      if (state_ == State::kSyncingAfterNewLeader) return;  // a second NEWLEADER: ignored
+      on_new_leader();
+      return;
+    case PacketType::kUpToDate:
+      on_up_to_date();
+      return;
+    default:
+      return;  // PING and anything else: ignored during sync
+  }
+}
+
+void Follower::on_new_leader() {
+  write_to_txn_log_ = true;
+  read_timeout_ = ctx_.config.sync_limit_time();
+  if (snapshot_needed_) {
+    ctx_.db.take_snapshot(sync_snapshot_);
+    if (sync_snapshot_) {
+      state_ = State::kNewLeaderSnapshot;
+      return;  // on_snapshot_persisted continues
+    }
+  }
+  new_leader_log();
+}
+
+void Follower::on_snapshot_persisted() {
+  if (state_ != State::kNewLeaderSnapshot) return;
+  new_leader_log();
+}
+
+void Follower::new_leader_log() {
+  if (ctx_.config.mutations.on(Mutation::kAckNewLeaderBeforeLogging)) {
+    // 3.8.0 (ZOOKEEPER-4643/4646): currentEpoch first, then hand the txns to the asynchronous
+    // logger, then ACK at once — before they are durable.
+    state_ = State::kNewLeaderEpoch;
+    ctx_.epochs.persist(EpochKind::kCurrent, new_epoch_zxid_.epoch(), *ctx_.out);
+    return;
+  }
+  // ZOOKEEPER-4785: append every txn received during the sync and fsync them, synchronously.
+  if (packets_not_committed_.empty()) {
+    new_leader_persist_epoch();
+    return;
+  }
+  for (const Proposal& p : packets_not_committed_) {
+    if (p.zxid.counter() != 0) pending_txns_.push_back(p);
+    ctx_.syncer.append_direct(p, *ctx_.out);
+    requests_to_ack_.push_back(p.zxid);
+  }
+  packets_not_committed_.clear();
+  state_ = State::kNewLeaderLogging;
+  ctx_.syncer.commit_direct(*ctx_.out);
+}
+
+void Follower::on_direct_commit_done() {
+  if (state_ != State::kNewLeaderLogging) return;
+  new_leader_persist_epoch();
+}
+
+void Follower::new_leader_persist_epoch() {
+  state_ = State::kNewLeaderEpoch;
+  ctx_.epochs.persist(EpochKind::kCurrent, new_epoch_zxid_.epoch(), *ctx_.out);
+}
+
+void Follower::on_current_epoch_persisted(Epoch epoch) {
+  if (state_ != State::kNewLeaderEpoch || epoch != new_epoch_zxid_.epoch()) return;
+  if (ctx_.config.mutations.on(Mutation::kAckNewLeaderBeforeLogging)) {
+    for (const Proposal& p : packets_not_committed_) {
+      if (p.zxid.counter() != 0) pending_txns_.push_back(p);
+      ctx_.syncer.log(p);  // acked later by on_logged, whenever the fsync lands
+    }
+    packets_not_committed_.clear();
+  }
+  send_new_leader_ack();
+}
+
+void Follower::send_new_leader_ack() {
+  send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
+  ctx_.trace(kTraceNewLeaderAcked, new_epoch_zxid_.epoch());
+  state_ = State::kSyncingAfterNewLeader;
+  arm_read_timeout();
+  drain_held();
+}
+
+void Follower::on_up_to_date() {
+  if (state_ != State::kSyncingAfterNewLeader) {
+    exit(FollowerExitReason::kBadPacket);  // UPTODATE before NEWLEADER: pre-Zab-1.0 leaders only
+    return;
+  }
+  // The UPTODATE ACK, which the leader ignores (counter 0).
+  send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
+  state_ = State::kBroadcast;
+  ctx_.trace(kTraceFollowerSynced, leader_.value, new_epoch_zxid_.epoch());
+  for (Zxid z : requests_to_ack_) send(QuorumPacket{PacketType::kAck, z, std::nullopt});
+  requests_to_ack_.clear();
+  // Proposals that arrived after NEWLEADER go through the logger as in broadcast.
+  for (const Proposal& p : packets_not_committed_) {
+    if (p.zxid.counter() != 0) pending_txns_.push_back(p);
+    ctx_.syncer.log(p);
+  }
+  packets_not_committed_.clear();
+  std::deque<Zxid> committed = std::move(packets_committed_);
+  packets_committed_.clear();
+  for (Zxid z : committed) {
+    commit(z);
+    if (state_ == State::kExited) return;
+  }
+}
+
+// --- Broadcast ----------------------------------------------------------------------------
+
+void Follower::process_packet(const QuorumPacket& packet) {
+  switch (packet.type) {
+    case PacketType::kProposal:
+      if (!packet.data) {
+        exit(FollowerExitReason::kBadPacket);
+        return;
+      }
+      if (packet.zxid.counter() != 0) pending_txns_.push_back(Proposal{packet.zxid, *packet.data});
+      ctx_.syncer.log(Proposal{packet.zxid, *packet.data});
+      return;
+    case PacketType::kCommit:
+      commit(packet.zxid);
+      return;
+    case PacketType::kPing:
+      // Learner.ping: echo the zxid; the session touches ride in the data.
+      send(QuorumPacket{PacketType::kPing, packet.zxid, Bytes{}});
+      return;
+    default:
+      return;
+  }
+}
+
+void Follower::commit(Zxid zxid) {
+  // FollowerZooKeeperServer.commit: the COMMIT must match the oldest pending txn.
+  if (pending_txns_.empty()) return;  // "Committing X without seeing txn"
+  if (pending_txns_.front().zxid != zxid) {
+    // UNMATCHED_TXN_COMMIT: ZooKeeper calls System.exit(12).
+    exit(FollowerExitReason::kBadPacket);
+    return;
+  }
+  Proposal p = std::move(pending_txns_.front());
+  pending_txns_.pop_front();
+  ctx_.db.apply_committed(p.zxid, p.txn);
+}
+
+void Follower::on_logged(const std::vector<Zxid>& zxids) {
+  if (state_ == State::kExited) return;
+  // SendAckRequestProcessor: one ACK per logged txn, in order.
+  for (Zxid z : zxids) send(QuorumPacket{PacketType::kAck, z, std::nullopt});
+}
+
+}  // namespace zab

@@ -1,0 +1,307 @@
+#include "protocol/leader.h"
+
+#include "protocol/assert.h"
+#include "protocol/epoch_store.h"
+#include "protocol/learner_handler.h"
+#include "protocol/log_syncer.h"
+#include "protocol/zk_database.h"
+
+namespace zab {
+
+namespace {
+std::uint64_t txn_hash(const Bytes& txn) {
+  // FNV-1a: the trace's fingerprint of a txn, so checkers can tell different txns apart.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
+  return h;
+}
+}  // namespace
+
+Leader::Leader(PeerContext& ctx) : ctx_(ctx) {}
+Leader::~Leader() = default;
+
+void Leader::lead() {
+  const ServerId me = ctx_.config.my_id;
+  // ZooKeeperServer.loadData: the zxid counter resumes from the tree, then a snapshot is taken
+  // synchronously (not fsynced).
+  hzxid_ = ctx_.db.last_processed_zxid();
+  ctx_.db.take_snapshot(/*fsync=*/false);
+  leader_state_summary_ = StateSummary{static_cast<std::int64_t>(ctx_.epochs.current()), ctx_.db.last_processed_zxid()};
+  ctx_.out->push_back(out::Listen{kQuorumPort});  // LearnerCnxAcceptor
+  phase_ = Phase::kWaitingForEpoch;
+  ctx_.set_timer(TimerSpace::kLeader, kEpochDeadline, ctx_.config.init_limit_time());
+  get_epoch_to_propose(me, ctx_.epochs.accepted());
+}
+
+// --- Discovery ----------------------------------------------------------------------------
+
+bool Leader::get_epoch_to_propose(ServerId sid, std::int64_t last_accepted_epoch) {
+  // A late joiner gets the epoch at once; while the leader persists acceptedEpoch it holds the
+  // monitor, so a caller arriving then waits until the persist is done.
+  if (!waiting_for_new_epoch_) return !persisting_accepted_epoch_;
+  if (last_accepted_epoch >= epoch_) epoch_ = last_accepted_epoch + 1;
+  if (ctx_.config.is_voter(sid)) connecting_followers_.insert(sid);
+  if (connecting_followers_.contains(ctx_.config.my_id) && ctx_.config.is_quorum(connecting_followers_.size())) {
+    waiting_for_new_epoch_ = false;
+    persisting_accepted_epoch_ = true;
+    ZAB_ASSERT(epoch_ > 0 && epoch_ <= UINT32_MAX, "a proposed epoch fits the 32 epoch bits of a zxid");
+    ctx_.epochs.persist(EpochKind::kAccepted, static_cast<Epoch>(epoch_), *ctx_.out);
+  }
+  return false;
+}
+
+void Leader::on_accepted_epoch_persisted(Epoch epoch) {
+  if (!persisting_accepted_epoch_ || epoch != epoch_) return;
+  persisting_accepted_epoch_ = false;
+  wake_epoch_waiters();
+}
+
+void Leader::wake_epoch_waiters() {
+  if (phase_ == Phase::kWaitingForEpoch) {
+    ctx_.cancel_timer(TimerSpace::kLeader, kEpochDeadline);
+    const Zxid new_epoch_zxid = Zxid::make(static_cast<Epoch>(epoch_), 0);
+    hzxid_ = new_epoch_zxid;
+    last_proposed_ = new_epoch_zxid;
+    phase_ = Phase::kWaitingForEpochAck;
+    ctx_.set_timer(TimerSpace::kLeader, kEpochAckDeadline, ctx_.config.init_limit_time());
+    // The leader's own epoch ack; if it completes the quorum, wake_epoch_ack_waiters moves the
+    // leader on (the quorum always needs the leader, so nobody else can have completed it).
+    bool ahead = false;
+    wait_for_epoch_ack(ctx_.config.my_id, leader_state_summary_, ahead);
+    ZAB_ASSERT(!ahead, "the leader is never ahead of itself");
+  }
+  for (auto& [id, h] : handlers_) h->epoch_decided();
+}
+
+bool Leader::wait_for_epoch_ack(ServerId sid, const StateSummary& ss, bool& follower_ahead) {
+  if (election_finished_) return true;  // a late joiner is never checked for being ahead
+  if (ss.current_epoch != -1) {
+    if (ss.is_more_recent_than(leader_state_summary_)) {
+      follower_ahead = true;  // "Follower is ahead of the leader": that handler dies
+      return false;
+    }
+    if (ctx_.config.is_voter(sid)) electing_followers_.insert(sid);
+  }
+  if (electing_followers_.contains(ctx_.config.my_id) && ctx_.config.is_quorum(electing_followers_.size())) {
+    election_finished_ = true;
+    ctx_.trace(kTraceEpochAgreed, static_cast<std::uint64_t>(epoch_));
+    wake_epoch_ack_waiters();
+    return true;
+  }
+  return false;
+}
+
+void Leader::wake_epoch_ack_waiters() {
+  if (phase_ == Phase::kWaitingForEpochAck) {
+    ctx_.cancel_timer(TimerSpace::kLeader, kEpochAckDeadline);
+    // Leader.lead: setCurrentEpoch(epoch), persisted, before any NEWLEADER ACK is counted.
+    phase_ = Phase::kPersistingCurrentEpoch;
+    ctx_.epochs.persist(EpochKind::kCurrent, static_cast<Epoch>(epoch_), *ctx_.out);
+  }
+  for (auto& [id, h] : handlers_) h->epoch_ack_quorum_formed();
+}
+
+void Leader::on_current_epoch_persisted(Epoch epoch) {
+  if (phase_ != Phase::kPersistingCurrentEpoch || epoch != epoch_) return;
+  phase_ = Phase::kWaitingForNewLeaderAck;
+  ctx_.set_timer(TimerSpace::kLeader, kNewLeaderAckDeadline, ctx_.config.init_limit_time());
+  // If followers formed the quorum already (no leader-in-quorum rule here), start at once;
+  // start_zk_server ignores a second call.
+  if (wait_for_new_leader_ack(ctx_.config.my_id, Zxid::make(static_cast<Epoch>(epoch_), 0))) start_zk_server();
+}
+
+bool Leader::wait_for_new_leader_ack(ServerId sid, Zxid zxid) {
+  if (quorum_formed_) return true;
+  // An ACK of another zxid (a proposal ACK overtaking the NEWLEADER ACK, ZOOKEEPER-4685) is not
+  // counted, but the handler carries on as if acked.
+  if (zxid != Zxid::make(static_cast<Epoch>(epoch_), 0)) return true;
+  // No "the leader must be in the set" check here, unlike the two earlier quorums: ZooKeeper
+  // has none (Leader.waitForNewLeaderAck).
+  if (ctx_.config.is_voter(sid)) new_leader_acks_.insert(sid);
+  if (ctx_.config.is_quorum(new_leader_acks_.size())) {
+    quorum_formed_ = true;
+    wake_new_leader_ack_waiters();
+    return true;
+  }
+  return false;
+}
+
+void Leader::wake_new_leader_ack_waiters() {
+  if (phase_ == Phase::kWaitingForNewLeaderAck) start_zk_server();
+  for (auto& [id, h] : handlers_) h->new_leader_quorum_formed();
+}
+
+void Leader::start_zk_server() {
+  if (phase_ != Phase::kWaitingForNewLeaderAck) return;
+  ctx_.cancel_timer(TimerSpace::kLeader, kNewLeaderAckDeadline);
+  const Zxid new_epoch_zxid = Zxid::make(static_cast<Epoch>(epoch_), 0);
+  last_committed_ = new_epoch_zxid;
+  // startZkServer: the tree's lastProcessedZxid becomes the txn-less <epoch, 0>.
+  ctx_.db.set_last_processed_zxid(new_epoch_zxid);
+  phase_ = Phase::kBroadcast;
+  ctx_.trace(kTraceLeaderEstablished, static_cast<std::uint64_t>(epoch_));
+  tick_skip_ = true;
+  ctx_.set_timer(TimerSpace::kLeader, kTick, ctx_.config.tick() / 2);
+}
+
+// --- Learner connections ------------------------------------------------------------------
+
+void Leader::on_learner_connected(ConnId conn, Address peer) {
+  if (phase_ == Phase::kShutdown) {
+    ctx_.close(conn);
+    return;
+  }
+  auto handler = std::make_unique<LearnerHandler>(*this, conn, peer);
+  handlers_.emplace(conn.value, std::move(handler));
+}
+
+void Leader::on_message(ConnId conn, const QuorumPacket& packet) {
+  auto it = handlers_.find(conn.value);
+  if (it == handlers_.end()) return;
+  it->second->on_message(packet);
+  if (it->second->dead()) remove_handler(conn);
+}
+
+void Leader::on_connection_down(ConnId conn) {
+  auto it = handlers_.find(conn.value);
+  if (it == handlers_.end()) return;
+  it->second->shutdown(LearnerDropReason::kConnectionLost);
+  remove_handler(conn);
+}
+
+void Leader::remove_handler(ConnId conn) { handlers_.erase(conn.value); }
+
+void Leader::on_timer(std::uint64_t local) {
+  if (phase_ == Phase::kShutdown) return;
+  switch (local) {
+    case kEpochDeadline:
+      if (phase_ == Phase::kWaitingForEpoch) shutdown(LeaderShutdownReason::kEpochTimeout);
+      return;
+    case kEpochAckDeadline:
+      if (phase_ == Phase::kWaitingForEpochAck) shutdown(LeaderShutdownReason::kEpochAckTimeout);
+      return;
+    case kNewLeaderAckDeadline:
+      if (phase_ == Phase::kWaitingForNewLeaderAck) shutdown(LeaderShutdownReason::kNewLeaderAckTimeout);
+      return;
+    case kTick:
+      tick();
+      return;
+    default: {
+      // A handler's timer: local = conn id << 4 | which (its conn ids start above kTick).
+      const std::uint64_t conn = local >> 4;
+      auto it = handlers_.find(conn);
+      if (it == handlers_.end()) return;
+      it->second->on_timer(local & 0xf);
+      if (it->second->dead()) remove_handler(ConnId{conn});
+    }
+  }
+}
+
+void Leader::tick() {
+  // Leader.lead's loop: wake every half tick; the tick advances every other wake, and the
+  // synced-quorum check runs right after it advances.
+  if (!tick_skip_) ++tick_;
+  std::set<ServerId> synced{ctx_.config.my_id};
+  for (const auto& [id, h] : handlers_) {
+    if (h->sid() && h->synced(tick_) && ctx_.config.is_voter(*h->sid())) synced.insert(*h->sid());
+  }
+  if (!tick_skip_ && !ctx_.config.is_quorum(synced.size())) {
+    shutdown(LeaderShutdownReason::kNotSufficientSynced);
+    return;
+  }
+  tick_skip_ = !tick_skip_;
+  std::vector<std::uint64_t> dead;
+  for (auto& [id, h] : handlers_) {
+    h->ping();
+    if (h->dead()) dead.push_back(id);
+  }
+  for (std::uint64_t id : dead) remove_handler(ConnId{id});
+  ctx_.set_timer(TimerSpace::kLeader, kTick, ctx_.config.tick() / 2);
+}
+
+void Leader::shutdown(LeaderShutdownReason reason) {
+  if (phase_ == Phase::kShutdown) return;
+  phase_ = Phase::kShutdown;
+  ctx_.trace(kTraceLeaderShutdown, static_cast<std::uint64_t>(reason));
+  ctx_.out->push_back(out::Unlisten{kQuorumPort});
+  for (std::uint64_t t : {kEpochDeadline, kEpochAckDeadline, kNewLeaderAckDeadline, kTick}) {
+    ctx_.cancel_timer(TimerSpace::kLeader, t);
+  }
+  for (auto& [id, h] : handlers_) h->shutdown(LearnerDropReason::kLeaderShutdown);
+  handlers_.clear();
+}
+
+// --- Broadcast ----------------------------------------------------------------------------
+
+Zxid Leader::start_forwarding(LearnerHandler& handler, Zxid last_seen_zxid) {
+  if (last_proposed_ > last_seen_zxid) {
+    // Proposals not yet committed go as PROPOSAL only; their COMMIT follows by broadcast.
+    for (const auto& [zxid, p] : outstanding_) {
+      if (zxid > last_seen_zxid) handler.queue_packet(QuorumPacket{PacketType::kProposal, zxid, p.txn});
+    }
+  }
+  handler.set_forwarding();
+  return last_proposed_;
+}
+
+void Leader::send_to_forwarding(const QuorumPacket& packet) {
+  for (auto& [id, h] : handlers_) {
+    if (h->forwarding() && !h->dead()) h->queue_packet(packet);
+  }
+}
+
+void Leader::propose(const Bytes& txn, Zxid zxid) {
+  ZAB_ASSERT(phase_ == Phase::kBroadcast, "only an established leader proposes");
+  ZAB_ASSERT(zxid > last_proposed_, "proposals go out in strictly increasing zxid order");
+  if (zxid.counter() == 0xffffffffu) {
+    // ZOOKEEPER-1277: the counter would overflow into the epoch; force a new epoch instead.
+    shutdown(LeaderShutdownReason::kZxidRollover);
+    return;
+  }
+  last_proposed_ = zxid;
+  outstanding_[zxid] = Outstanding{txn, {}};
+  ctx_.trace(kTraceProposed, zxid.raw(), txn_hash(txn));
+  // ProposalRequestProcessor: send to the followers first, then log locally.
+  send_to_forwarding(QuorumPacket{PacketType::kProposal, zxid, txn});
+  ctx_.syncer.log(Proposal{zxid, txn});
+}
+
+void Leader::on_logged(const std::vector<Zxid>& zxids) {
+  if (phase_ == Phase::kShutdown) return;
+  for (Zxid z : zxids) process_ack(ctx_.config.my_id, z);
+}
+
+void Leader::process_ack(ServerId sid, Zxid zxid) {
+  if (phase_ != Phase::kBroadcast) return;
+  if (zxid.counter() == 0) return;  // the NEWLEADER or UPTODATE ACK
+  if (outstanding_.empty()) return;
+  if (last_committed_ >= zxid) return;  // already committed
+  auto it = outstanding_.find(zxid);
+  if (it == outstanding_.end()) return;  // "Trying to commit future proposal"
+  // Acks count from any voter; ZooKeeper does not check that the sender is synced.
+  if (ctx_.config.is_voter(sid)) it->second.acks.insert(sid);
+  try_to_commit(zxid);
+}
+
+bool Leader::try_to_commit(Zxid zxid) {
+  // The previous proposal must commit first.
+  if (outstanding_.contains(Zxid::from_raw(zxid.raw() - 1))) return false;
+  auto it = outstanding_.find(zxid);
+  ZAB_ASSERT(it != outstanding_.end(), "tryToCommit is called for an outstanding proposal");
+  // The quorum need not include the leader (Leader.tryToCommit).
+  if (!ctx_.config.is_quorum(it->second.acks.size())) return false;
+  Bytes txn = std::move(it->second.txn);
+  outstanding_.erase(it);
+  commit(zxid);
+  ctx_.db.apply_committed(zxid, txn);
+  return true;
+}
+
+void Leader::commit(Zxid zxid) {
+  ZAB_ASSERT(zxid > last_committed_, "commits go out in strictly increasing zxid order");
+  last_committed_ = zxid;
+  ctx_.trace(kTraceCommitted, zxid.raw());
+  send_to_forwarding(QuorumPacket{PacketType::kCommit, zxid, std::nullopt});
+}
+
+}  // namespace zab

@@ -1,0 +1,46 @@
+#pragma once
+// What the parts of a ZooKeeper server node (leader, learner handlers, follower, client port)
+// share during one step: the configuration, the database and its persistence, and the output
+// list of the step with the clocks it runs at. The QuorumPeer owns all of it and points the
+// context at each step's output vector before dispatching an input.
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/config.h"
+#include "protocol/io.h"
+#include "protocol/quorum_packet.h"
+#include "protocol/timers.h"
+
+namespace zab {
+
+class ZkDatabase;
+class LogSyncer;
+class EpochStore;
+
+struct PeerContext {
+  const ServerConfig& config;
+  ZkDatabase& db;
+  LogSyncer& syncer;
+  EpochStore& epochs;
+  std::vector<Output>* out = nullptr;
+  Clocks now;
+
+  void send(ConnId conn, const QuorumPacket& packet) const {
+    out->push_back(out::Send{conn, encode_packet(packet)});
+  }
+  void close(ConnId conn) const { out->push_back(out::Close{conn}); }
+  void trace(std::uint16_t kind, std::uint64_t a = 0, std::uint64_t b = 0, std::uint64_t c = 0,
+             std::uint64_t d = 0) const {
+    out->push_back(out::Trace{kind, a, b, c, d});
+  }
+  void set_timer(TimerSpace space, std::uint64_t local, Duration after) const {
+    out->push_back(out::SetTimer{timer_id(space, local), after});
+  }
+  void cancel_timer(TimerSpace space, std::uint64_t local) const {
+    out->push_back(out::CancelTimer{timer_id(space, local)});
+  }
+  std::int64_t now_ms() const { return now.monotonic.ms(); }
+};
+
+}  // namespace zab

@@ -1,0 +1,65 @@
+#pragma once
+// The protocol events a ZooKeeper server node reports through out::Trace, for the checkers
+// (Zab properties, log agreement, durability) and for timelines. Kinds 200-249 are ZAB's;
+// 100-149 are leader election's (fle.h). Field meanings are in the table in zab_trace.cpp.
+
+#include <cstdint>
+#include <span>
+
+#include "protocol/io.h"
+
+namespace zab {
+
+enum ZabTrace : std::uint16_t {
+  kTracePeerState = 200,        // a=state (0 LOOKING, 1 FOLLOWING, 2 LEADING), b=leader sid, c=currentEpoch
+  kTraceAcceptedEpoch = 201,    // a=epoch: acceptedEpoch is durable
+  kTraceCurrentEpoch = 202,     // a=epoch: currentEpoch is durable
+  kTraceProposed = 203,         // a=zxid, b=txn hash (leader)
+  kTraceLogged = 204,           // a=zxid, b=txn hash: durable in this server's txn log
+  kTraceCommitted = 205,        // a=zxid (leader: quorum reached, COMMIT sent)
+  kTraceApplied = 206,          // a=zxid, b=txn hash, c=1 if added to the committedLog
+  kTraceTruncated = 207,        // a=zxid the log was truncated to
+  kTraceSnapshotWritten = 208,  // a=zxid, b=1 if fsynced
+  kTraceSnapshotLoaded = 209,   // a=zxid (SNAP sync: the tree was replaced)
+  kTraceSyncChosen = 210,       // a=learner sid, b=mode (SyncMode), c=peer zxid, d=forwarding zxid
+  kTraceLeaderEstablished = 211,  // a=epoch: NEWLEADER quorum, the leader starts serving
+  kTraceLeaderShutdown = 212,   // a=reason (LeaderShutdownReason)
+  kTraceFollowerSynced = 213,   // a=leader sid, b=epoch: UPTODATE received, serving
+  kTraceNewLeaderAcked = 214,   // a=epoch: the learner sent the NEWLEADER ACK
+  kTraceFollowerExit = 215,     // a=reason (FollowerExitReason)
+  kTraceStartupRefused = 216,   // a=reason (1 current epoch older than last zxid, 2 accepted < current)
+  kTraceRestored = 217,         // a=last zxid, b=snapshot zxid, c=currentEpoch, d=acceptedEpoch
+  kTraceEpochAgreed = 218,      // a=epoch: the leader's epoch-ack quorum formed
+  kTraceLearnerDropped = 219,   // a=learner sid, b=reason (LearnerDropReason)
+};
+
+enum class LeaderShutdownReason : std::uint8_t {
+  kEpochTimeout = 1,          // "Timeout while waiting for epoch from quorum"
+  kEpochAckTimeout = 2,       // "Timeout while waiting for epoch to be acked by quorum"
+  kNewLeaderAckTimeout = 3,   // "Waiting for a quorum of followers, only synced with sids"
+  kNotSufficientSynced = 4,   // "Not sufficient followers synced"
+  kZxidRollover = 5,          // "zxid lower 32 bits have rolled over"
+};
+
+enum class FollowerExitReason : std::uint8_t {
+  kConnectFailed = 1,      // "Failed connect to ..."
+  kConnectionLost = 2,     // EOF / reset from the leader
+  kReadTimeout = 3,        // SocketTimeoutException
+  kEpochLower = 4,         // "Leaders epoch, N is less than accepted epoch, A"
+  kBadPacket = 5,          // an unexpected packet during sync
+  kTruncateFailed = 6,
+};
+
+enum class LearnerDropReason : std::uint8_t {
+  kReadTimeout = 1,
+  kConnectionLost = 2,
+  kFollowerAhead = 3,      // "Follower is ahead of the leader"
+  kWaitTimeout = 4,        // a getEpochToPropose / waitForEpochAck / waitForNewLeaderAck timeout
+  kSyncLimit = 5,          // "Closing connection to peer due to transaction timeout"
+  kBadPacket = 6,
+  kLeaderShutdown = 7,
+};
+
+std::span<const TraceKindInfo> zab_trace_kinds();
+
+}  // namespace zab
