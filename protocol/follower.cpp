@@ -176,7 +176,7 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
         return;
       case PacketType::kTrunc:
         sync_mode_ = SyncMode::kTrunc;
-        if (!ctx_.db.truncate_log(packet.zxid)) {
+        if (!ctx_.db.truncate_log(packet.zxid, *ctx_.out)) {
           // "Not able to truncate the log": System.exit(13) in ZooKeeper.
           exit(FollowerExitReason::kTruncateFailed);
           return;
@@ -219,7 +219,7 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
         // SNAP / TRUNC before NEWLEADER: apply to memory now (processTxn(hdr, txn), which does
         // not add to the committedLog in 3.8).
         if (!packets_not_committed_.empty() && packets_not_committed_.front().zxid == packet.zxid) {
-          ctx_.db.apply_outside_committed_log(packet.zxid, packets_not_committed_.front().txn);
+          ctx_.db.apply_outside_committed_log(packet.zxid, packets_not_committed_.front().txn, *ctx_.out);
           packets_not_committed_.pop_front();
         }
       } else {
@@ -242,7 +242,7 @@ void Follower::on_new_leader() {
   write_to_txn_log_ = true;
   read_timeout_ = ctx_.config.sync_limit_time();
   if (snapshot_needed_) {
-    ctx_.db.take_snapshot(sync_snapshot_);
+    ctx_.db.take_snapshot(sync_snapshot_, *ctx_.out);
     if (sync_snapshot_) {
       state_ = State::kNewLeaderSnapshot;
       return;  // on_snapshot_persisted continues
@@ -368,7 +368,7 @@ void Follower::commit(Zxid zxid) {
   }
   Proposal p = std::move(pending_txns_.front());
   pending_txns_.pop_front();
-  ctx_.db.apply_committed(p.zxid, p.txn);
+  ctx_.db.apply_committed(p.zxid, p.txn, *ctx_.out);
 }
 
 void Follower::on_logged(const std::vector<Zxid>& zxids) {

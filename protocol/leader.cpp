@@ -25,7 +25,7 @@ void Leader::lead() {
   // ZooKeeperServer.loadData: the zxid counter resumes from the tree, then a snapshot is taken
   // synchronously (not fsynced).
   hzxid_ = ctx_.db.last_processed_zxid();
-  ctx_.db.take_snapshot(/*fsync=*/false);
+  ctx_.db.take_snapshot(/*fsync=*/false, *ctx_.out);
   leader_state_summary_ = StateSummary{static_cast<std::int64_t>(ctx_.epochs.current()), ctx_.db.last_processed_zxid()};
   ctx_.out->push_back(out::Listen{kQuorumPort});  // LearnerCnxAcceptor
   phase_ = Phase::kWaitingForEpoch;
@@ -293,7 +293,7 @@ bool Leader::try_to_commit(Zxid zxid) {
   Bytes txn = std::move(it->second.txn);
   outstanding_.erase(it);
   commit(zxid);
-  ctx_.db.apply_committed(zxid, txn);
+  ctx_.db.apply_committed(zxid, txn, *ctx_.out);
   return true;
 }
 

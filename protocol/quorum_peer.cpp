@@ -1,0 +1,222 @@
+#include "protocol/quorum_peer.h"
+
+#include <fmt/format.h>
+
+#include "protocol/assert.h"
+#include "protocol/election_trace.h"
+#include "protocol/epoch_files.h"
+#include "protocol/zab_trace.h"
+
+namespace zab {
+
+QuorumPeer::QuorumPeer(const NodeContext& context, ServerConfig config)
+    : config_(std::move(config)),
+      node_(context),
+      syncer_(config_, context.random),
+      db_(config_, syncer_, files_),
+      ctx_{config_, db_, syncer_, epochs_} {
+  ZAB_ASSERT(config_.is_voter(config_.my_id), "a server is one of the voters of its ensemble");
+  ZAB_ASSERT(ServerId::of(context.self) == config_.my_id, "server sid N listens at address N");
+  syncer_.set_hooks(LogSyncer::Hooks{
+      .flushed =
+          [this](const std::vector<Zxid>& zxids) {
+            if (leader_) leader_->on_logged(zxids);
+            if (follower_) follower_->on_logged(zxids);
+          },
+      .direct_commit_done =
+          [this] {
+            if (follower_) follower_->on_direct_commit_done();
+          },
+      .take_snapshot = [this] { db_.take_snapshot(/*fsync=*/false, *ctx_.out); },
+  });
+}
+
+QuorumPeer::~QuorumPeer() = default;
+
+std::vector<TraceKindInfo> QuorumPeer::trace_kinds() {
+  std::vector<TraceKindInfo> kinds;
+  for (const auto& k : zab_trace_kinds()) kinds.push_back(k);
+  for (const auto& k : election_trace_kinds()) kinds.push_back(k);
+  return kinds;
+}
+
+void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) {
+  ctx_.out = &out;
+  ctx_.now = now;
+  files_.begin_step();
+  if (const auto* s = std::get_if<in::Start>(&input)) {
+    start(*s);
+  } else if (running_) {
+    route(input);
+  }
+  if (running_) {
+    check_role_ended();
+    // SyncRequestProcessor: the input queue is empty at the end of a step, so it flushes.
+    syncer_.end_of_step(out);
+  }
+  files_.catch_up(out);
+  ctx_.out = nullptr;
+}
+
+void QuorumPeer::start(const in::Start& start) {
+  files_.reset(start.files);
+  syncer_.reset(start.files);
+  // QuorumPeer.loadDataBase: restore, then the epoch checks; a refusal stops the server.
+  auto restored = db_.load(start.files, *ctx_.out);
+  if (const auto* error = std::get_if<DiskError>(&restored)) {
+    ctx_.trace(kTraceStartupRefused, 3);
+    (void)error;
+    return;
+  }
+  const Restored& r = std::get<Restored>(restored);
+  auto epochs = check_epochs_at_start(start.files, db_.last_processed_zxid());
+  if (const auto* error = std::get_if<DiskError>(&epochs)) {
+    const bool older = error->message.find("is older than the last zxid") != std::string::npos;
+    ctx_.trace(kTraceStartupRefused, older ? 1 : 2);
+    return;
+  }
+  const StartupEpochs& e = std::get<StartupEpochs>(epochs);
+  epochs_.reset(e.accepted_epoch, e.current_epoch);
+  if (e.write_current_epoch) epochs_.persist(EpochKind::kCurrent, e.current_epoch, *ctx_.out);
+  if (e.write_accepted_epoch) epochs_.persist(EpochKind::kAccepted, e.accepted_epoch, *ctx_.out);
+  ctx_.trace(kTraceRestored, db_.last_processed_zxid().raw(), r.snapshot_zxid ? r.snapshot_zxid->raw() : 0,
+             e.current_epoch, e.accepted_epoch);
+  running_ = true;
+  // startServerCnxnFactory and the election's listener.
+  ctx_.out->push_back(out::Listen{kElectionPort});
+  election_ = std::make_unique<Election>(config_, *this);
+  current_vote_ = Vote::of(config_.my_id, db_.last_processed_zxid(), 0, epochs_.current());
+  look_for_leader();
+}
+
+void QuorumPeer::set_state(ServerState state) {
+  state_ = state;
+  const std::uint64_t code = state == ServerState::kLooking ? 0 : state == ServerState::kFollowing ? 1 : 2;
+  ctx_.trace(kTracePeerState, code, state == ServerState::kLooking ? 0 : current_vote_.id.value, epochs_.current());
+}
+
+void QuorumPeer::look_for_leader() {
+  set_state(ServerState::kLooking);
+  election_->look_for_leader(ctx_.now, *ctx_.out);
+  check_election_result();
+}
+
+void QuorumPeer::check_election_result() {
+  auto vote = election_->take_result();
+  if (!vote) return;
+  current_vote_ = *vote;
+  if (vote->id == config_.my_id) {
+    set_state(ServerState::kLeading);
+    leader_ = std::make_unique<Leader>(ctx_);
+    leader_->lead();
+  } else {
+    set_state(ServerState::kFollowing);
+    follower_ = std::make_unique<Follower>(ctx_, vote->id);
+    follower_->follow_leader();
+  }
+}
+
+void QuorumPeer::check_role_ended() {
+  if (leader_ && leader_->is_shutdown()) {
+    leader_.reset();
+    // ZooKeeperServer.shutdown: the tree is fast-forwarded over the whole log.
+    db_.fast_forward(*ctx_.out);
+    look_for_leader();
+  } else if (follower_ && follower_->exited()) {
+    const bool interrupted_snap = follower_->interrupted_snap();
+    follower_.reset();
+    // Learner.shutdown: drain the logger first (ZOOKEEPER-4712's fix), then either clear the
+    // half-synced database (an interrupted SNAP, ZOOKEEPER-3642) or fast-forward it.
+    syncer_.end_of_step(*ctx_.out);
+    if (interrupted_snap) {
+      db_.clear();
+      db_.reload(*ctx_.out);
+    } else {
+      db_.fast_forward(*ctx_.out);
+    }
+    look_for_leader();
+  }
+}
+
+void QuorumPeer::route(const Input& input) {
+  if (election_->step(ctx_.now, input, *ctx_.out)) {
+    if (state_ == ServerState::kLooking) check_election_result();
+    return;
+  }
+  std::visit(
+      [&](const auto& in) {
+        using T = std::decay_t<decltype(in)>;
+        if constexpr (std::is_same_v<T, in::ConnectionUp>) {
+          if (in.port == kQuorumPort && !in.initiated_by_us) {
+            if (leader_) {
+              leader_->on_learner_connected(in.conn, in.peer);
+            } else {
+              ctx_.close(in.conn);
+            }
+          } else if (in.initiated_by_us && timer_space(in.tag) == TimerSpace::kLearner && follower_) {
+            follower_->on_connection_up(in.conn, in.tag);
+          } else {
+            ctx_.close(in.conn);
+          }
+        } else if constexpr (std::is_same_v<T, in::ConnectFailed>) {
+          if (follower_ && timer_space(in.tag) == TimerSpace::kLearner) follower_->on_connect_failed(in.tag);
+        } else if constexpr (std::is_same_v<T, in::ConnectionDown>) {
+          if (leader_ && leader_->owns(in.conn)) leader_->on_connection_down(in.conn);
+          if (follower_ && follower_->owns(in.conn)) follower_->on_connection_down(in.conn);
+        } else if constexpr (std::is_same_v<T, in::Message>) {
+          const bool for_leader = leader_ && leader_->owns(in.conn);
+          const bool for_follower = follower_ && follower_->owns(in.conn);
+          if (!for_leader && !for_follower) return;
+          const auto packet = decode_packet(in.payload);
+          if (!packet) {
+            ctx_.close(in.conn);  // an unreadable packet: the stream is broken
+            return;
+          }
+          if (for_leader) leader_->on_message(in.conn, *packet);
+          if (for_follower) follower_->on_message(in.conn, *packet);
+        } else if constexpr (std::is_same_v<T, in::TimerFired>) {
+          const TimerSpace space = timer_space(in.id);
+          if (space == TimerSpace::kLeader && leader_) leader_->on_timer(timer_local(in.id));
+          if (space == TimerSpace::kLearner && follower_) follower_->on_timer(timer_local(in.id));
+        } else if constexpr (std::is_same_v<T, in::FsyncDone>) {
+          on_fsync_done(in.tag);
+        }
+      },
+      input);
+}
+
+void QuorumPeer::on_fsync_done(std::uint64_t tag) {
+  if (syncer_.on_fsync_done(tag, *ctx_.out)) return;
+  if (auto done = epochs_.on_fsync_done(tag, *ctx_.out)) {
+    ctx_.trace(done->kind == EpochKind::kAccepted ? kTraceAcceptedEpoch : kTraceCurrentEpoch, done->epoch);
+    if (done->kind == EpochKind::kAccepted) {
+      if (leader_) leader_->on_accepted_epoch_persisted(done->epoch);
+      if (follower_) follower_->on_accepted_epoch_persisted(done->epoch);
+    } else {
+      if (leader_) leader_->on_current_epoch_persisted(done->epoch);
+      if (follower_) follower_->on_current_epoch_persisted(done->epoch);
+    }
+    return;
+  }
+  if (db_.on_fsync_done(tag, *ctx_.out)) {
+    if (follower_) follower_->on_snapshot_persisted();
+  }
+}
+
+std::uint16_t QuorumPeer::message_type(const Bytes& payload) const {
+  if (!payload.empty() && payload[0] == kQuorumWireTag) {
+    if (const auto p = decode_packet(payload)) return static_cast<std::uint16_t>(p->type);
+    return 0;
+  }
+  return Election::message_type(payload);
+}
+
+std::string QuorumPeer::describe_message(const Bytes& payload) const {
+  if (!payload.empty() && payload[0] == kQuorumWireTag) {
+    if (const auto p = decode_packet(payload)) return describe_packet(*p);
+    return "unreadable quorum packet";
+  }
+  return Election::describe_message(payload);
+}
+
+}  // namespace zab

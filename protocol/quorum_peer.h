@@ -1,0 +1,70 @@
+#pragma once
+// A ZooKeeper server as one sans-IO node (QuorumPeer.java): it loads its database at start
+// (refusing to start where ZooKeeper refuses), runs Fast Leader Election, and then leads or
+// follows until that ends, and elects again — keeping its in-memory database across
+// elections, as a ZooKeeper process does. Inputs are routed by port, connection, timer space
+// and fsync tag to the part that owns them: the election (election port), the leader or the
+// follower (quorum port), the log syncer, the epoch files, the snapshot writer.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/config.h"
+#include "protocol/election.h"
+#include "protocol/epoch_store.h"
+#include "protocol/follower.h"
+#include "protocol/io.h"
+#include "protocol/leader.h"
+#include "protocol/local_files.h"
+#include "protocol/log_syncer.h"
+#include "protocol/peer_context.h"
+#include "protocol/zk_database.h"
+
+namespace zab {
+
+class QuorumPeer final : public Node, private ElectionPeer {
+ public:
+  QuorumPeer(const NodeContext& context, ServerConfig config);
+  ~QuorumPeer() override;
+
+  void step(const Clocks& now, Input input, std::vector<Output>& out) override;
+  std::string describe_message(const Bytes& payload) const override;
+  std::uint16_t message_type(const Bytes& payload) const override;
+
+  // Every out::Trace kind a server emits (ZAB's and the election's), for the host's trace.
+  static std::vector<TraceKindInfo> trace_kinds();
+
+ private:
+  // ElectionPeer: what FastLeaderElection reads of QuorumPeer.
+  ServerState peer_state() const override { return state_; }
+  Vote current_vote() const override { return current_vote_; }
+  Zxid last_logged_zxid() const override { return db_.last_processed_zxid(); }
+  Epoch current_epoch() const override { return epochs_.current(); }
+
+  void start(const in::Start& start);
+  void route(const Input& input);
+  void on_fsync_done(std::uint64_t tag);
+  void look_for_leader();
+  void check_election_result();
+  void check_role_ended();
+  void set_state(ServerState state);
+
+  ServerConfig config_;
+  NodeContext node_;
+  LocalFiles files_;
+  LogSyncer syncer_;
+  ZkDatabase db_;
+  EpochStore epochs_;
+  PeerContext ctx_;
+  std::unique_ptr<Election> election_;
+  std::unique_ptr<Leader> leader_;
+  std::unique_ptr<Follower> follower_;
+  ServerState state_ = ServerState::kLooking;
+  Vote current_vote_;
+  bool running_ = false;  // false before Start and after a refused start (ZooKeeper exits)
+};
+
+}  // namespace zab

@@ -1,0 +1,145 @@
+#include "protocol/zk_database.h"
+
+#include "protocol/assert.h"
+#include "protocol/data_dir.h"
+#include "protocol/local_files.h"
+#include "protocol/log_syncer.h"
+#include "protocol/timers.h"
+#include "protocol/zab_trace.h"
+
+namespace zab {
+
+namespace {
+std::uint64_t txn_hash(const Bytes& txn) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
+  return h;
+}
+}  // namespace
+
+ZkDatabase::ZkDatabase(const ServerConfig& config, LogSyncer& syncer, LocalFiles& files)
+    : config_(config), syncer_(syncer), files_(files), committed_log_(config.commit_log_count) {}
+
+RestoreTree ZkDatabase::restore_hooks() {
+  RestoreTree hooks;
+  hooks.deserialize = [this](Reader& r) { return tree_.deserialize(r); };
+  hooks.serialize = [this](Writer& w) { tree_.serialize(w); };
+  hooks.set_last_processed_zxid = [this](Zxid z) { tree_.set_last_processed_zxid(z); };
+  hooks.process_txn = [this](const Txn& txn) {
+    tree_.process_txn(txn);
+    // PlayBackListener.onTxnLoaded: the replayed txn enters the committedLog.
+    if (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid) {
+      committed_log_.add(Proposal{txn.header.zxid, encode_txn(txn)});
+    }
+  };
+  return hooks;
+}
+
+OrDiskError<Restored> ZkDatabase::load(const DurableFiles& files, std::vector<Output>& out) {
+  clear();
+  auto result = restore(files, restore_hooks(), RestoreOptions{}, out);
+  if (auto* restored = std::get_if<Restored>(&result)) sessions_ = restored->sessions;
+  return result;
+}
+
+OrDiskError<Restored> ZkDatabase::reload(std::vector<Output>& out) {
+  files_.catch_up(out);
+  return load(files_.view(), out);
+}
+
+ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_committed_log, std::vector<Output>& out) {
+  ProcessTxnResult result = tree_.process_txn(txn);
+  // ZooKeeperServer.processTxn: session txns change the session table.
+  if (txn.header.type == OpCode::kCreateSession) {
+    sessions_[txn.header.session] = std::get<CreateSessionTxn>(txn.body).timeout_ms;
+  } else if (txn.header.type == OpCode::kCloseSession) {
+    sessions_.erase(txn.header.session);
+  }
+  bool added = false;
+  if (to_committed_log && (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid)) {
+    committed_log_.add(Proposal{txn.header.zxid, raw});
+    added = true;
+  }
+  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_hash(raw), added ? 1u : 0u});
+  if (on_applied) on_applied(result, out);
+  return result;
+}
+
+ProcessTxnResult ZkDatabase::apply_committed(Zxid zxid, const Bytes& txn, std::vector<Output>& out) {
+  const auto decoded = decode_txn(txn);
+  ZAB_ASSERT(decoded.has_value(), "a committed proposal carries a well-formed txn");
+  ZAB_ASSERT(decoded->header.zxid == zxid, "a proposal's zxid is its txn header's zxid");
+  return apply(*decoded, txn, /*to_committed_log=*/true, out);
+}
+
+ProcessTxnResult ZkDatabase::apply_outside_committed_log(Zxid zxid, const Bytes& txn, std::vector<Output>& out) {
+  const auto decoded = decode_txn(txn);
+  ZAB_ASSERT(decoded.has_value(), "a committed proposal carries a well-formed txn");
+  ZAB_ASSERT(decoded->header.zxid == zxid, "a proposal's zxid is its txn header's zxid");
+  return apply(*decoded, txn, /*to_committed_log=*/false, out);
+}
+
+Bytes ZkDatabase::serialize_snapshot() const {
+  return zab::serialize_snapshot(sessions_, [this](Writer& w) { tree_.serialize(w); });
+}
+
+bool ZkDatabase::load_snapshot(const Bytes& data) {
+  clear();
+  // The same format as a snapshot file: load it as the only file of a directory.
+  DurableFiles one{{make_snapshot_name(Zxid::zero()), data}};
+  SessionsWithTimeouts sessions;
+  const auto result = deserialize_snapshot(one, sessions, [this](Reader& r) { return tree_.deserialize(r); });
+  if (!std::holds_alternative<LoadedSnapshot>(result)) {
+    clear();
+    return false;
+  }
+  sessions_ = std::move(sessions);
+  return true;
+}
+
+void ZkDatabase::take_snapshot(bool fsync, std::vector<Output>& out) {
+  const Zxid zxid = tree_.last_processed_zxid();
+  auto serializer = [this](Writer& w) { tree_.serialize(w); };
+  if (fsync) {
+    const std::uint64_t tag = timer_id(TimerSpace::kSnapshots, next_snapshot_tag_++);
+    save_snapshot_synced(snapshot_writer_, zxid, sessions_, serializer, tag, out);
+    return;
+  }
+  save_snapshot(zxid, sessions_, serializer, out);
+  out.push_back(out::Trace{kTraceSnapshotWritten, zxid.raw(), 0});
+}
+
+bool ZkDatabase::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
+  const auto name = snapshot_writer_.on_fsync_done(tag, out);
+  if (!name) return false;
+  const auto zxid = zxid_from_name(*name, kSnapshotFilePrefix);
+  out.push_back(out::Trace{kTraceSnapshotWritten, zxid ? zxid->raw() : 0, 1});
+  return true;
+}
+
+bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
+  clear();
+  if (!syncer_.truncate(zxid, out)) return false;
+  // ZKDatabase.truncateLog reloads the database from the (truncated) files.
+  return std::holds_alternative<Restored>(reload(out));
+}
+
+void ZkDatabase::fast_forward(std::vector<Output>& out) {
+  for (const Txn& txn : syncer_.logged_after(tree_.last_processed_zxid())) {
+    apply(txn, encode_txn(txn), /*to_committed_log=*/true, out);
+  }
+}
+
+void ZkDatabase::clear() {
+  tree_ = DataTree();
+  sessions_.clear();
+  committed_log_.clear();
+}
+
+std::int64_t ZkDatabase::last_snapshot_bytes() const {
+  const auto newest = find_n_valid_snapshots(files_.view(), 1);
+  if (newest.empty()) return 0;
+  return static_cast<std::int64_t>(files_.view().at(newest.front().name).size());
+}
+
+}  // namespace zab
