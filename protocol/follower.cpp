@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "protocol/assert.h"
+#include "protocol/client_port.h"
+#include "protocol/learner_request.h"
 #include "protocol/epoch_store.h"
 #include "protocol/log_syncer.h"
 #include "protocol/zk_database.h"
@@ -349,9 +351,15 @@ void Follower::process_packet(const QuorumPacket& packet) {
     case PacketType::kCommit:
       commit(packet.zxid);
       return;
-    case PacketType::kPing:
-      // Learner.ping: echo the zxid; the session touches ride in the data.
-      send(QuorumPacket{PacketType::kPing, packet.zxid, Bytes{}});
+    case PacketType::kPing: {
+      // Learner.ping: echo the zxid; the sessions touched since the last PING ride along.
+      SessionTouches touches;
+      if (ctx_.clients != nullptr) touches = ctx_.clients->take_touches();
+      send(QuorumPacket{PacketType::kPing, packet.zxid, encode_session_touches(touches)});
+      return;
+    }
+    case PacketType::kSync:
+      if (ctx_.clients != nullptr) ctx_.clients->on_sync_released();
       return;
     default:
       return;
@@ -369,6 +377,14 @@ void Follower::commit(Zxid zxid) {
   Proposal p = std::move(pending_txns_.front());
   pending_txns_.pop_front();
   ctx_.db.apply_committed(p.zxid, p.txn, *ctx_.out);
+}
+
+void Follower::forward_request(const ClientRequest& request) {
+  send(QuorumPacket{PacketType::kRequest, Zxid::from_raw(UINT64_MAX), encode_learner_request(request)});
+}
+
+void Follower::forward_sync(SessionId session, std::int32_t cxid) {
+  forward_request(ClientRequest{.session = session, .cxid = cxid, .type = OpCode::kSync});
 }
 
 void Follower::on_logged(const std::vector<Zxid>& zxids) {

@@ -19,6 +19,7 @@
 #include "protocol/committed_log.h"
 #include "protocol/ids.h"
 #include "protocol/peer_context.h"
+#include "protocol/prep_request.h"
 #include "protocol/quorum_packet.h"
 #include "protocol/sync_follower.h"
 #include "protocol/zab_trace.h"
@@ -44,6 +45,10 @@ class Follower {
   void on_direct_commit_done();
   // A snapshot taken with fsync (SNAP sync, at NEWLEADER) is durable.
   void on_snapshot_persisted();
+
+  // FollowerRequestProcessor: a client's write or sync goes to the leader as a REQUEST.
+  void forward_request(const ClientRequest& request);
+  void forward_sync(SessionId session, std::int32_t cxid);
 
   bool owns(ConnId conn) const { return conn_ && *conn_ == conn; }
   bool exited() const { return state_ == State::kExited; }

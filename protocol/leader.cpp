@@ -302,6 +302,23 @@ void Leader::commit(Zxid zxid) {
   last_committed_ = zxid;
   ctx_.trace(kTraceCommitted, zxid.raw());
   send_to_forwarding(QuorumPacket{PacketType::kCommit, zxid, std::nullopt});
+  // Syncs parked on this proposal are answered right after its COMMIT, on the same channel.
+  auto it = pending_syncs_.find(zxid);
+  if (it == pending_syncs_.end()) return;
+  for (ConnId conn : it->second) {
+    auto h = handlers_.find(conn.value);
+    if (h != handlers_.end()) h->second->queue_packet(QuorumPacket{PacketType::kSync, Zxid::zero(), std::nullopt});
+  }
+  pending_syncs_.erase(it);
+}
+
+void Leader::process_sync(ConnId handler) {
+  if (outstanding_.empty()) {
+    auto h = handlers_.find(handler.value);
+    if (h != handlers_.end()) h->second->queue_packet(QuorumPacket{PacketType::kSync, Zxid::zero(), std::nullopt});
+    return;
+  }
+  pending_syncs_[last_proposed_].push_back(handler);
 }
 
 }  // namespace zab

@@ -56,6 +56,10 @@ class Leader {
   Zxid next_zxid() { hzxid_ = Zxid::from_raw(hzxid_.raw() + 1); return hzxid_; }
   void propose(const Bytes& txn, Zxid zxid);
 
+  // Leader.processSync: answer a learner's sync with SYNC once everything proposed so far is
+  // committed (at once if nothing is outstanding).
+  void process_sync(ConnId handler);
+
   bool owns(ConnId conn) const { return handlers_.contains(conn.value); }
   bool is_shutdown() const { return phase_ == Phase::kShutdown; }
   bool serving() const { return phase_ == Phase::kBroadcast; }
@@ -125,6 +129,7 @@ class Leader {
   // FinalRequestProcessor thread) has no counterpart: we apply in the same step as the commit,
   // so startForwarding can never fall into that window.
   std::map<Zxid, Outstanding> outstanding_;
+  std::map<Zxid, std::vector<ConnId>> pending_syncs_;  // SYNC to send when the zxid commits
   std::uint64_t tick_ = 0;
   bool tick_skip_ = true;
 };

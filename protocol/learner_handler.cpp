@@ -1,6 +1,8 @@
 #include "protocol/learner_handler.h"
 
 #include "protocol/assert.h"
+#include "protocol/client_port.h"
+#include "protocol/learner_request.h"
 #include "protocol/log_syncer.h"
 #include "protocol/sync_follower.h"
 #include "protocol/zk_database.h"
@@ -152,9 +154,24 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
           leader_.process_ack(*sid_, packet.zxid);
           return;
         case PacketType::kPing:
-          // The learner's session touches ride in the reply; session tracking is the client
-          // port's business and is wired in by the node.
+          // The learner's session touches ride in the reply.
+          if (packet.data && ctx_.clients != nullptr) {
+            if (const auto touches = decode_session_touches(*packet.data)) ctx_.clients->touch_sessions(*touches);
+          }
           return;
+        case PacketType::kRequest: {
+          const auto request = packet.data ? decode_learner_request(*packet.data) : std::nullopt;
+          if (!request) {
+            shutdown(LearnerDropReason::kBadPacket);
+            return;
+          }
+          if (request->type == OpCode::kSync) {
+            leader_.process_sync(conn_);
+          } else if (ctx_.clients != nullptr) {
+            ctx_.clients->submit_learner_request(*request);
+          }
+          return;
+        }
         default:
           return;  // "unexpected packet": logged and ignored by ZooKeeper
       }

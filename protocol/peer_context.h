@@ -17,12 +17,14 @@ namespace zab {
 class ZkDatabase;
 class LogSyncer;
 class EpochStore;
+class ClientPort;
 
 struct PeerContext {
   const ServerConfig& config;
   ZkDatabase& db;
   LogSyncer& syncer;
   EpochStore& epochs;
+  ClientPort* clients = nullptr;  // the client port, for the leader's and follower's hand-offs
   std::vector<Output>* out = nullptr;
   Clocks now;
 

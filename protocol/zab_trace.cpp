@@ -24,6 +24,7 @@ constexpr TraceKindInfo kKinds[] = {
     {kTraceRestored, "restored", {"last_zxid", "snapshot_zxid", "current_epoch", "accepted_epoch"}},
     {kTraceEpochAgreed, "epoch_agreed", {"epoch", "", "", ""}},
     {kTraceLearnerDropped, "learner_dropped", {"learner", "reason", "", ""}},
+    {kTraceClientRefused, "client_refused", {"session", "client_zxid", "server_zxid", ""}},
 };
 }  // namespace
 

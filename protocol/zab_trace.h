@@ -31,6 +31,7 @@ enum ZabTrace : std::uint16_t {
   kTraceRestored = 217,         // a=last zxid, b=snapshot zxid, c=currentEpoch, d=acceptedEpoch
   kTraceEpochAgreed = 218,      // a=epoch: the leader's epoch-ack quorum formed
   kTraceLearnerDropped = 219,   // a=learner sid, b=reason (LearnerDropReason)
+  kTraceClientRefused = 220,    // a=session, b=client's lastZxidSeen, c=our lastProcessedZxid
 };
 
 enum class LeaderShutdownReason : std::uint8_t {

@@ -1,0 +1,350 @@
+#include "protocol/client_port.h"
+
+#include <algorithm>
+
+#include "protocol/assert.h"
+#include "protocol/follower.h"
+#include "protocol/leader.h"
+#include "protocol/zab_trace.h"
+#include "protocol/zk_database.h"
+
+namespace zab {
+
+namespace {
+constexpr std::uint64_t kExpiryTimer = 1;
+}  // namespace
+
+ClientPort::ClientPort(PeerContext& ctx) : ctx_(ctx) {}
+ClientPort::~ClientPort() = default;
+
+void ClientPort::serve_as_leader(Leader& leader) {
+  ZAB_ASSERT(!serving(), "a server serves in one role at a time");
+  leader_ = &leader;
+  // LeaderZooKeeperServer.createSessionTracker: every committed session is tracked again with
+  // a full timeout from now.
+  tracker_ = std::make_unique<SessionTracker>(ctx_.config, ctx_.now_ms(), ctx_.db.sessions());
+  prep_ = std::make_unique<PrepRequestProcessor>(ctx_.db.tree(), *tracker_);
+  arm_expiry();
+}
+
+void ClientPort::serve_as_follower(Follower& follower) {
+  ZAB_ASSERT(!serving(), "a server serves in one role at a time");
+  follower_ = &follower;
+  next_learner_session_ = SessionTracker::initialize_next_session_id(ctx_.config.my_id, ctx_.now_ms());
+}
+
+void ClientPort::stop_serving() {
+  if (!serving()) return;
+  std::vector<std::uint64_t> conns;
+  for (const auto& [id, c] : connections_) conns.push_back(id);
+  for (std::uint64_t id : conns) close(ConnId{id});
+  sessions_.clear();
+  creating_.clear();
+  pending_syncs_.clear();
+  touches_.clear();
+  prep_.reset();
+  tracker_.reset();
+  ctx_.cancel_timer(TimerSpace::kSessions, kExpiryTimer);
+  leader_ = nullptr;
+  follower_ = nullptr;
+}
+
+void ClientPort::on_connection_up(ConnId conn) { connections_[conn.value] = Connection{}; }
+
+void ClientPort::on_connection_down(ConnId conn) {
+  auto it = connections_.find(conn.value);
+  if (it == connections_.end()) return;
+  // The session lives on (it may reconnect elsewhere); only this connection is gone.
+  if (it->second.session) sessions_.erase(*it->second.session);
+  connections_.erase(it);
+}
+
+void ClientPort::close(ConnId conn) {
+  auto it = connections_.find(conn.value);
+  if (it == connections_.end()) return;
+  if (it->second.session) {
+    auto s = sessions_.find(*it->second.session);
+    if (s != sessions_.end() && s->second.conn == conn) sessions_.erase(s);
+  }
+  connections_.erase(it);
+  ctx_.close(conn);
+}
+
+void ClientPort::send(ConnId conn, const ClientMessage& message) {
+  ctx_.out->push_back(out::Send{conn, encode_client_message(message)});
+}
+
+void ClientPort::on_message(ConnId conn, const Bytes& payload) {
+  auto it = connections_.find(conn.value);
+  if (it == connections_.end()) return;
+  const auto message = decode_client_message(payload);
+  if (!message) {
+    close(conn);
+    return;
+  }
+  if (const auto* connect = std::get_if<ConnectRequest>(&*message)) {
+    handle_connect(conn, *connect);
+  } else if (const auto* request = std::get_if<Request>(&*message)) {
+    handle_request(conn, *request);
+  } else {
+    close(conn);  // a server never receives responses
+  }
+  if (leader_) arm_expiry();
+}
+
+void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
+  Connection& c = connections_.at(conn.value);
+  if (!serving() || c.session || c.connecting) {
+    close(conn);  // "ZooKeeperServer not running" (or a second handshake)
+    return;
+  }
+  const Zxid ours = ctx_.db.last_processed_zxid();
+  if (request.last_zxid_seen > ours) {
+    // "Refusing session request for client ... as it has seen zxid 0x... our last zxid is
+    // 0x... client must try another server" (strictly greater: equal is accepted).
+    ctx_.trace(kTraceClientRefused, request.session.value, request.last_zxid_seen.raw(), ours.raw());
+    close(conn);
+    return;
+  }
+  const std::int32_t timeout_ms = static_cast<std::int32_t>(std::clamp<std::int64_t>(
+      request.timeout_ms, ctx_.config.effective_min_session_timeout_ms(), ctx_.config.effective_max_session_timeout_ms()));
+  c.timeout_ms = timeout_ms;
+  if (request.session.value == 0) {
+    SessionId id;
+    if (leader_) {
+      id = tracker_->create_session(timeout_ms, ctx_.now_ms());
+    } else {
+      id = next_learner_session_;
+      next_learner_session_ = SessionId{next_learner_session_.value + 1};
+    }
+    c.connecting = id;
+    creating_[id] = conn.value;
+    submit_write(ClientRequest{.session = id, .cxid = 0, .type = OpCode::kCreateSession,
+                               .session_timeout_ms = timeout_ms});
+    return;
+  }
+  // Reconnection. ZooKeeper revalidates the session with the leader (REVALIDATE); we check
+  // the leader's tracker, or on a follower the committed session table, which lags the
+  // leader's by at most the in-flight closeSession.
+  const bool alive = leader_ ? tracker_->check_session(request.session) == Err::kOk
+                             : ctx_.db.sessions().contains(request.session);
+  if (!alive) {
+    send(conn, ConnectResponse{.timeout_ms = 0, .session = SessionId{0}});
+    close(conn);
+    return;
+  }
+  auto existing = sessions_.find(request.session);
+  if (existing != sessions_.end() && existing->second.conn != conn) close(existing->second.conn);
+  c.session = request.session;
+  sessions_[request.session] = Session{conn, {}};
+  if (leader_) tracker_->touch_session(request.session, ctx_.now_ms());
+  send(conn, ConnectResponse{.timeout_ms = timeout_ms, .session = request.session, .password = Bytes(16, 0)});
+}
+
+ClientRequest ClientPort::to_client_request(SessionId session, const Request& r) const {
+  return ClientRequest{.session = session,
+                       .cxid = r.xid,
+                       .type = r.type,
+                       .path = r.path,
+                       .data = r.data,
+                       .version = r.version,
+                       .ephemeral = (r.flags & kCreateEphemeral) != 0,
+                       .sequential = (r.flags & kCreateSequential) != 0};
+}
+
+void ClientPort::handle_request(ConnId conn, const Request& request) {
+  Connection& c = connections_.at(conn.value);
+  if (!c.session) {
+    close(conn);  // a request before the handshake finished
+    return;
+  }
+  const SessionId session = *c.session;
+  // Every request touches its session (ZooKeeperServer.submitRequest).
+  if (leader_) {
+    tracker_->touch_session(session, ctx_.now_ms());
+  } else {
+    touches_[session] = c.timeout_ms;
+  }
+  Session& s = sessions_.at(session);
+  Pending p{request, false, std::nullopt};
+  if (is_write(request.type)) {
+    p.waits_for_commit = true;
+    if (request.type == OpCode::kCloseSession) c.closing = true;
+    s.queue.push_back(std::move(p));
+    submit_write(to_client_request(session, request));
+  } else if (request.type == OpCode::kSync && follower_) {
+    // FollowerRequestProcessor forwards the sync; it completes when the leader's SYNC
+    // arrives, after every COMMIT the leader had sent before it.
+    p.waits_for_commit = true;
+    s.queue.push_back(std::move(p));
+    pending_syncs_.push_back(session);
+    follower_->forward_sync(session, request.xid);
+  } else {
+    s.queue.push_back(std::move(p));
+  }
+  drain(session);
+}
+
+void ClientPort::submit_write(const ClientRequest& request) {
+  if (follower_) {
+    follower_->forward_request(request);
+    return;
+  }
+  ZAB_ASSERT(leader_ != nullptr && leader_->serving(), "writes are submitted only while serving");
+  const Zxid zxid = leader_->next_zxid();
+  const Txn txn = prep_->prepare(request, zxid, ctx_.now.wall.ms());
+  // PrepRequestProcessor's session side effects (SessionTracker is left to the caller).
+  if (txn.header.type == OpCode::kCreateSession) {
+    tracker_->track_session(request.session, request.session_timeout_ms, ctx_.now_ms());
+  } else if (txn.header.type == OpCode::kCloseSession) {
+    tracker_->set_session_closing(request.session);
+  }
+  leader_->propose(encode_txn(txn), zxid);
+}
+
+void ClientPort::submit_learner_request(const ClientRequest& request) {
+  if (!leader_ || !leader_->serving()) return;
+  submit_write(request);
+  arm_expiry();
+}
+
+void ClientPort::touch_sessions(const std::vector<std::pair<SessionId, std::int32_t>>& touches) {
+  if (!tracker_) return;
+  for (const auto& [session, timeout] : touches) tracker_->touch_session(session, ctx_.now_ms());
+  arm_expiry();
+}
+
+std::vector<std::pair<SessionId, std::int32_t>> ClientPort::take_touches() {
+  std::vector<std::pair<SessionId, std::int32_t>> result(touches_.begin(), touches_.end());
+  touches_.clear();
+  return result;
+}
+
+void ClientPort::on_sync_released() {
+  if (pending_syncs_.empty()) return;
+  const SessionId session = pending_syncs_.front();
+  pending_syncs_.pop_front();
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return;
+  for (Pending& p : s->second.queue) {
+    if (p.request.type == OpCode::kSync && p.waits_for_commit && !p.reply) {
+      p.reply = Reply{.xid = p.request.xid, .zxid = ctx_.db.last_processed_zxid(), .type = OpCode::kSync,
+                      .path = p.request.path};
+      break;
+    }
+  }
+  drain(session);
+}
+
+void ClientPort::on_applied(const ProcessTxnResult& result) {
+  if (prep_) prep_->applied(result.zxid);
+  if (tracker_ && result.type == OpCode::kCloseSession) tracker_->remove_session(result.session);
+  const Zxid now_zxid = ctx_.db.last_processed_zxid();
+
+  // A new session's createSession: answer the handshake.
+  if (auto c = creating_.find(result.session); c != creating_.end() && result.type == OpCode::kCreateSession) {
+    const ConnId conn{c->second};
+    creating_.erase(c);
+    auto it = connections_.find(conn.value);
+    if (it == connections_.end()) return;
+    it->second.connecting.reset();
+    it->second.session = result.session;
+    sessions_[result.session] = Session{conn, {}};
+    send(conn, ConnectResponse{.timeout_ms = it->second.timeout_ms, .session = result.session,
+                               .password = Bytes(16, 0)});
+    return;
+  }
+  auto s = sessions_.find(result.session);
+  if (s == sessions_.end()) return;
+  const ConnId conn = s->second.conn;
+  for (Pending& p : s->second.queue) {
+    if (!p.waits_for_commit || p.reply || p.request.xid != result.cxid || !is_write(p.request.type)) continue;
+    Reply reply{.xid = p.request.xid, .zxid = now_zxid, .err = result.err, .type = p.request.type};
+    if (result.err == Err::kOk) {
+      if (p.request.type == OpCode::kCreate) reply.path = result.path;
+      if (p.request.type == OpCode::kSetData) reply.stat = result.stat;
+    }
+    p.reply = std::move(reply);
+    break;
+  }
+  drain(result.session);
+  // A closed session's connection closes (FinalRequestProcessor / closeSession), whoever asked.
+  if (result.type == OpCode::kCloseSession && connections_.contains(conn.value)) {
+    auto again = sessions_.find(result.session);
+    if (again == sessions_.end() || again->second.queue.empty()) close(conn);
+  }
+}
+
+Reply ClientPort::read(const Request& request) const {
+  Reply reply{.xid = request.xid, .zxid = ctx_.db.last_processed_zxid(), .type = request.type};
+  const DataTree& tree = ctx_.db.tree();
+  switch (request.type) {
+    case OpCode::kGetData:
+      if (auto d = tree.get_data(request.path)) {
+        reply.data = d->data;
+        reply.stat = d->stat;
+      } else {
+        reply.err = Err::kNoNode;
+      }
+      break;
+    case OpCode::kExists:
+      if (auto st = tree.stat(request.path)) {
+        reply.stat = *st;
+      } else {
+        reply.err = Err::kNoNode;
+      }
+      break;
+    case OpCode::kGetChildren:
+      if (auto ch = tree.get_children(request.path)) {
+        reply.children = ch->children;
+      } else {
+        reply.err = Err::kNoNode;
+      }
+      break;
+    case OpCode::kSync:
+      reply.path = request.path;  // a sync on the leader is served like a read
+      break;
+    case OpCode::kPing:
+      reply.xid = kPingXid;
+      break;
+    default:
+      reply.err = Err::kBadArguments;
+  }
+  return reply;
+}
+
+void ClientPort::drain(SessionId session) {
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return;
+  const ConnId conn = s->second.conn;
+  auto& queue = s->second.queue;
+  while (!queue.empty()) {
+    Pending& head = queue.front();
+    if (head.waits_for_commit && !head.reply) break;  // CommitProcessor: wait for the commit
+    if (!head.reply) head.reply = read(head.request);
+    send(conn, *head.reply);
+    queue.pop_front();
+  }
+}
+
+void ClientPort::arm_expiry() {
+  if (!tracker_) return;
+  const auto next = tracker_->next_expiry_ms();
+  if (!next) {
+    ctx_.cancel_timer(TimerSpace::kSessions, kExpiryTimer);
+    return;
+  }
+  ctx_.set_timer(TimerSpace::kSessions, kExpiryTimer, Duration::ms(std::max<std::int64_t>(0, *next - ctx_.now_ms())));
+}
+
+void ClientPort::on_timer(std::uint64_t local) {
+  if (local != kExpiryTimer || !tracker_ || !leader_ || !leader_->serving()) return;
+  // SessionTrackerImpl.run: expire what is due; each expired session is closed by a
+  // closeSession request through the pipeline (ZooKeeperServer.expire).
+  for (SessionId session : tracker_->expire(ctx_.now_ms())) {
+    submit_write(ClientRequest{.session = session, .cxid = 0, .type = OpCode::kCloseSession});
+  }
+  arm_expiry();
+}
+
+}  // namespace zab

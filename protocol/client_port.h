@@ -1,0 +1,100 @@
+#pragma once
+// The client port of a server: client connections (ServerCnxn), the session handshake
+// (processConnectRequest, with the refusal of a client that has seen more than this server),
+// and the request pipeline's ordering and replies — FollowerRequestProcessor forwarding writes
+// and syncs to the leader, CommitProcessor keeping each session's requests in order (a read
+// waits behind that session's pending write; other sessions read at once from the local
+// tree), FinalRequestProcessor replying with the server's lastProcessedZxid. On the leader it
+// also holds what LeaderZooKeeperServer adds: the session tracker with expiry and the
+// PrepRequestProcessor, through which every write gets its zxid and becomes a proposal.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "protocol/client_wire.h"
+#include "protocol/data_tree.h"
+#include "protocol/ids.h"
+#include "protocol/peer_context.h"
+#include "protocol/prep_request.h"
+#include "protocol/session_tracker.h"
+
+namespace zab {
+
+class Leader;
+class Follower;
+
+class ClientPort {
+ public:
+  explicit ClientPort(PeerContext& ctx);
+  ~ClientPort();
+
+  // The server starts serving as leader (LeaderZooKeeperServer started) or follower (UPTODATE),
+  // or stops (its role ended: every client connection is closed, as zk.shutdown does).
+  void serve_as_leader(Leader& leader);
+  void serve_as_follower(Follower& follower);
+  void stop_serving();
+  bool serving() const { return leader_ != nullptr || follower_ != nullptr; }
+
+  void on_connection_up(ConnId conn);
+  void on_connection_down(ConnId conn);
+  void on_message(ConnId conn, const Bytes& payload);
+  void on_timer(std::uint64_t local);
+  bool owns(ConnId conn) const { return connections_.contains(conn.value); }
+
+  // A txn was applied to the tree: complete the request that made it, if it is ours.
+  void on_applied(const ProcessTxnResult& result);
+  // Leader: a learner's REQUEST (a forwarded write or sync), and its PING's session touches.
+  void submit_learner_request(const ClientRequest& request);
+  void touch_sessions(const std::vector<std::pair<SessionId, std::int32_t>>& touches);
+  // Follower: the leader answered a forwarded sync (SYNC packet).
+  void on_sync_released();
+  // Follower: the session touches since the last PING, for the reply (Learner.ping).
+  std::vector<std::pair<SessionId, std::int32_t>> take_touches();
+
+ private:
+  struct Pending {
+    Request request;
+    bool waits_for_commit = false;  // a write or a forwarded sync, until it completes
+    std::optional<Reply> reply;     // set when it completed
+  };
+  struct Connection {
+    std::optional<SessionId> session;     // set once the handshake is done
+    std::optional<SessionId> connecting;  // a new session being created
+    std::int32_t timeout_ms = 0;
+    bool closing = false;                 // closeSession sent: close after its reply
+  };
+  struct Session {
+    ConnId conn;
+    std::deque<Pending> queue;  // CommitProcessor's per-session order
+  };
+
+  void handle_connect(ConnId conn, const ConnectRequest& request);
+  void handle_request(ConnId conn, const Request& request);
+  void submit_write(const ClientRequest& request);
+  void drain(SessionId session);
+  Reply read(const Request& request) const;
+  void send(ConnId conn, const ClientMessage& message);
+  void close(ConnId conn);
+  void arm_expiry();
+  ClientRequest to_client_request(SessionId session, const Request& request) const;
+
+  PeerContext& ctx_;
+  Leader* leader_ = nullptr;
+  Follower* follower_ = nullptr;
+  std::map<std::uint64_t, Connection> connections_;  // by connection id
+  std::map<SessionId, Session> sessions_;            // sessions connected here
+  std::map<SessionId, std::uint64_t> creating_;      // new session -> connection id
+  std::deque<SessionId> pending_syncs_;              // forwarded syncs, in order (follower)
+  std::map<SessionId, std::int32_t> touches_;        // since the last PING (follower)
+  SessionId next_learner_session_;                   // LearnerSessionTracker's id counter
+  // Leader only (LeaderZooKeeperServer).
+  std::unique_ptr<SessionTracker> tracker_;
+  std::unique_ptr<PrepRequestProcessor> prep_;
+};
+
+}  // namespace zab
