@@ -1,15 +1,21 @@
-// QuorumCnxManager: the election port's connections, driven input by input.
+// QuorumCnxManager: the election port's connections, driven input by input, and in the world.
 
 #include "protocol/quorum_cnx.h"
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 
 #include "protocol/codec.h"
+#include "protocol/election.h"
 #include "protocol/election_trace.h"
+#include "sim/world.h"
+#include "test/support/election_node.h"
 
 using namespace zab;
+using namespace zab::sim;
+using namespace zab::test;
 
 namespace {
 using Outs = std::vector<Output>;
@@ -17,7 +23,7 @@ using Outs = std::vector<Output>;
 ServerConfig config_for(std::uint64_t my_id, std::uint64_t n = 5) {
   ServerConfig c;
   c.my_id = ServerId{my_id};
-  for (std::uint64_t i = 1; i <= n; ++i) c.voters.push_back(ServerId{i});
+  c.voters = voters_1_to(n);
   return c;
 }
 Bytes bytes(std::initializer_list<std::uint8_t> b) { return Bytes(b); }
@@ -128,7 +134,7 @@ TEST_CASE("the send queue holds one message per peer: a newer one replaces the o
   m.on_connection_up(dialed_up(9, 1), up);  // we are the larger sid: we keep it
   const auto sends = all<out::Send>(up);
   REQUIRE(sends.size() == 2);
-  CHECK(decode_initial_message(sends[0].payload).has_value());
+  CHECK(Election::is_initial_message(sends[0].payload));
   CHECK(sends[1].payload == bytes({2}));
   CHECK(all<out::Close>(up).empty());
   CHECK(m.connected_peers() == std::vector<ServerId>{ServerId{1}});
@@ -243,4 +249,35 @@ TEST_CASE("a frame of zero bytes ends the connection") {
   CHECK_FALSE(m.on_message(in::Message{ConnId{3}, Bytes{}}, bad).has_value());
   CHECK(all<out::Close>(bad).size() == 1);
   CHECK(m.connected_peers().empty());
+}
+
+TEST_CASE("in the world, the duplicate-connection rule leaves one connection per pair, dialed by the larger sid") {
+  World w(51, {});
+  auto e = add_election_ensemble(w, equal_specs(5));
+  for (std::uint32_t a = 1; a <= 5; ++a) w.start(Address{a});
+  w.run_until(SimTime::from_ms(5000));
+  // Replay the world's own connection events: which connections are still open?
+  std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> open;  // conn -> (dialer, acceptor)
+  for (const auto& ev : w.trace().events()) {
+    if (ev.kind == TraceKind::kConnectionUp && ev.c == 1) {
+      open[ev.a] = {ev.process, static_cast<std::uint32_t>(ev.b)};
+    } else if (ev.kind == TraceKind::kClose || ev.kind == TraceKind::kConnectionDown) {
+      open.erase(ev.a);
+    }
+  }
+  std::map<std::pair<std::uint32_t, std::uint32_t>, int> per_pair;
+  for (const auto& [conn, ends] : open) {
+    CAPTURE(conn);
+    CHECK(ends.first > ends.second);  // the larger sid dialed it
+    ++per_pair[{std::min(ends.first, ends.second), std::max(ends.first, ends.second)}];
+  }
+  CHECK(per_pair.size() == 10);  // every pair of 5
+  for (const auto& [pair, count] : per_pair) CHECK(count == 1);
+  for (std::uint64_t sid = 1; sid <= 5; ++sid) CHECK(e[sid].connected_peers.size() == 4);
+  // Along the way, smaller sids' dials were dropped and dialed back.
+  std::size_t lost = 0;
+  for (const auto& ev : w.trace().events()) {
+    if (ev.kind == TraceKind::kProtocol && ev.sub == kCnxChallengeLost) ++lost;
+  }
+  CHECK(lost > 0);
 }
