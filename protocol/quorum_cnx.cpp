@@ -1,0 +1,277 @@
+#include "protocol/quorum_cnx.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "protocol/assert.h"
+#include "protocol/codec.h"
+#include "protocol/election_trace.h"
+
+namespace zab {
+
+Bytes encode_initial_message(const InitialMessage& m) {
+  Writer w;
+  w.i64(m.protocol_version);
+  w.u64(m.sid.value);
+  w.string(m.election_address);
+  return w.take();
+}
+
+std::optional<InitialMessage> decode_initial_message(std::span<const std::uint8_t> payload) {
+  Reader r(payload);
+  InitialMessage m;
+  m.protocol_version = r.i64();
+  if (!r.ok()) return std::nullopt;
+  if (m.protocol_version >= 0) {
+    // A bare sid: how pre-3.5 servers opened a connection (handleConnection).
+    m.sid = ServerId{static_cast<std::uint64_t>(m.protocol_version)};
+    return m;
+  }
+  if (m.protocol_version != kProtocolVersionV1 && m.protocol_version != kProtocolVersionV2) return std::nullopt;
+  m.sid = ServerId{r.u64()};
+  const std::int32_t length = r.i32();
+  if (!r.ok() || length <= 0 || static_cast<std::size_t>(length) > QuorumCnxManager::kMaxInitialAddressBytes) {
+    return std::nullopt;
+  }
+  const Bytes address = r.raw(static_cast<std::size_t>(length));
+  if (!r.ok()) return std::nullopt;
+  m.election_address.assign(address.begin(), address.end());
+  return m;
+}
+
+QuorumCnxManager::QuorumCnxManager(const ServerConfig& config)
+    : my_sid_(config.my_id), voters_(config.voters), cnx_timeout_(config.cnx_timeout) {
+  ZAB_ASSERT(config.is_voter(config.my_id), "the election runs on voters (observers are out of scope)");
+  ZAB_ASSERT(cnx_timeout_ > Duration{}, "cnxTimeout is positive");
+  initial_message_ = encode_initial_message(InitialMessage{
+      .protocol_version = kProtocolVersionV1,
+      .sid = my_sid_,
+      .election_address = fmt::format("s{}:{}", my_sid_.value, kElectionPort)});
+}
+
+void QuorumCnxManager::trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b,
+                             std::uint64_t c) const {
+  out.push_back(out::Trace{.kind = kind, .a = a, .b = b, .c = c});
+}
+
+// --- what FastLeaderElection calls ---------------------------------------------------------
+
+void QuorumCnxManager::to_send(ServerId sid, Bytes payload, std::vector<Output>& out) {
+  if (sid == my_sid_) {
+    add_to_recv_queue(ElectionMessage{sid, std::move(payload)}, out);
+    return;
+  }
+  std::optional<Bytes>& slot = queue_send_[sid];
+  // CircularBlockingQueue.offer on a full queue drops the head: only the newest survives.
+  if (slot.has_value()) trace(out, kCnxSendDropped, sid.value);
+  slot = std::move(payload);
+  connect_one(sid, out);
+  drain_send_queue(sid, out);
+}
+
+void QuorumCnxManager::connect_all(std::vector<Output>& out) {
+  for (const auto& [sid, slot] : queue_send_) connect_one(sid, out);
+}
+
+bool QuorumCnxManager::have_delivered() const {
+  // Faithful to 3.8.0: "any queue empty", and false when no queue exists (fle.md §5.8).
+  return std::any_of(queue_send_.begin(), queue_send_.end(),
+                     [](const auto& entry) { return !entry.second.has_value(); });
+}
+
+// --- connections --------------------------------------------------------------------------
+
+void QuorumCnxManager::connect_one(ServerId sid, std::vector<Output>& out) {
+  ZAB_ASSERT(sid != my_sid_, "a server never dials its own election port");
+  if (sender_worker_.contains(sid)) return;
+  // connectOne looks the sid up in the committed view; an unknown sid only logs a warning.
+  if (!std::binary_search(voters_.begin(), voters_.end(), sid)) return;
+  // initiateConnectionAsync: one attempt per sid at a time.
+  if (!in_progress_.insert(sid).second) return;
+  trace(out, kCnxConnecting, sid.value);
+  out.push_back(out::Connect{.peer = sid.address(), .port = kElectionPort, .tag = connect_tag(sid),
+                             .timeout = cnx_timeout_});
+}
+
+void QuorumCnxManager::on_connection_up(const in::ConnectionUp& up, std::vector<Output>& out) {
+  ZAB_ASSERT(up.port == kElectionPort, "only election-port connections are routed to QuorumCnxManager");
+  ZAB_ASSERT(!connections_.contains(up.conn), "a connection comes up once");
+  if (!up.initiated_by_us) {
+    // Listener accepted it; the dialer's initial message tells us who it is.
+    connections_[up.conn] = Connection{};
+    return;
+  }
+  ZAB_ASSERT(is_connect_tag(up.tag), "a connection we dialed carries our connect tag");
+  const ServerId sid{timer_local(up.tag)};
+  ZAB_ASSERT(up.peer == sid.address(), "the connection reached the server we dialed");
+  ZAB_ASSERT(in_progress_.erase(sid) == 1, "a dial we made was in progress until it came up");
+  // startConnection: the initial message goes first, and the dialer waits for no answer.
+  out.push_back(out::Send{up.conn, initial_message_});
+  if (sid > my_sid_) {
+    // We lose the challenge: hang up; the larger sid dials back when it reads our message.
+    trace(out, kCnxChallengeLost, sid.value, up.conn.value);
+    out.push_back(out::Close{up.conn});
+    return;
+  }
+  connections_[up.conn] = Connection{.sid = sid, .dialed_by_us = true, .state = ConnState::kWorking};
+  start_workers(sid, up.conn, true, out);
+}
+
+void QuorumCnxManager::on_connect_failed(const in::ConnectFailed& failed, std::vector<Output>& out) {
+  ZAB_ASSERT(is_connect_tag(failed.tag), "only our own dials' failures are routed here");
+  const ServerId sid{timer_local(failed.tag)};
+  ZAB_ASSERT(in_progress_.erase(sid) == 1, "a dial that failed was in progress");
+  // No retry: the next send to sid, connectAll or the peer's own dial will try again.
+  trace(out, kCnxConnectFailed, sid.value);
+}
+
+void QuorumCnxManager::on_connection_down(const in::ConnectionDown& down, std::vector<Output>& out) {
+  auto it = connections_.find(down.conn);
+  if (it == connections_.end()) return;
+  const Connection c = it->second;
+  connections_.erase(it);
+  if (c.state != ConnState::kWorking) return;
+  // RecvWorker's read failed: both workers finish, the sid leaves senderWorkerMap, and
+  // nothing reconnects until something is sent to it (fle.md §5.5).
+  auto w = sender_worker_.find(c.sid);
+  if (w != sender_worker_.end() && w->second == down.conn) sender_worker_.erase(w);
+  trace(out, kCnxDown, c.sid.value, down.conn.value, 0);
+}
+
+std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& message, std::vector<Output>& out) {
+  auto it = connections_.find(message.conn);
+  if (it == connections_.end()) return std::nullopt;
+  Connection& c = it->second;
+  switch (c.state) {
+    case ConnState::kIgnored:
+      return std::nullopt;
+    case ConnState::kAwaitingInitialMessage: {
+      const auto initial = decode_initial_message(message.payload);
+      if (!initial) {
+        trace(out, kCnxRejected, message.conn.value, kRejectBadInitialMessage);
+        out.push_back(out::Close{message.conn});
+        connections_.erase(it);
+        return std::nullopt;
+      }
+      const ServerId sid = initial->sid;
+      if (sid == my_sid_) {
+        // ZOOKEEPER-2164: a warning, and the socket is not even closed.
+        trace(out, kCnxRejected, message.conn.value, kRejectOwnSid);
+        c.state = ConnState::kIgnored;
+        return std::nullopt;
+      }
+      if (sid < my_sid_) {
+        // We win the challenge (handleConnection): tear down whatever we have to sid — the
+        // peer evidently believes it has no connection — drop this one and dial back.
+        trace(out, kCnxDialBack, sid.value, message.conn.value);
+        connections_.erase(it);
+        out.push_back(out::Close{message.conn});
+        finish_worker(sid, out);
+        connect_one(sid, out);
+        return std::nullopt;
+      }
+      c.sid = sid;
+      c.state = ConnState::kWorking;
+      start_workers(sid, message.conn, false, out);
+      return std::nullopt;
+    }
+    case ConnState::kWorking:
+      break;
+  }
+  if (message.payload.empty() || message.payload.size() > kPacketMaxBytes) {
+    // RecvWorker: "Received packet with invalid packet" — it throws and the connection ends.
+    trace(out, kCnxRejected, message.conn.value, kRejectBadLength);
+    finish_worker(c.sid, out);
+    return std::nullopt;
+  }
+  ElectionMessage received{c.sid, message.payload};
+  if (recv_queue_.empty()) return received;
+  add_to_recv_queue(std::move(received), out);  // behind the loopbacks that are still queued
+  return std::nullopt;
+}
+
+std::optional<ElectionMessage> QuorumCnxManager::on_recv_timer(std::vector<Output>& out) {
+  ZAB_ASSERT(recv_timer_set_, "the receive timer fires only when set");
+  recv_timer_set_ = false;
+  if (recv_queue_.empty()) return std::nullopt;
+  ElectionMessage next = std::move(recv_queue_.front());
+  recv_queue_.pop_front();
+  if (!recv_queue_.empty()) {
+    // One message per input, so the node can act on an election result before the next one.
+    out.push_back(out::SetTimer{kRecvTimerId, Duration{}});
+    recv_timer_set_ = true;
+  }
+  return next;
+}
+
+void QuorumCnxManager::add_to_recv_queue(ElectionMessage message, std::vector<Output>& out) {
+  if (recv_queue_.size() >= kRecvCapacity) {
+    // addToRecvQueue: a full CircularBlockingQueue drops its oldest message.
+    trace(out, kCnxRecvDropped, recv_queue_.front().sid.value);
+    recv_queue_.pop_front();
+  }
+  recv_queue_.push_back(std::move(message));
+  if (!recv_timer_set_) {
+    out.push_back(out::SetTimer{kRecvTimerId, Duration{}});
+    recv_timer_set_ = true;
+  }
+}
+
+void QuorumCnxManager::start_workers(ServerId sid, ConnId conn, bool dialed_by_us, std::vector<Output>& out) {
+  // A newer connection replaces the old one (vsw.finish()).
+  auto old = sender_worker_.find(sid);
+  if (old != sender_worker_.end() && old->second != conn) finish_worker(sid, out);
+  sender_worker_[sid] = conn;
+  queue_send_.try_emplace(sid);
+  trace(out, kCnxEstablished, sid.value, conn.value, dialed_by_us ? 1 : 0);
+  // SendWorker.run: with nothing newer queued, resend the last message this peer may have
+  // missed when the previous connection broke (ZOOKEEPER-975 added the "nothing queued" guard).
+  const std::optional<Bytes>& slot = queue_send_[sid];
+  if (!slot.has_value()) {
+    auto last = last_message_sent_.find(sid);
+    if (last != last_message_sent_.end()) {
+      trace(out, kCnxResendLast, sid.value);
+      out.push_back(out::Send{conn, last->second});
+    }
+    return;
+  }
+  drain_send_queue(sid, out);
+}
+
+void QuorumCnxManager::finish_worker(ServerId sid, std::vector<Output>& out) {
+  auto w = sender_worker_.find(sid);
+  if (w == sender_worker_.end()) return;
+  const ConnId conn = w->second;
+  sender_worker_.erase(w);
+  connections_.erase(conn);
+  out.push_back(out::Close{conn});
+  trace(out, kCnxDown, sid.value, conn.value, 1);
+}
+
+void QuorumCnxManager::drain_send_queue(ServerId sid, std::vector<Output>& out) {
+  auto w = sender_worker_.find(sid);
+  if (w == sender_worker_.end()) return;
+  std::optional<Bytes>& slot = queue_send_[sid];
+  if (!slot.has_value()) return;
+  // SendWorker records lastMessageSent before it writes: a message lost with the connection is
+  // still the one resent on the next connect.
+  last_message_sent_[sid] = *slot;
+  out.push_back(out::Send{w->second, std::move(*slot)});
+  slot.reset();
+}
+
+// --- observation ----------------------------------------------------------------------------
+
+std::vector<ServerId> QuorumCnxManager::connected_peers() const {
+  std::vector<ServerId> peers;
+  for (const auto& [sid, conn] : sender_worker_) peers.push_back(sid);
+  return peers;
+}
+
+bool QuorumCnxManager::has_queued(ServerId sid) const {
+  auto it = queue_send_.find(sid);
+  return it != queue_send_.end() && it->second.has_value();
+}
+
+}  // namespace zab
