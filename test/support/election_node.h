@@ -98,6 +98,8 @@ class ElectionNode final : public Node, private ElectionPeer {
       state_->outcomes.clear();
       // QuorumPeer.startLeaderElection: the initial currentVote, round -1.
       state_->current_vote = Vote::of(spec_.config.my_id, spec_.last_logged_zxid, -1, spec_.current_epoch);
+      // QuorumCnxManager.Listener binds the election port.
+      out.push_back(out::Listen{kElectionPort});
       for (std::size_t i = 0; i < spec_.look_again.size(); ++i) {
         out.push_back(out::SetTimer{(kLookAgainSpace << 48) | i, spec_.look_again[i]});
       }
