@@ -14,7 +14,10 @@ QuorumPeer::QuorumPeer(const NodeContext& context, ServerConfig config)
       node_(context),
       syncer_(config_, context.random),
       db_(config_, syncer_, files_),
-      ctx_{config_, db_, syncer_, epochs_} {
+      ctx_{config_, db_, syncer_, epochs_},
+      clients_(ctx_) {
+  ctx_.clients = &clients_;
+  db_.on_applied = [this](const ProcessTxnResult& result, std::vector<Output>&) { clients_.on_applied(result); };
   ZAB_ASSERT(config_.is_voter(config_.my_id), "a server is one of the voters of its ensemble");
   ZAB_ASSERT(ServerId::of(context.self) == config_.my_id, "server sid N listens at address N");
   syncer_.set_hooks(LogSyncer::Hooks{
@@ -51,6 +54,7 @@ void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) 
   }
   if (running_) {
     check_role_ended();
+    update_serving();
     // SyncRequestProcessor: the input queue is empty at the end of a step, so it flushes.
     syncer_.end_of_step(out);
   }
@@ -83,8 +87,9 @@ void QuorumPeer::start(const in::Start& start) {
              e.current_epoch, e.accepted_epoch);
   running_ = true;
   // startServerCnxnFactory and the election's listener.
+  ctx_.out->push_back(out::Listen{kClientPort});
   ctx_.out->push_back(out::Listen{kElectionPort});
-  election_ = std::make_unique<Election>(config_, *this);
+  election_ = std::make_unique<Election>(config_, static_cast<const ElectionPeer&>(*this));
   current_vote_ = Vote::of(config_.my_id, db_.last_processed_zxid(), 0, epochs_.current());
   look_for_leader();
 }
@@ -116,14 +121,22 @@ void QuorumPeer::check_election_result() {
   }
 }
 
+void QuorumPeer::update_serving() {
+  if (clients_.serving()) return;
+  if (leader_ && leader_->serving()) clients_.serve_as_leader(*leader_);
+  if (follower_ && follower_->serving()) clients_.serve_as_follower(*follower_);
+}
+
 void QuorumPeer::check_role_ended() {
   if (leader_ && leader_->is_shutdown()) {
+    clients_.stop_serving();
     leader_.reset();
     // ZooKeeperServer.shutdown: the tree is fast-forwarded over the whole log.
     db_.fast_forward(*ctx_.out);
     look_for_leader();
   } else if (follower_ && follower_->exited()) {
     const bool interrupted_snap = follower_->interrupted_snap();
+    clients_.stop_serving();
     follower_.reset();
     // Learner.shutdown: drain the logger first (ZOOKEEPER-4712's fix), then either clear the
     // half-synced database (an interrupted SNAP, ZOOKEEPER-3642) or fast-forward it.
@@ -147,7 +160,9 @@ void QuorumPeer::route(const Input& input) {
       [&](const auto& in) {
         using T = std::decay_t<decltype(in)>;
         if constexpr (std::is_same_v<T, in::ConnectionUp>) {
-          if (in.port == kQuorumPort && !in.initiated_by_us) {
+          if (in.port == kClientPort && !in.initiated_by_us) {
+            clients_.on_connection_up(in.conn);
+          } else if (in.port == kQuorumPort && !in.initiated_by_us) {
             if (leader_) {
               leader_->on_learner_connected(in.conn, in.peer);
             } else {
@@ -161,9 +176,14 @@ void QuorumPeer::route(const Input& input) {
         } else if constexpr (std::is_same_v<T, in::ConnectFailed>) {
           if (follower_ && timer_space(in.tag) == TimerSpace::kLearner) follower_->on_connect_failed(in.tag);
         } else if constexpr (std::is_same_v<T, in::ConnectionDown>) {
+          if (clients_.owns(in.conn)) clients_.on_connection_down(in.conn);
           if (leader_ && leader_->owns(in.conn)) leader_->on_connection_down(in.conn);
           if (follower_ && follower_->owns(in.conn)) follower_->on_connection_down(in.conn);
         } else if constexpr (std::is_same_v<T, in::Message>) {
+          if (clients_.owns(in.conn)) {
+            clients_.on_message(in.conn, in.payload);
+            return;
+          }
           const bool for_leader = leader_ && leader_->owns(in.conn);
           const bool for_follower = follower_ && follower_->owns(in.conn);
           if (!for_leader && !for_follower) return;
@@ -178,6 +198,7 @@ void QuorumPeer::route(const Input& input) {
           const TimerSpace space = timer_space(in.id);
           if (space == TimerSpace::kLeader && leader_) leader_->on_timer(timer_local(in.id));
           if (space == TimerSpace::kLearner && follower_) follower_->on_timer(timer_local(in.id));
+          if (space == TimerSpace::kSessions) clients_.on_timer(timer_local(in.id));
         } else if constexpr (std::is_same_v<T, in::FsyncDone>) {
           on_fsync_done(in.tag);
         }
@@ -208,6 +229,7 @@ std::uint16_t QuorumPeer::message_type(const Bytes& payload) const {
     if (const auto p = decode_packet(payload)) return static_cast<std::uint16_t>(p->type);
     return 0;
   }
+  if (is_client_message(payload)) return static_cast<std::uint16_t>(300 + payload[0]);
   return Election::message_type(payload);
 }
 
@@ -215,6 +237,10 @@ std::string QuorumPeer::describe_message(const Bytes& payload) const {
   if (!payload.empty() && payload[0] == kQuorumWireTag) {
     if (const auto p = decode_packet(payload)) return describe_packet(*p);
     return "unreadable quorum packet";
+  }
+  if (is_client_message(payload)) {
+    if (const auto m = decode_client_message(payload)) return describe_client_message(*m);
+    return "unreadable client message";
   }
   return Election::describe_message(payload);
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/client_port.h"
 #include "protocol/config.h"
 #include "protocol/election.h"
 #include "protocol/epoch_store.h"
@@ -51,6 +52,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   void check_election_result();
   void check_role_ended();
   void set_state(ServerState state);
+  void update_serving();
 
   ServerConfig config_;
   NodeContext node_;
@@ -59,6 +61,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   ZkDatabase db_;
   EpochStore epochs_;
   PeerContext ctx_;
+  ClientPort clients_;
   std::unique_ptr<Election> election_;
   std::unique_ptr<Leader> leader_;
   std::unique_ptr<Follower> follower_;

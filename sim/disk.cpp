@@ -100,8 +100,10 @@ void Disk::fsync_complete(const FsyncBarrier& barrier) {
   for (PendingOp& op : pending_) {
     if (op.seq > barrier.op_seq) break;
     if (op.durable) continue;
+    // Metadata changes (names, and a file's size on truncate) are journaled: any fsync
+    // commits the journal, as on ext4. Appended data is durable only with its own file.
     const bool namespace_op = op.type == OpType::kCreate || op.type == OpType::kRename ||
-                              op.type == OpType::kRemove;
+                              op.type == OpType::kRemove || op.type == OpType::kTruncate;
     if (namespace_op || op.inode == barrier.inode) {
       apply_durably(op, op.bytes.size());
       op.durable = true;

@@ -116,6 +116,10 @@ void Network::on_event(const WorldEvent& event) {
       c.ends[1] = attempt.to;
       c.incarnation[0] = attempt.from_incarnation;
       c.incarnation[1] = attempt.to_incarnation;
+      // The acceptor learns of the connection when the handshake's last segment arrives,
+      // ahead of any data the initiator sends: it goes into the FIFO first, before the
+      // initiator hears of the connection and can send anything.
+      enqueue(c, 0, ItemKind::kAccept, {}, 0);
       TraceEvent e = event_at(attempt.from, TraceKind::kConnectionUp);
       e.a = id.value;
       e.b = attempt.to.value;
@@ -123,9 +127,6 @@ void Network::on_event(const WorldEvent& event) {
       e.d = attempt.tag;
       host_.network_input(attempt.from, attempt.from_incarnation,
                           in::ConnectionUp{id, attempt.to, attempt.port, true, attempt.tag}, e);
-      // The acceptor learns of the connection when the handshake's last segment arrives,
-      // ahead of any data the initiator sends (it travels in the same FIFO).
-      enqueue(c, 0, ItemKind::kAccept, {}, 0);
       return;
     }
     case WorldEventType::kConnectTimeout: {

@@ -300,3 +300,22 @@ TEST_CASE("a process that does not listen on a port refuses connections to it at
   CHECK(failed[0]->at < ms(5));
   CHECK(b->all<in::ConnectionUp>().empty());
 }
+
+TEST_CASE("data the initiator sends the instant it connects arrives after the acceptor's ConnectionUp") {
+  Script s1{.connect_to = {n2}, .react = [](ScriptState& s, const Input& in, Outputs& out) {
+              if (const auto* up = std::get_if<in::ConnectionUp>(&in)) {
+                s.conn_to[up->peer.value] = up->conn;
+                out.push_back(send_to(s, n2, "first"));
+              }
+            }};
+  Script s2{};
+  World w(16, {});
+  add_script(w, n1, s1);
+  auto b = add_script(w, n2, s2);
+  w.start(n2);
+  w.start(n1);
+  w.run_until(ms(100));
+  REQUIRE(b->inputs.size() == 3);
+  CHECK(std::holds_alternative<in::ConnectionUp>(b->inputs[1].input));
+  CHECK(std::holds_alternative<in::Message>(b->inputs[2].input));
+}

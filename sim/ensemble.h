@@ -1,0 +1,24 @@
+#pragma once
+// A ZooKeeper ensemble in the simulated world: servers 1..N running QuorumPeer, each with its
+// own disk, clock and ServerConfig (ZooKeeper's defaults unless the caller changes them).
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "protocol/config.h"
+#include "sim/world.h"
+
+namespace zab::sim {
+
+struct EnsembleConfig {
+  std::uint32_t servers = 5;
+  ServerConfig base;  // my_id and voters are filled in per server
+  DiskConfig disk;
+};
+
+// Adds servers with addresses 1..N (named s1..sN) to `world`; does not start them.
+void add_ensemble(World& world, const EnsembleConfig& config);
+ServerConfig server_config(const EnsembleConfig& config, std::uint32_t sid);
+
+}  // namespace zab::sim
