@@ -67,14 +67,16 @@ void QuorumPeer::start(const in::Start& start) {
   syncer_.reset(start.files);
   // QuorumPeer.loadDataBase: restore, then the epoch checks; a refusal stops the server.
   auto restored = db_.load(start.files, *ctx_.out);
+  startup_error_.clear();
   if (const auto* error = std::get_if<DiskError>(&restored)) {
+    startup_error_ = error->message;
     ctx_.trace(kTraceStartupRefused, 3);
-    (void)error;
     return;
   }
   const Restored& r = std::get<Restored>(restored);
   auto epochs = check_epochs_at_start(start.files, db_.last_processed_zxid());
   if (const auto* error = std::get_if<DiskError>(&epochs)) {
+    startup_error_ = error->message;
     const bool older = error->message.find("is older than the last zxid") != std::string::npos;
     ctx_.trace(kTraceStartupRefused, older ? 1 : 2);
     return;

@@ -38,6 +38,13 @@ class QuorumPeer final : public Node, private ElectionPeer {
   // Every out::Trace kind a server emits (ZAB's and the election's), for the host's trace.
   static std::vector<TraceKindInfo> trace_kinds();
 
+  // For protocol tests only (checkers read the trace, never a server's state).
+  const ZkDatabase& database() const { return db_; }
+  ServerState state() const { return state_; }
+  bool running() const { return running_; }
+  // Why the last start was refused ("" if it was not): ZooKeeper's message.
+  const std::string& startup_error() const { return startup_error_; }
+
  private:
   // ElectionPeer: what FastLeaderElection reads of QuorumPeer.
   ServerState peer_state() const override { return state_; }
@@ -68,6 +75,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   ServerState state_ = ServerState::kLooking;
   Vote current_vote_;
   bool running_ = false;  // false before Start and after a refused start (ZooKeeper exits)
+  std::string startup_error_;
 };
 
 }  // namespace zab

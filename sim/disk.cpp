@@ -1,6 +1,8 @@
 #include "sim/disk.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "protocol/assert.h"
 #include "sim/distributions.h"
@@ -97,19 +99,45 @@ void Disk::apply_durably(const PendingOp& op, std::uint64_t keep_bytes) {
 }
 
 void Disk::fsync_complete(const FsyncBarrier& barrier) {
+  // What the fsync makes durable, up to its barrier:
+  // - every operation on the fsynced inode;
+  // - every metadata operation (create, rename, remove, truncate), because an fsync commits
+  //   the file system's journal, as on ext4;
+  // - and, for each of those metadata operations, the earlier data operations on the same
+  //   inode: in data=ordered mode the data blocks go out before the metadata that refers to
+  //   them (this is also why "write temp, rename over" is safe on ext4 without an fsync).
+  // Everything is applied in issue order, so the durable state is always one a real disk
+  // could have reached.
+  std::map<std::uint64_t, std::uint64_t> last_metadata_seq;  // inode -> last metadata op <= barrier
+  for (const PendingOp& op : pending_) {
+    if (op.seq > barrier.op_seq) break;
+    if (!op.durable && op.type != OpType::kAppend) last_metadata_seq[op.inode] = op.seq;
+  }
   for (PendingOp& op : pending_) {
     if (op.seq > barrier.op_seq) break;
     if (op.durable) continue;
-    // Metadata changes (names, and a file's size on truncate) are journaled: any fsync
-    // commits the journal, as on ext4. Appended data is durable only with its own file.
-    const bool namespace_op = op.type == OpType::kCreate || op.type == OpType::kRename ||
-                              op.type == OpType::kRemove || op.type == OpType::kTruncate;
-    if (namespace_op || op.inode == barrier.inode) {
+    const bool metadata = op.type != OpType::kAppend;
+    auto m = last_metadata_seq.find(op.inode);
+    const bool before_metadata = m != last_metadata_seq.end() && op.seq <= m->second;
+    if (metadata || op.inode == barrier.inode || before_metadata) {
       apply_durably(op, op.bytes.size());
       op.durable = true;
     }
   }
   trim();
+}
+
+std::uint64_t Disk::writeback(std::uint64_t op_seq) {
+  std::uint64_t written = 0;
+  for (PendingOp& op : pending_) {
+    if (op.seq > op_seq) break;
+    if (op.durable) continue;
+    apply_durably(op, op.bytes.size());
+    op.durable = true;
+    ++written;
+  }
+  trim();
+  return written;
 }
 
 void Disk::trim() {

@@ -48,6 +48,12 @@ class Disk {
   void remove(const std::string& file);
 
   FsyncBarrier fsync_begin(const std::string& file) const;
+  // The sequence number of the last operation issued (0 if none yet).
+  std::uint64_t last_op_seq() const { return next_seq_ - 1; }
+  // The kernel's flusher wrote back every operation up to `op_seq`: it is durable, in order
+  // (Linux writes dirty pages back once they are older than dirty_expire_centisecs). Returns
+  // how many operations became durable.
+  std::uint64_t writeback(std::uint64_t op_seq);
   // The fsync finished: the inode's contents as of the barrier, and every namespace change
   // issued before it, are durable.
   void fsync_complete(const FsyncBarrier& barrier);

@@ -23,4 +23,12 @@ void add_ensemble(World& world, const EnsembleConfig& config) {
   }
 }
 
+void add_client(World& world, Address address, const ClientConfig& config, History* history) {
+  const World* w = &world;
+  world.add_process(address, ProcessConfig{.name = fmt::format("c{}", address.value)},
+                    [config, history, w](const NodeContext& ctx) {
+                      return std::make_unique<ZkClient>(ctx, config, history, w);
+                    });
+}
+
 }  // namespace zab::sim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocol/config.h"
+#include "sim/client/zk_client.h"
 #include "sim/world.h"
 
 namespace zab::sim {
@@ -19,6 +20,8 @@ struct EnsembleConfig {
 
 // Adds servers with addresses 1..N (named s1..sN) to `world`; does not start them.
 void add_ensemble(World& world, const EnsembleConfig& config);
+// Adds a client at `address` (named c<address>) recording into `history`; does not start it.
+void add_client(World& world, Address address, const ClientConfig& config, History* history);
 ServerConfig server_config(const EnsembleConfig& config, std::uint32_t sid);
 
 }  // namespace zab::sim

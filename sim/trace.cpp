@@ -45,6 +45,7 @@ constexpr WorldKindInfo kWorldKinds[] = {
     {TraceKind::kFsync, "fsync", {"file", "tag", "", ""}},
     {TraceKind::kFsyncDone, "fsync_done", {"file", "tag", "", ""}},
     {TraceKind::kCorrupt, "corrupt", {"file", "offset", "", ""}},
+    {TraceKind::kWriteback, "writeback", {"ops", "", "", ""}},
     {TraceKind::kLinkCut, "link_cut", {"from", "to", "", ""}},
     {TraceKind::kLinkHeal, "link_heal", {"from", "to", "", ""}},
     {TraceKind::kLinkSlow, "link_slow", {"from", "to", "factor_percent", ""}},

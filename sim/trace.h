@@ -54,6 +54,7 @@ enum class TraceKind : std::uint16_t {
   kFsync,        // a=file id, b=tag
   kFsyncDone,    // a=file id, b=tag
   kCorrupt,      // a=file id, b=offset: out-of-model corruption of durable bytes
+  kWriteback,    // a=operations made durable by the kernel's background writeback
   // network faults
   kLinkCut = 100,  // a=from, b=to: packets from a to b are lost until healed
   kLinkHeal,       // a=from, b=to

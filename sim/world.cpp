@@ -51,6 +51,11 @@ void World::add_process(Address address, ProcessConfig config, NodeFactory facto
               .crash_rng = root_rng_.fork("crash").fork(address.value)});
   Process& p = it->second;
   if (config.clock_drift_ppm != 0) p.clock.set_drift(now_, config.clock_drift_ppm);
+  if (config.disk.writeback_expire > Duration{}) {
+    ZAB_ASSERT(config.disk.writeback_interval > Duration{}, "the flusher runs at a positive interval");
+    queue_.schedule(now_ + config.disk.writeback_interval,
+                    WorldEvent{.type = WorldEventType::kWriteback, .process = address.value});
+  }
   trace_.set_process_name(address.value, config.name.empty() ? "p" + std::to_string(address.value)
                                                              : config.name);
   trace_.add_protocol_kinds(trace_kinds);
@@ -273,10 +278,33 @@ void World::dispatch(const WorldEvent& event) {
     case WorldEventType::kStart:
       start(Address{event.process});
       return;
+    case WorldEventType::kWriteback:
+      flusher_tick(process(Address{event.process}));
+      return;
     case WorldEventType::kNone:
       break;
   }
   ZAB_ASSERT(false, "every world event has a type");
+}
+
+void World::flusher_tick(Process& p) {
+  // Runs whether the process is up, hung or down: the machine's kernel does the writeback.
+  const DiskConfig& dc = p.config.disk;
+  p.writeback_marks.emplace_back(now_, p.disk.last_op_seq());
+  std::uint64_t expired_seq = 0;
+  while (!p.writeback_marks.empty() && p.writeback_marks.front().first + dc.writeback_expire <= now_) {
+    expired_seq = p.writeback_marks.front().second;
+    p.writeback_marks.pop_front();
+  }
+  if (expired_seq > 0) {
+    const std::uint64_t written = p.disk.writeback(expired_seq);
+    if (written > 0) {
+      TraceEvent e{.time = now_, .process = p.address.value, .kind = TraceKind::kWriteback};
+      e.a = written;
+      trace_.record(e);
+    }
+  }
+  queue_.schedule(now_ + dc.writeback_interval, WorldEvent{.type = WorldEventType::kWriteback, .process = p.address.value});
 }
 
 void World::network_input(Address address, std::uint32_t incarnation, Input input,

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <map>
 #include <set>
 #include <memory>
@@ -36,6 +37,12 @@ struct DiskConfig {
   double fsync_spike_alpha = 1.5;
   std::int64_t fsync_cap_us = 10'000'000;
   CrashLoss crash_loss = CrashLoss::kLoseAll;
+  // Background writeback (Linux's flusher): unsynced writes older than this become durable,
+  // checked every `writeback_interval` (dirty_expire_centisecs = 30 s and
+  // dirty_writeback_centisecs = 5 s by default). 0 turns writeback off: then only fsync makes
+  // anything durable, however long ago it was written.
+  Duration writeback_expire = Duration::s(30);
+  Duration writeback_interval = Duration::s(5);
 };
 
 struct ProcessConfig {
@@ -146,6 +153,7 @@ class World final : private NetworkHost {
     std::set<Port> listening;                           // ports with a listening socket
     std::uint64_t next_fsync_id = 1;
     SimTime last_fsync_done = SimTime::zero();  // one disk queue: fsyncs finish in order
+    std::deque<std::pair<SimTime, std::uint64_t>> writeback_marks;  // (when, last op seq then)
   };
 
   Process& process(Address p);
@@ -161,6 +169,7 @@ class World final : private NetworkHost {
   void deliver(Process& p, Input input, const TraceEvent& event);
   void apply(Process& p, Output& output);
   void set_timer(Process& p, std::uint64_t id, LocalTime deadline);
+  void flusher_tick(Process& p);
   std::string detail_for(const Process& p, const Input& input) const;
 
   Rng root_rng_;

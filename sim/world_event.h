@@ -16,6 +16,7 @@ enum class WorldEventType : std::uint8_t {
   kTimer,           // process, incarnation, a = timer id
   kFsyncDone,       // process, incarnation, a = fsync request id
   kAction,          // a = index of a scheduled action (faults, test steps)
+  kWriteback,       // process: the kernel flusher's periodic writeback
 };
 
 struct WorldEvent {

@@ -48,3 +48,140 @@ TEST_CASE("5 servers elect the highest sid, agree on epoch 1, and every follower
   // Election plus discovery and sync take a few hundred ms: the 200 ms finalize wait dominates.
   CHECK(est[0].time < ms(1000));
 }
+
+namespace {
+
+const QuorumPeer& peer(World& w, std::uint32_t sid) {
+  const auto* p = dynamic_cast<const QuorumPeer*>(w.node(Address{sid}));
+  REQUIRE(p != nullptr);
+  return *p;
+}
+
+Request create(const std::string& path, const std::string& data = "v") {
+  return Request{.type = OpCode::kCreate, .path = path, .data = Bytes(data.begin(), data.end())};
+}
+
+std::vector<TraceEvent> established_after(const World& w, SimTime t) {
+  std::vector<TraceEvent> r;
+  for (const auto& e : protocol_events(w, kTraceLeaderEstablished)) {
+    if (e.time > t) r.push_back(e);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("killing the leader makes the rest elect a new one within a second and commit writes") {
+  World w(2, {});
+  add_ensemble(w, EnsembleConfig{});
+  History history;
+  ClientConfig cc{.servers = {Address{1}, Address{2}, Address{3}},
+                  .ops = {ScriptedOp{Duration::ms(500), create("/before")}, ScriptedOp{Duration::ms(3000), create("/after")}}};
+  add_client(w, Address{100}, cc, &history);
+  for (std::uint32_t s = 1; s <= 5; ++s) w.start(Address{s});
+  w.at(ms(800), [](World& world) { world.start(Address{100}); });
+  w.at(ms(3000), [](World& world) { world.crash(Address{5}); });
+  w.run_until(ms(10'000));
+
+  const auto later = established_after(w, ms(3000));
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].process == 4);  // the highest sid left, all histories being equal
+  CHECK(later[0].a == 2);        // a new epoch
+  // A killed leader's connections are reset, so the others notice at once: the new leader is
+  // established within the finalize wait plus a few round trips and fsyncs.
+  CHECK(later[0].time < ms(3000 + 1000));
+  REQUIRE(history.ops().size() == 2);
+  CHECK(history.ops()[0].outcome == Outcome::kOk);
+  CHECK(history.ops()[0].reply.zxid.epoch() == 1);
+  CHECK(history.ops()[1].outcome == Outcome::kOk);
+  CHECK(history.ops()[1].reply.zxid.epoch() == 2);
+  CHECK(history.ops()[1].reply.path == "/after");
+  // Every live server applied both creates.
+  for (std::uint32_t s = 1; s <= 4; ++s) {
+    CHECK(peer(w, s).database().tree().exists("/before"));
+    CHECK(peer(w, s).database().tree().exists("/after"));
+  }
+}
+
+TEST_CASE("a silent hang of the leader is noticed only after syncLimit x tickTime") {
+  World w(3, {});
+  add_ensemble(w, EnsembleConfig{});
+  for (std::uint32_t s = 1; s <= 5; ++s) w.start(Address{s});
+  w.at(ms(3000), [](World& world) { world.hang(Address{5}); });
+  w.run_until(ms(30'000));
+  // Followers read nothing for syncLimit x tickTime = 10 s after the last PING (sent every
+  // half tick), then give up: between 9 s and 10 s after the hang.
+  std::vector<TraceEvent> exits;
+  for (const auto& e : protocol_events(w, kTraceFollowerExit)) {
+    if (e.time > ms(3000)) exits.push_back(e);
+  }
+  REQUIRE(exits.size() >= 3);
+  for (const auto& e : exits) {
+    CHECK(e.a == static_cast<std::uint64_t>(FollowerExitReason::kReadTimeout));
+    CHECK(e.time >= ms(3000 + 9000));
+    CHECK(e.time <= ms(3000 + 10'000));
+  }
+  const auto later = established_after(w, ms(3000));
+  REQUIRE(!later.empty());
+  CHECK(later[0].process != 5);
+  CHECK(later[0].time > ms(12'000));
+}
+
+TEST_CASE("a minority partition keeps the majority serving and the minority not") {
+  World w(4, {});
+  add_ensemble(w, EnsembleConfig{});
+  History history;
+  ScriptedOp write_after{Duration::ms(4000), create("/majority")};
+  add_client(w, Address{100}, ClientConfig{.servers = {Address{3}}, .ops = {write_after}}, &history);
+  for (std::uint32_t s = 1; s <= 5; ++s) w.start(Address{s});
+  w.at(ms(1000), [](World& world) { world.start(Address{100}); });
+  w.at(ms(2000), [](World& world) {
+    world.partition({{Address{1}, Address{2}}, {Address{3}, Address{4}, Address{5}}});
+  });
+  w.run_until(ms(30'000));
+  REQUIRE(history.ops().size() == 1);
+  CHECK(history.ops()[0].outcome == Outcome::kOk);
+  // The majority kept its leader; the minority lost it (read timeout) and cannot elect one.
+  CHECK(peer(w, 5).state() == ServerState::kLeading);
+  CHECK(peer(w, 1).state() == ServerState::kLooking);
+  CHECK(peer(w, 2).state() == ServerState::kLooking);
+  CHECK_FALSE(peer(w, 1).database().tree().exists("/majority"));
+  CHECK(peer(w, 3).database().tree().exists("/majority"));
+}
+
+TEST_CASE("after heal and restarts all servers converge to identical committed histories") {
+  World w(5, {});
+  add_ensemble(w, EnsembleConfig{});
+  History history;
+  std::vector<ScriptedOp> ops;
+  for (int i = 0; i < 20; ++i) ops.push_back(ScriptedOp{Duration::ms(300), create("/n" + std::to_string(i))});
+  add_client(w, Address{100}, ClientConfig{.servers = {Address{3}, Address{4}}, .ops = ops}, &history);
+  for (std::uint32_t s = 1; s <= 5; ++s) w.start(Address{s});
+  w.at(ms(1000), [](World& world) { world.start(Address{100}); });
+  w.at(ms(2000), [](World& world) {
+    world.partition({{Address{1}, Address{2}}, {Address{3}, Address{4}, Address{5}}});
+  });
+  w.at(ms(20'000), [](World& world) { world.heal_all(); });
+  for (std::uint32_t s = 1; s <= 5; ++s) {
+    w.at(ms(30'000 + 3000 * s), [s](World& world) { world.restart(Address{s}); });
+  }
+  w.run_until(ms(80'000));
+  for (const auto& op : history.ops()) CHECK(op.outcome == Outcome::kOk);
+  const auto digest = peer(w, 1).database().tree().digest();
+  int leaders = 0;
+  for (std::uint32_t s = 1; s <= 5; ++s) {
+    CAPTURE(s);
+    CHECK(peer(w, s).running());
+    CHECK(peer(w, s).startup_error().empty());
+    CHECK(peer(w, s).database().tree().digest() == digest);
+    for (int i = 0; i < 20; ++i) CHECK(peer(w, s).database().tree().exists("/n" + std::to_string(i)));
+    // Followers stand at the last txn; a leader at its txn-less <epoch, 0> (startZkServer).
+    if (peer(w, s).state() == ServerState::kLeading) {
+      ++leaders;
+      CHECK(peer(w, s).database().last_processed_zxid().counter() == 0);
+    } else {
+      CHECK(peer(w, s).database().last_processed_zxid() == Zxid::make(1, 21));  // session + 20 creates
+    }
+  }
+  CHECK(leaders == 1);
+}

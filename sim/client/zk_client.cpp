@@ -1,0 +1,172 @@
+#include "sim/client/zk_client.h"
+
+#include "protocol/assert.h"
+#include "protocol/config.h"
+#include "sim/world.h"
+
+namespace zab::sim {
+
+ZkClient::ZkClient(const NodeContext& context, ClientConfig config, History* history, const World* world)
+    : context_(context), config_(std::move(config)), history_(history), world_(world) {
+  ZAB_ASSERT(!config_.servers.empty(), "a client has at least one server to connect to");
+  ZAB_ASSERT(history_ != nullptr && world_ != nullptr, "a client records into a history");
+}
+
+SimTime ZkClient::now() const { return world_->now(); }
+
+std::uint16_t ZkClient::message_type(const Bytes& payload) const {
+  return payload.empty() ? 0 : static_cast<std::uint16_t>(300 + payload[0]);
+}
+
+std::string ZkClient::describe_message(const Bytes& payload) const {
+  if (const auto m = decode_client_message(payload)) return describe_client_message(*m);
+  return "unreadable client message";
+}
+
+void ZkClient::send(const ClientMessage& message, std::vector<Output>& out) {
+  ZAB_ASSERT(conn_.has_value(), "the client sends only over an open connection");
+  out.push_back(out::Send{*conn_, encode_client_message(message)});
+}
+
+void ZkClient::connect(std::vector<Output>& out) {
+  state_ = State::kConnecting;
+  const Address server = config_.servers[server_index_ % config_.servers.size()];
+  out.push_back(out::Connect{server, kClientPort, 1, config_.connect_timeout});
+}
+
+void ZkClient::lost(std::vector<Output>& out) {
+  // Everything in flight is now of unknown outcome (CONNECTIONLOSS).
+  for (const InFlight& f : in_flight_) {
+    history_->complete(f.history_id, now(), Outcome::kIndeterminate,
+                       Reply{.xid = f.request.xid, .err = Err::kConnectionLoss, .type = f.request.type});
+  }
+  in_flight_.clear();
+  if (conn_) out.push_back(out::Close{*conn_});
+  conn_.reset();
+  for (Timer t : {kPing, kReadTimeout, kRequestTimeout}) out.push_back(out::CancelTimer{t});
+  if (state_ == State::kExpired || state_ == State::kClosed) return;
+  // Try the next server in the list after a short pause.
+  ++server_index_;
+  state_ = State::kIdle;
+  out.push_back(out::SetTimer{kReconnect, config_.reconnect_delay});
+}
+
+void ZkClient::issue_next(std::vector<Output>& out) {
+  if (state_ != State::kConnected || !in_flight_.empty() || next_op_ >= config_.ops.size()) return;
+  Request request = config_.ops[next_op_].request;
+  ++next_op_;
+  request.xid = next_xid_++;
+  const std::uint64_t id = history_->invoke(context_.self.value, session_,
+                                            config_.servers[server_index_ % config_.servers.size()].value, now(), request);
+  in_flight_.push_back(InFlight{id, request});
+  send(request, out);
+  if (config_.request_timeout > Duration{}) out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
+}
+
+void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
+  std::visit(
+      [&](auto& in) {
+        using T = std::decay_t<decltype(in)>;
+        if constexpr (std::is_same_v<T, in::Start>) {
+          server_index_ = static_cast<std::size_t>(context_.random->uniform_below(config_.servers.size()));
+          connect(out);
+        } else if constexpr (std::is_same_v<T, in::ConnectionUp>) {
+          if (state_ != State::kConnecting) {
+            out.push_back(out::Close{in.conn});
+            return;
+          }
+          conn_ = in.conn;
+          state_ = State::kHandshake;
+          send(ConnectRequest{.last_zxid_seen = last_zxid_seen_, .timeout_ms = config_.session_timeout_ms,
+                              .session = session_, .password = Bytes(session_.value == 0 ? 0 : 16, 0)},
+               out);
+          // ClientCnxn: a handshake that gets no answer counts as a lost connection.
+          out.push_back(out::SetTimer{kReadTimeout, Duration::ms(config_.session_timeout_ms * 2 / 3)});
+        } else if constexpr (std::is_same_v<T, in::ConnectFailed>) {
+          lost(out);
+        } else if constexpr (std::is_same_v<T, in::ConnectionDown>) {
+          if (conn_ && in.conn == *conn_) {
+            conn_.reset();
+            lost(out);
+          }
+        } else if constexpr (std::is_same_v<T, in::Message>) {
+          if (!conn_ || in.conn != *conn_) return;
+          const auto message = decode_client_message(in.payload);
+          ZAB_ASSERT(message.has_value(), "servers send well-formed client messages");
+          on_message(*message, out);
+        } else if constexpr (std::is_same_v<T, in::TimerFired>) {
+          switch (in.id) {
+            case kReconnect:
+              if (state_ == State::kIdle) connect(out);
+              break;
+            case kNextOp:
+              op_timer_armed_ = false;
+              issue_next(out);
+              break;
+            case kPing:
+              if (state_ == State::kConnected) {
+                send(Request{.xid = kPingXid, .type = OpCode::kPing}, out);
+                out.push_back(out::SetTimer{kPing, Duration::ms(negotiated_timeout_ms_ / 3)});
+              }
+              break;
+            case kReadTimeout:
+            case kRequestTimeout:
+              // Nothing heard for the read timeout, or a request took too long: give up on the
+              // connection (and with it on what is in flight).
+              lost(out);
+              break;
+            default:
+              break;
+          }
+        } else if constexpr (std::is_same_v<T, in::FsyncDone>) {
+          ZAB_ASSERT(false, "a client writes no files");
+        }
+      },
+      input);
+}
+
+void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out) {
+  // Anything from the server proves it is alive (ClientCnxn's read timeout).
+  if (negotiated_timeout_ms_ > 0 || state_ == State::kHandshake) {
+    const std::int32_t timeout = negotiated_timeout_ms_ > 0 ? negotiated_timeout_ms_ : config_.session_timeout_ms;
+    out.push_back(out::SetTimer{kReadTimeout, Duration::ms(timeout * 2 / 3)});
+  }
+  if (const auto* response = std::get_if<ConnectResponse>(&message)) {
+    if (response->timeout_ms <= 0) {
+      // The session expired: the client is done (a new session would be a new client).
+      state_ = State::kExpired;
+      lost(out);
+      return;
+    }
+    session_ = response->session;
+    negotiated_timeout_ms_ = response->timeout_ms;
+    state_ = State::kConnected;
+    out.push_back(out::SetTimer{kPing, Duration::ms(negotiated_timeout_ms_ / 3)});
+    if (!op_timer_armed_ && next_op_ < config_.ops.size()) {
+      op_timer_armed_ = true;
+      out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
+    }
+    return;
+  }
+  const auto* reply = std::get_if<Reply>(&message);
+  ZAB_ASSERT(reply != nullptr, "a server sends a client only connect responses and replies");
+  if (reply->zxid > last_zxid_seen_ && reply->zxid.raw() != UINT64_MAX) last_zxid_seen_ = reply->zxid;
+  if (reply->xid == kPingXid) return;
+  ZAB_ASSERT(!in_flight_.empty() && in_flight_.front().request.xid == reply->xid,
+             "replies come back in request order (FIFO client order)");
+  const InFlight f = in_flight_.front();
+  in_flight_.pop_front();
+  out.push_back(out::CancelTimer{kRequestTimeout});
+  history_->complete(f.history_id, now(), reply->err == Err::kOk ? Outcome::kOk : Outcome::kFailed, *reply);
+  if (f.request.type == OpCode::kCloseSession) {
+    state_ = State::kClosed;
+    lost(out);
+    return;
+  }
+  if (next_op_ < config_.ops.size() && !op_timer_armed_) {
+    op_timer_armed_ = true;
+    out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
+  }
+}
+
+}  // namespace zab::sim

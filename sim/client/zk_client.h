@@ -1,0 +1,79 @@
+#pragma once
+// A simulated ZooKeeper client (the behaviour of ClientCnxn that matters for consistency): it
+// holds one session, connects to one server at a time, sends its requests in order over that
+// connection, keeps the session alive with pings, and on losing the connection reconnects to
+// another server with its lastZxidSeen — a server that has seen less refuses it. An operation
+// in flight when the connection is lost, or that times out, is recorded as indeterminate:
+// the client cannot know whether it took effect.
+//
+// Clients are simulator processes, not protocol code: they record their history (with global
+// simulated time, read through the World) for the checkers.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "protocol/client_wire.h"
+#include "protocol/io.h"
+#include "sim/client/history.h"
+
+namespace zab::sim {
+
+class World;
+
+struct ScriptedOp {
+  Duration delay;   // after the previous operation completed (or the session was established)
+  Request request;  // xid is assigned by the client
+};
+
+struct ClientConfig {
+  std::vector<Address> servers;            // the connect string, in the order tried
+  std::int32_t session_timeout_ms = 10'000;
+  Duration connect_timeout = Duration::ms(2'000);
+  Duration reconnect_delay = Duration::ms(100);
+  Duration request_timeout = Duration::ms(0);  // 0: none (zookeeper.request.timeout's default)
+  std::vector<ScriptedOp> ops;             // issued one at a time (closed loop)
+};
+
+class ZkClient final : public Node {
+ public:
+  ZkClient(const NodeContext& context, ClientConfig config, History* history, const World* world);
+
+  void step(const Clocks& now, Input input, std::vector<Output>& out) override;
+  std::string describe_message(const Bytes& payload) const override;
+  std::uint16_t message_type(const Bytes& payload) const override;
+
+ private:
+  enum Timer : std::uint64_t { kReconnect = 1, kNextOp = 2, kPing = 3, kReadTimeout = 4, kRequestTimeout = 5 };
+  enum class State : std::uint8_t { kIdle, kConnecting, kHandshake, kConnected, kExpired, kClosed };
+
+  void connect(std::vector<Output>& out);
+  void lost(std::vector<Output>& out);
+  void on_message(const ClientMessage& message, std::vector<Output>& out);
+  void issue_next(std::vector<Output>& out);
+  void send(const ClientMessage& message, std::vector<Output>& out);
+  SimTime now() const;
+
+  NodeContext context_;
+  ClientConfig config_;
+  History* history_;
+  const World* world_;
+  State state_ = State::kIdle;
+  std::optional<ConnId> conn_;
+  std::size_t server_index_ = 0;
+  SessionId session_;
+  std::int32_t negotiated_timeout_ms_ = 0;
+  Zxid last_zxid_seen_;
+  std::int32_t next_xid_ = 1;
+  std::size_t next_op_ = 0;
+  bool op_timer_armed_ = false;
+  struct InFlight {
+    std::uint64_t history_id = 0;
+    Request request;
+  };
+  std::deque<InFlight> in_flight_;  // replies come back in order
+};
+
+}  // namespace zab::sim
