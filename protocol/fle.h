@@ -17,6 +17,18 @@
 // Doing both within the step that ended the election makes atomic what ZooKeeper does in
 // three steps (setPeerState, return, setCurrentVote), closing the window in which a reply
 // would carry the previous currentVote (fle.md §4.7).
+//
+// Where we differ from ZooKeeper on purpose:
+// - One step per message: WorkerReceiver's answer goes out first, then the loop handles the
+//   notification, so FLE's recvqueue is always empty between inputs. The finalize wait's
+//   "put the better vote back and stop waiting" is therefore "handle it now".
+// - Turning LOOKING and starting lookForLeader are one step (the node's), so no message is
+//   queued, or answered, with the previous round's clock in between (fle.md §4.7).
+// - Static membership, majority quorums, no observers: the config text is sent but never
+//   parsed, the oracle (QuorumOracleMaj) and hierarchical weights do not exist, and
+//   leadingVoteSet / Leader.reportLookingSid (inert by default) are not modelled.
+// - A timer firing we no longer wait for (held while the process was stopped, then re-set)
+//   is ignored; Java's poll timeouts cannot be stale.
 
 #include <cstdint>
 #include <map>

@@ -105,7 +105,8 @@ void QuorumCnxManager::on_connection_up(const in::ConnectionUp& up, std::vector<
   ZAB_ASSERT(is_connect_tag(up.tag), "a connection we dialed carries our connect tag");
   const ServerId sid{timer_local(up.tag)};
   ZAB_ASSERT(up.peer == sid.address(), "the connection reached the server we dialed");
-  ZAB_ASSERT(in_progress_.erase(sid) == 1, "a dial we made was in progress until it came up");
+  const std::size_t dialing = in_progress_.erase(sid);
+  ZAB_ASSERT(dialing == 1, "a dial we made was in progress until it came up");
   // startConnection: the initial message goes first, and the dialer waits for no answer.
   out.push_back(out::Send{up.conn, initial_message_});
   if (sid > my_sid_) {
@@ -121,7 +122,8 @@ void QuorumCnxManager::on_connection_up(const in::ConnectionUp& up, std::vector<
 void QuorumCnxManager::on_connect_failed(const in::ConnectFailed& failed, std::vector<Output>& out) {
   ZAB_ASSERT(is_connect_tag(failed.tag), "only our own dials' failures are routed here");
   const ServerId sid{timer_local(failed.tag)};
-  ZAB_ASSERT(in_progress_.erase(sid) == 1, "a dial that failed was in progress");
+  const std::size_t dialing = in_progress_.erase(sid);
+  ZAB_ASSERT(dialing == 1, "a dial that failed was in progress");
   // No retry: the next send to sid, connectAll or the peer's own dial will try again.
   trace(out, kCnxConnectFailed, sid.value);
 }

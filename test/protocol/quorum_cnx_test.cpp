@@ -281,3 +281,28 @@ TEST_CASE("in the world, the duplicate-connection rule leaves one connection per
   }
   CHECK(lost > 0);
 }
+
+TEST_CASE("the Election claims only the election port's inputs and timers") {
+  struct Peer final : ElectionPeer {
+    ServerState peer_state() const override { return ServerState::kLooking; }
+    Vote current_vote() const override { return {}; }
+    Zxid last_logged_zxid() const override { return Zxid::zero(); }
+    Epoch current_epoch() const override { return 0; }
+  } peer;
+  Election election(config_for(2), peer);
+  const Clocks now{};
+  Outs out;
+  election.look_for_leader(now, out);
+  CHECK_FALSE(election.step(now, in::ConnectionUp{.conn = ConnId{1}, .peer = Address{3}, .port = kQuorumPort}, out));
+  CHECK_FALSE(election.step(now, in::ConnectFailed{Address{3}, 7}, out));
+  CHECK_FALSE(election.step(now, in::Message{ConnId{1}, bytes({1})}, out));
+  CHECK_FALSE(election.step(now, in::ConnectionDown{ConnId{1}}, out));
+  CHECK_FALSE(election.step(now, in::TimerFired{timer_id(TimerSpace::kLeader, 1)}, out));
+  CHECK_FALSE(election.step(now, in::FsyncDone{1}, out));
+  CHECK(election.step(now, accepted_up(2, 5), out));
+  CHECK(election.step(now, initial_from(2, 5), out));
+  CHECK(election.step(now, in::TimerFired{QuorumCnxManager::kRecvTimerId}, out));  // our own vote
+  CHECK(election.fle().running());
+  CHECK(election.step(now, in::ConnectFailed{Address{3}, QuorumCnxManager::connect_tag(ServerId{3})}, out));
+  CHECK(election.step(now, in::TimerFired{FastLeaderElection::kNotificationTimerId}, out));
+}
