@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/assert.h"
+#include "protocol/coverage.h"
 #include "protocol/follower.h"
 #include "protocol/leader.h"
 #include "protocol/zab_trace.h"
@@ -103,6 +104,7 @@ void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
     // "Refusing session request for client ... as it has seen zxid 0x... our last zxid is
     // 0x... client must try another server" (strictly greater: equal is accepted).
     ctx_.trace(kTraceClientRefused, request.session.value, request.last_zxid_seen.raw(), ours.raw());
+    ctx_.out->push_back(coverage(CoverageMark::kClientRefusedBehind));
     close(conn);
     return;
   }
@@ -342,6 +344,7 @@ void ClientPort::on_timer(std::uint64_t local) {
   // SessionTrackerImpl.run: expire what is due; each expired session is closed by a
   // closeSession request through the pipeline (ZooKeeperServer.expire).
   for (SessionId session : tracker_->expire(ctx_.now_ms())) {
+    ctx_.out->push_back(coverage(CoverageMark::kSessionExpired));
     submit_write(ClientRequest{.session = session, .cxid = 0, .type = OpCode::kCloseSession});
   }
   arm_expiry();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/assert.h"
+#include "protocol/coverage.h"
 #include "protocol/client_port.h"
 #include "protocol/learner_request.h"
 #include "protocol/epoch_store.h"
@@ -68,6 +69,7 @@ void Follower::on_timer(std::uint64_t local) {
   } else if (local == kReadTimeout && state_ != State::kConnecting) {
     // A blocked disk write does not read; the timeout applies only while reading. Persistence
     // states are short, so the socket timer is simply left running, as a read follows them.
+    ctx_.out->push_back(coverage(CoverageMark::kFollowerReadTimeout));
     exit(FollowerExitReason::kReadTimeout);
   }
 }
@@ -113,8 +115,10 @@ void Follower::on_message(ConnId conn, const QuorumPacket& packet) {
         ctx_.epochs.persist(EpochKind::kAccepted, new_epoch, *ctx_.out);
       } else if (new_epoch == accepted) {
         // Already accepted (a reconnect): -1 tells the leader not to count this ack.
+        ctx_.out->push_back(coverage(CoverageMark::kEpochAlreadyAccepted));
         send_ack_epoch(-1);
       } else {
+        ctx_.out->push_back(coverage(CoverageMark::kLeaderEpochLower));
         exit(FollowerExitReason::kEpochLower);  // "Leaders epoch, N is less than accepted epoch, A"
       }
       return;
@@ -184,6 +188,7 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
           return;
         }
         ctx_.db.set_last_processed_zxid(packet.zxid);
+        ctx_.out->push_back(coverage(CoverageMark::kLearnerTruncated));
         break;
       default:
         exit(FollowerExitReason::kBadPacket);  // System.exit(13) in ZooKeeper
@@ -200,6 +205,7 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
     }
     ctx_.db.set_last_processed_zxid(snap_zxid_);
     ctx_.trace(kTraceSnapshotLoaded, snap_zxid_.raw());
+    ctx_.out->push_back(coverage(CoverageMark::kLearnerLoadedSnapshot));
     sync_snapshot_ = true;  // the NEWLEADER snapshot is fsynced
     write_to_txn_log_ = false;
     state_ = State::kSyncing;

@@ -1,6 +1,7 @@
 #include "protocol/leader.h"
 
 #include "protocol/assert.h"
+#include "protocol/coverage.h"
 #include "protocol/epoch_store.h"
 #include "protocol/learner_handler.h"
 #include "protocol/log_syncer.h"
@@ -114,7 +115,10 @@ bool Leader::wait_for_new_leader_ack(ServerId sid, Zxid zxid) {
   if (quorum_formed_) return true;
   // An ACK of another zxid (a proposal ACK overtaking the NEWLEADER ACK, ZOOKEEPER-4685) is not
   // counted, but the handler carries on as if acked.
-  if (zxid != Zxid::make(static_cast<Epoch>(epoch_), 0)) return true;
+  if (zxid != Zxid::make(static_cast<Epoch>(epoch_), 0)) {
+    ctx_.out->push_back(coverage(CoverageMark::kNewLeaderAckNotCounted));
+    return true;
+  }
   // No "the leader must be in the set" check here, unlike the two earlier quorums: ZooKeeper
   // has none (Leader.waitForNewLeaderAck).
   if (ctx_.config.is_voter(sid)) new_leader_acks_.insert(sid);
@@ -223,6 +227,13 @@ void Leader::shutdown(LeaderShutdownReason reason) {
   if (phase_ == Phase::kShutdown) return;
   phase_ = Phase::kShutdown;
   ctx_.trace(kTraceLeaderShutdown, static_cast<std::uint64_t>(reason));
+  switch (reason) {
+    case LeaderShutdownReason::kEpochTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownEpochTimeout)); break;
+    case LeaderShutdownReason::kEpochAckTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownEpochAckTimeout)); break;
+    case LeaderShutdownReason::kNewLeaderAckTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownNewLeaderTimeout)); break;
+    case LeaderShutdownReason::kNotSufficientSynced: ctx_.out->push_back(coverage(CoverageMark::kStepDownNotSynced)); break;
+    case LeaderShutdownReason::kZxidRollover: ctx_.out->push_back(coverage(CoverageMark::kZxidRollover)); break;
+  }
   ctx_.out->push_back(out::Unlisten{kQuorumPort});
   for (std::uint64_t t : {kEpochDeadline, kEpochAckDeadline, kNewLeaderAckDeadline, kTick}) {
     ctx_.cancel_timer(TimerSpace::kLeader, t);
@@ -290,6 +301,7 @@ bool Leader::try_to_commit(Zxid zxid) {
   ZAB_ASSERT(it != outstanding_.end(), "tryToCommit is called for an outstanding proposal");
   // The quorum need not include the leader (Leader.tryToCommit).
   if (!ctx_.config.is_quorum(it->second.acks.size())) return false;
+  if (!it->second.acks.contains(ctx_.config.my_id)) ctx_.out->push_back(coverage(CoverageMark::kCommitWithoutLeaderAck));
   Bytes txn = std::move(it->second.txn);
   outstanding_.erase(it);
   commit(zxid);

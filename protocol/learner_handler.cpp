@@ -2,6 +2,7 @@
 
 #include "protocol/assert.h"
 #include "protocol/client_port.h"
+#include "protocol/coverage.h"
 #include "protocol/learner_request.h"
 #include "protocol/log_syncer.h"
 #include "protocol/sync_follower.h"
@@ -98,7 +99,10 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
       cancel_timer(kReadTimeout);  // the thread now blocks in getEpochToPropose, not in a read
       state_ = State::kWaitEpoch;
       set_timer(kWaitDeadline, ctx_.config.init_limit_time());
-      if (leader_.get_epoch_to_propose(*sid_, packet.zxid.epoch())) epoch_decided();
+      if (leader_.get_epoch_to_propose(*sid_, packet.zxid.epoch())) {
+        ctx_.out->push_back(coverage(CoverageMark::kLateJoiner));
+        epoch_decided();
+      }
       return;
     }
     case State::kWaitAckEpoch: {
@@ -120,6 +124,7 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
       if (leader_.wait_for_epoch_ack(*sid_, summary_, ahead)) {
         epoch_ack_quorum_formed();
       } else if (ahead) {
+        ctx_.out->push_back(coverage(CoverageMark::kFollowerAhead));
         shutdown(LearnerDropReason::kFollowerAhead);
       }
       return;
@@ -215,6 +220,15 @@ void LearnerHandler::synchronize() {
   SyncPlan plan = plan_sync(inputs);
   ctx_.trace(kTraceSyncChosen, sid_->value, static_cast<std::uint64_t>(plan.mode), summary_.last_zxid.raw(),
              plan.current_zxid.raw());
+  switch (plan.mode) {
+    case SyncMode::kDiff:
+      ctx_.out->push_back(coverage(plan.empty_diff ? CoverageMark::kSyncEmptyDiff : CoverageMark::kSyncDiff));
+      break;
+    case SyncMode::kTrunc: ctx_.out->push_back(coverage(CoverageMark::kSyncTrunc)); break;
+    case SyncMode::kTruncDiff: ctx_.out->push_back(coverage(CoverageMark::kSyncTruncDiff)); break;
+    case SyncMode::kSnap: ctx_.out->push_back(coverage(CoverageMark::kSyncSnap)); break;
+  }
+  if (plan.from_txn_log) ctx_.out->push_back(coverage(CoverageMark::kSyncDiffFromTxnLog));
   for (QuorumPacket& p : plan.queued) queued_.push_back(std::move(p));
   leader_.start_forwarding(*this, plan.current_zxid);
   if (plan.mode == SyncMode::kSnap) {
@@ -270,6 +284,7 @@ void LearnerHandler::ping() {
   // SyncLimitCheck.check: the oldest un-acked proposal must be younger than syncLimit ticks.
   if (sync_limit_check_started_ && sync_current_ &&
       ctx_.now_ms() - sync_current_->second >= ctx_.config.sync_limit_time().count_ms()) {
+    ctx_.out->push_back(coverage(CoverageMark::kLearnerSyncLimit));
     shutdown(LearnerDropReason::kSyncLimit);
     return;
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "protocol/assert.h"
+#include "protocol/coverage.h"
 #include "protocol/election_trace.h"
 #include "protocol/epoch_files.h"
 #include "protocol/zab_trace.h"
@@ -40,6 +41,7 @@ std::vector<TraceKindInfo> QuorumPeer::trace_kinds() {
   std::vector<TraceKindInfo> kinds;
   for (const auto& k : zab_trace_kinds()) kinds.push_back(k);
   for (const auto& k : election_trace_kinds()) kinds.push_back(k);
+  kinds.push_back(TraceKindInfo{kTraceCoverage, "coverage", {"mark", "", "", ""}});
   return kinds;
 }
 
@@ -71,12 +73,14 @@ void QuorumPeer::start(const in::Start& start) {
   if (const auto* error = std::get_if<DiskError>(&restored)) {
     startup_error_ = error->message;
     ctx_.trace(kTraceStartupRefused, 3);
+    ctx_.out->push_back(coverage(CoverageMark::kStartupRefused));
     return;
   }
   const Restored& r = std::get<Restored>(restored);
   auto epochs = check_epochs_at_start(start.files, db_.last_processed_zxid());
   if (const auto* error = std::get_if<DiskError>(&epochs)) {
     startup_error_ = error->message;
+    ctx_.out->push_back(coverage(CoverageMark::kStartupRefused));
     const bool older = error->message.find("is older than the last zxid") != std::string::npos;
     ctx_.trace(kTraceStartupRefused, older ? 1 : 2);
     return;
@@ -144,6 +148,7 @@ void QuorumPeer::check_role_ended() {
     // half-synced database (an interrupted SNAP, ZOOKEEPER-3642) or fast-forward it.
     syncer_.end_of_step(*ctx_.out);
     if (interrupted_snap) {
+      ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);
     } else {

@@ -94,6 +94,7 @@ SyncPlan plan_sync(const SyncInputs& in) {
   q.peer_new_epoch_zxid = peer.counter() == 0;
   Zxid current = peer;
   bool need_snap = true;
+  bool used_txn_log = false;
 
   Zxid max_committed = log.max_committed();
   Zxid min_committed = log.min_committed();
@@ -139,6 +140,7 @@ SyncPlan plan_sync(const SyncInputs& in) {
       } else {
         current = queue_committed_proposals(q, log.proposals(), current, std::nullopt, max_committed);
         need_snap = false;
+        used_txn_log = true;
       }
     }
   }
@@ -158,6 +160,8 @@ SyncPlan plan_sync(const SyncInputs& in) {
   }
   plan.mode = q.mode;
   plan.queued = std::move(q.queued);
+  plan.from_txn_log = used_txn_log;
+  plan.empty_diff = in.last_processed_zxid == peer && !in.force_snap_sync;
   return plan;
 }
 

@@ -43,6 +43,8 @@ struct SyncPlan {
   SyncMode mode = SyncMode::kSnap;
   std::vector<QuorumPacket> queued;  // in order; empty for SNAP
   Zxid current_zxid;  // where startForwarding begins (the learner has everything up to it)
+  bool from_txn_log = false;  // proposals were read from the txn log (behind the window)
+  bool empty_diff = false;    // case (b): the learner was already in sync
 };
 
 SyncPlan plan_sync(const SyncInputs& in);

@@ -1,0 +1,45 @@
+#include "protocol/coverage.h"
+
+namespace zab {
+
+const char* coverage_mark_name(CoverageMark mark) {
+  switch (mark) {
+    case CoverageMark::kSyncDiff: return "sync_diff";
+    case CoverageMark::kSyncEmptyDiff: return "sync_empty_diff";
+    case CoverageMark::kSyncTrunc: return "sync_trunc";
+    case CoverageMark::kSyncTruncDiff: return "sync_trunc_diff";
+    case CoverageMark::kSyncSnap: return "sync_snap";
+    case CoverageMark::kSyncDiffFromTxnLog: return "sync_diff_from_txn_log";
+    case CoverageMark::kLearnerTruncated: return "learner_truncated";
+    case CoverageMark::kLearnerLoadedSnapshot: return "learner_loaded_snapshot";
+    case CoverageMark::kFollowerAhead: return "follower_ahead";
+    case CoverageMark::kLeaderEpochLower: return "leader_epoch_lower";
+    case CoverageMark::kEpochAlreadyAccepted: return "epoch_already_accepted";
+    case CoverageMark::kLateJoiner: return "late_joiner";
+    case CoverageMark::kNewLeaderAckNotCounted: return "newleader_ack_not_counted";
+    case CoverageMark::kStepDownNotSynced: return "step_down_not_synced";
+    case CoverageMark::kStepDownEpochTimeout: return "step_down_epoch_timeout";
+    case CoverageMark::kStepDownEpochAckTimeout: return "step_down_epoch_ack_timeout";
+    case CoverageMark::kStepDownNewLeaderTimeout: return "step_down_newleader_timeout";
+    case CoverageMark::kZxidRollover: return "zxid_rollover";
+    case CoverageMark::kLearnerSyncLimit: return "learner_sync_limit";
+    case CoverageMark::kFollowerReadTimeout: return "follower_read_timeout";
+    case CoverageMark::kInterruptedSnapCleared: return "interrupted_snap_cleared";
+    case CoverageMark::kStartupRefused: return "startup_refused";
+    case CoverageMark::kClientRefusedBehind: return "client_refused_behind";
+    case CoverageMark::kSessionExpired: return "session_expired";
+    case CoverageMark::kCommitWithoutLeaderAck: return "commit_without_leader_ack";
+    case CoverageMark::kCount: break;
+  }
+  return "unknown";
+}
+
+std::vector<CoverageMark> all_coverage_marks() {
+  std::vector<CoverageMark> marks;
+  for (std::uint16_t m = 1; m < static_cast<std::uint16_t>(CoverageMark::kCount); ++m) {
+    marks.push_back(static_cast<CoverageMark>(m));
+  }
+  return marks;
+}
+
+}  // namespace zab
