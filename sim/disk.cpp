@@ -140,6 +140,12 @@ std::uint64_t Disk::writeback(std::uint64_t op_seq) {
   return written;
 }
 
+std::uint64_t Disk::unsynced_ops() const {
+  std::uint64_t n = 0;
+  for (const PendingOp& op : pending_) n += op.durable ? 0 : 1;
+  return n;
+}
+
 void Disk::trim() {
   while (!pending_.empty() && pending_.front().durable) pending_.pop_front();
 }

@@ -67,7 +67,7 @@ class Disk {
   DurableFiles durable_files() const;
   // The cache's view of one file (nullptr if absent): what a read would return now.
   const Bytes* cached(const std::string& file) const;
-  std::uint64_t unsynced_ops() const { return pending_.size(); }
+  std::uint64_t unsynced_ops() const;
 
   // Out-of-model: flip the bits of one durable byte; false if the file is absent or too short.
   bool corrupt(const std::string& file, std::uint64_t offset);

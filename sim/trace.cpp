@@ -124,6 +124,7 @@ void Trace::record(const TraceEvent& event, std::string_view detail) {
   hash_ = h;
   ++count_;
   if (keep_events_) events_.push_back(event);
+  if (observer_) observer_(event);
   if (jsonl_ != nullptr) {
     *jsonl_ << to_json(event, detail) << '\n';
   }

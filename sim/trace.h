@@ -98,6 +98,9 @@ class Trace {
   void set_process_name(std::uint32_t process, std::string name);
   void add_protocol_kinds(std::span<const TraceKindInfo> kinds);
 
+  // Called with every event as it is recorded (the world's triggers watch through this).
+  void set_observer(std::function<void(const TraceEvent&)> observer) { observer_ = std::move(observer); }
+
   // Write every later event as one JSON object per line.
   void attach_jsonl(std::ostream* out) { jsonl_ = out; }
 
@@ -119,6 +122,7 @@ class Trace {
   std::map<std::uint32_t, std::string> process_names_;
   std::map<std::uint16_t, TraceKindInfo> protocol_kinds_;
   std::ostream* jsonl_ = nullptr;
+  std::function<void(const TraceEvent&)> observer_;
 };
 
 }  // namespace zab::sim

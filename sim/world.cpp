@@ -21,7 +21,16 @@ World::World(std::uint64_t seed, WorldConfig config)
     : root_rng_(seed),
       config_(config),
       trace_(config.keep_trace_events),
-      network_(config.network, root_rng_.fork("network"), trace_, *this) {}
+      network_(config.network, root_rng_.fork("network"), trace_, *this) {
+  trace_.set_observer([this](const TraceEvent& e) {
+    for (Trigger& t : triggers_) {
+      if (!t.fired && t.when(e)) {
+        t.fired = true;
+        fired_.push_back(t.action);
+      }
+    }
+  });
+}
 
 World::~World() = default;
 
@@ -215,6 +224,20 @@ bool World::corrupt(Address address, const std::string& file, std::uint64_t offs
 
 // --- the event loop -----------------------------------------------------------------------
 
+void World::on_event(std::function<bool(const TraceEvent&)> when, std::function<void(World&)> action) {
+  triggers_.push_back(Trigger{std::move(when), std::move(action)});
+}
+
+void World::run_fired() {
+  // Actions may record events that fire further triggers; bounded by the trigger count.
+  for (std::size_t round = 0; !fired_.empty(); ++round) {
+    ZAB_ASSERT(round <= triggers_.size(), "each trigger fires at most once");
+    std::vector<std::function<void(World&)>> fired = std::move(fired_);
+    fired_.clear();
+    for (auto& action : fired) action(*this);
+  }
+}
+
 void World::at(SimTime when, std::function<void(World&)> action) {
   ZAB_ASSERT(when >= now_, "an action cannot be scheduled in the past");
   const std::uint64_t index = actions_.size();
@@ -229,6 +252,7 @@ bool World::step() {
   now_ = popped.at;
   ++events_processed_;
   dispatch(popped.payload);
+  run_fired();
   return true;
 }
 
@@ -290,19 +314,21 @@ void World::dispatch(const WorldEvent& event) {
 void World::flusher_tick(Process& p) {
   // Runs whether the process is up, hung or down: the machine's kernel does the writeback.
   const DiskConfig& dc = p.config.disk;
+  // The periodic journal commit: like an fsync of no file in particular.
+  const std::uint64_t unsynced_before = p.disk.unsynced_ops();
+  p.disk.fsync_complete(FsyncBarrier{0, p.disk.last_op_seq()});
+  std::uint64_t committed = unsynced_before - p.disk.unsynced_ops();
   p.writeback_marks.emplace_back(now_, p.disk.last_op_seq());
   std::uint64_t expired_seq = 0;
   while (!p.writeback_marks.empty() && p.writeback_marks.front().first + dc.writeback_expire <= now_) {
     expired_seq = p.writeback_marks.front().second;
     p.writeback_marks.pop_front();
   }
-  if (expired_seq > 0) {
-    const std::uint64_t written = p.disk.writeback(expired_seq);
-    if (written > 0) {
-      TraceEvent e{.time = now_, .process = p.address.value, .kind = TraceKind::kWriteback};
-      e.a = written;
-      trace_.record(e);
-    }
+  if (expired_seq > 0) committed += p.disk.writeback(expired_seq);
+  if (committed > 0) {
+    TraceEvent e{.time = now_, .process = p.address.value, .kind = TraceKind::kWriteback};
+    e.a = committed;
+    trace_.record(e);
   }
   queue_.schedule(now_ + dc.writeback_interval, WorldEvent{.type = WorldEventType::kWriteback, .process = p.address.value});
 }

@@ -37,10 +37,13 @@ struct DiskConfig {
   double fsync_spike_alpha = 1.5;
   std::int64_t fsync_cap_us = 10'000'000;
   CrashLoss crash_loss = CrashLoss::kLoseAll;
-  // Background writeback (Linux's flusher): unsynced writes older than this become durable,
-  // checked every `writeback_interval` (dirty_expire_centisecs = 30 s and
-  // dirty_writeback_centisecs = 5 s by default). 0 turns writeback off: then only fsync makes
-  // anything durable, however long ago it was written.
+  // Background durability without fsync, as Linux and ext4 provide it, every
+  // `writeback_interval` (5 s: dirty_writeback_centisecs, and ext4's journal commit=5):
+  // - the journal commits: every metadata change so far (create, rename, remove, truncate)
+  //   becomes durable, with the earlier data of the inodes it touches (data=ordered);
+  // - the flusher writes back unsynced data older than `writeback_expire` (30 s:
+  //   dirty_expire_centisecs).
+  // A zero `writeback_expire` turns both off: then only fsync makes anything durable.
   Duration writeback_expire = Duration::s(30);
   Duration writeback_interval = Duration::s(5);
 };
@@ -96,6 +99,12 @@ class World final : private NetworkHost {
 
   // --- disk faults (out of model) ---
   bool corrupt(Address p, const std::string& file, std::uint64_t offset);
+
+  // --- triggers ---
+  // When an event matching `when` is recorded, run `action` once, right after the step (or
+  // fault) that recorded it, before any other event: "crash s2 when it has persisted
+  // acceptedEpoch". One-shot.
+  void on_event(std::function<bool(const TraceEvent&)> when, std::function<void(World&)> action);
 
   // --- scheduling and running ---
   void at(SimTime when, std::function<void(World&)> action);
@@ -184,6 +193,14 @@ class World final : private NetworkHost {
   std::uint64_t events_processed_ = 0;
   bool disk_out_of_model_used_ = false;
   bool in_step_ = false;  // a node's step must not re-enter the world
+  struct Trigger {
+    std::function<bool(const TraceEvent&)> when;
+    std::function<void(World&)> action;
+    bool fired = false;
+  };
+  std::vector<Trigger> triggers_;
+  std::vector<std::function<void(World&)>> fired_;  // to run once the current event is done
+  void run_fired();
 };
 
 }  // namespace zab::sim
