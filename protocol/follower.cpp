@@ -342,6 +342,16 @@ void Follower::on_up_to_date() {
   }
 }
 
+void Follower::check_invariants() const {
+  if (state_ == State::kBroadcast) {
+    ZAB_ASSERT(ctx_.epochs.current() == new_epoch_zxid_.epoch(),
+               "a synced follower's currentEpoch is its leader's epoch");
+  }
+  for (std::size_t i = 1; i < pending_txns_.size(); ++i) {
+    ZAB_ASSERT(pending_txns_[i - 1].zxid < pending_txns_[i].zxid, "txns wait for their COMMIT in zxid order");
+  }
+}
+
 // --- Broadcast ----------------------------------------------------------------------------
 
 void Follower::process_packet(const QuorumPacket& packet) {

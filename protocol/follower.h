@@ -60,6 +60,8 @@ class Follower {
 
   // Follower.shutdown path: close the socket; the node then goes LOOKING.
   void exit(FollowerExitReason reason);
+  // The follower's invariants, checked by the node after every step.
+  void check_invariants() const;
 
  private:
   enum class State : std::uint8_t {

@@ -148,6 +148,22 @@ void Leader::start_zk_server() {
   ctx_.set_timer(TimerSpace::kLeader, kTick, ctx_.config.tick() / 2);
 }
 
+void Leader::check_invariants() const {
+  if (phase_ == Phase::kShutdown) return;
+  ZAB_ASSERT(last_committed_ <= last_proposed_, "the leader commits only what it proposed");
+  ZAB_ASSERT(hzxid_ >= last_proposed_, "zxids are handed out before they are proposed");
+  if (!outstanding_.empty()) {
+    ZAB_ASSERT(outstanding_.begin()->first > last_committed_,
+               "an outstanding proposal is newer than the last commit (commits are in zxid order)");
+    ZAB_ASSERT(outstanding_.rbegin()->first <= last_proposed_, "outstanding proposals were proposed");
+  }
+  if (phase_ == Phase::kBroadcast) {
+    ZAB_ASSERT(static_cast<std::int64_t>(ctx_.epochs.current()) == epoch_,
+               "an established leader's epoch equals its currentEpoch");
+    ZAB_ASSERT(last_proposed_.epoch() == static_cast<Epoch>(epoch_), "an established leader proposes in its own epoch");
+  }
+}
+
 // --- Learner connections ------------------------------------------------------------------
 
 void Leader::on_learner_connected(ConnId conn, Address peer) {

@@ -66,6 +66,8 @@ class Leader {
   std::int64_t epoch() const { return epoch_; }
   // Shut down (Leader.shutdown): every handler closed, no more work; the node goes LOOKING.
   void shutdown(LeaderShutdownReason reason);
+  // The leader's invariants, checked by the node after every step.
+  void check_invariants() const;
 
  private:
   friend class LearnerHandler;

@@ -57,6 +57,7 @@ void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) 
   if (running_) {
     check_role_ended();
     update_serving();
+    check_invariants();
     // SyncRequestProcessor: the input queue is empty at the end of a step, so it flushes.
     syncer_.end_of_step(out);
   }
@@ -125,6 +126,22 @@ void QuorumPeer::check_election_result() {
     follower_ = std::make_unique<Follower>(ctx_, vote->id);
     follower_->follow_leader();
   }
+}
+
+void QuorumPeer::check_invariants() {
+  ZAB_ASSERT(epochs_.accepted() >= epochs_.current(),
+             "acceptedEpoch >= currentEpoch: an epoch is accepted before it becomes current");
+  ZAB_ASSERT(!(leader_ && follower_), "a server is leader or follower, never both");
+  ZAB_ASSERT((state_ == ServerState::kLeading) == (leader_ != nullptr), "LEADING exactly while leading");
+  ZAB_ASSERT((state_ == ServerState::kFollowing) == (follower_ != nullptr), "FOLLOWING exactly while following");
+  if (leader_) leader_->check_invariants();
+  if (follower_) follower_->check_invariants();
+  const CommittedLog& log = db_.committed_log();
+  if (!log.empty()) {
+    ZAB_ASSERT(log.min_committed() <= log.max_committed(), "the committedLog window is ordered");
+  }
+  // The whole tree is O(nodes): checked every 1024th step of this server, not every step.
+  if ((++steps_ & 1023) == 0) db_.tree().check_invariants();
 }
 
 void QuorumPeer::update_serving() {

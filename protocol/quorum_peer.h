@@ -60,6 +60,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   void check_role_ended();
   void set_state(ServerState state);
   void update_serving();
+  void check_invariants();
 
   ServerConfig config_;
   NodeContext node_;
@@ -76,6 +77,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   Vote current_vote_;
   bool running_ = false;  // false before Start and after a refused start (ZooKeeper exits)
   std::string startup_error_;
+  std::uint64_t steps_ = 0;  // for the periodic full check of the data tree
 };
 
 }  // namespace zab

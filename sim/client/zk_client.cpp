@@ -68,7 +68,9 @@ void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
       [&](auto& in) {
         using T = std::decay_t<decltype(in)>;
         if constexpr (std::is_same_v<T, in::Start>) {
-          server_index_ = static_cast<std::size_t>(context_.random->uniform_below(config_.servers.size()));
+          server_index_ = config_.random_first_server
+                              ? static_cast<std::size_t>(context_.random->uniform_below(config_.servers.size()))
+                              : 0;
           connect(out);
         } else if constexpr (std::is_same_v<T, in::ConnectionUp>) {
           if (state_ != State::kConnecting) {

@@ -30,6 +30,7 @@ struct ScriptedOp {
 
 struct ClientConfig {
   std::vector<Address> servers;            // the connect string, in the order tried
+  bool random_first_server = true;         // start at a random entry (as ZooKeeper shuffles)
   std::int32_t session_timeout_ms = 10'000;
   Duration connect_timeout = Duration::ms(2'000);
   Duration reconnect_delay = Duration::ms(100);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "protocol/coverage.h"
 #include "protocol/zab_trace.h"
 #include "sim/ensemble.h"
 
@@ -283,4 +284,143 @@ TEST_CASE("with ZOOKEEPER-4646 re-introduced, a learner crashing right after its
   REQUIRE(r.restored_last.has_value());
   CHECK(*r.restored_last < r.newest_write);
   CHECK(r.converged);  // it resyncs; the danger is a leader that counted its ACK
+}
+
+namespace {
+
+bool marked(const World& w, std::uint32_t process, CoverageMark mark, SimTime after = SimTime::zero()) {
+  for (const auto& e : protocol_events(w, kTraceCoverage)) {
+    if (e.process == process && e.a == static_cast<std::uint64_t>(mark) && e.time >= after) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a learner that missed a few txns is synced by DIFF") {
+  World w(12, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  std::vector<ScriptedOp> ops{ScriptedOp{Duration::ms(100), create("/first")}};
+  for (int i = 0; i < 5; ++i) ops.push_back(ScriptedOp{Duration::ms(i == 0 ? 2000 : 100), create("/d" + std::to_string(i))});
+  add_client(w, Address{100}, ClientConfig{.servers = {Address{3}}, .ops = ops}, &history);
+  for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
+  w.at(ms(39'000), [](World& world) { world.start(Address{100}); });
+  w.at(ms(40'000), [](World& world) { world.crash(Address{1}); });  // after /first, before /d0
+  w.at(ms(45'000), [](World& world) { world.start(Address{1}); });
+  w.run_until(ms(47'000));
+  CHECK(marked(w, 3, CoverageMark::kSyncDiff, ms(45'000)));
+  CHECK_FALSE(marked(w, 3, CoverageMark::kSyncSnap, ms(45'000)));
+  CHECK(peer(w, 1).database().tree().exists("/d4"));
+}
+
+TEST_CASE("a server with an empty database joining a leader whose log starts later is synced by SNAP") {
+  World w(13, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  add_client(w, Address{100}, ClientConfig{.servers = {Address{3}}, .ops = {ScriptedOp{Duration::ms(100), create("/s")}}},
+             &history);
+  w.start(Address{2});
+  w.start(Address{3});
+  w.at(ms(1000), [](World& world) { world.start(Address{100}); });
+  w.at(ms(5000), [](World& world) { world.start(Address{1}); });
+  w.run_until(ms(7000));
+  CHECK(marked(w, 3, CoverageMark::kSyncSnap, ms(5000)));
+  CHECK(marked(w, 1, CoverageMark::kLearnerLoadedSnapshot));
+  CHECK(peer(w, 1).database().tree().exists("/s"));
+}
+
+TEST_CASE("an isolated old leader's uncommitted proposal is truncated away when it rejoins (TRUNC)") {
+  World w(14, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  ClientConfig cc{.servers = {Address{3}}, .request_timeout = Duration::ms(2000),
+                  .ops = {ScriptedOp{Duration::ms(100), create("/committed")}, ScriptedOp{Duration::ms(1000), create("/orphan")}}};
+  add_client(w, Address{100}, cc, &history);
+  for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
+  w.at(ms(40'000), [](World& world) { world.start(Address{100}); });
+  // Isolate the leader just before the second write: it proposes and logs it alone.
+  w.at(ms(40'900), [](World& world) { world.partition({{Address{3}, Address{100}}, {Address{1}, Address{2}}}); });
+  w.at(ms(60'000), [](World& world) { world.heal_all(); });
+  w.run_until(ms(70'000));
+  // The new leader (s2, epoch 2) has committed nothing in its epoch yet, so s3's extra txn
+  // in epoch 1 lies above its maxCommittedLog: TRUNC.
+  CHECK(marked(w, 2, CoverageMark::kSyncTrunc, ms(60'000)));
+  CHECK(marked(w, 3, CoverageMark::kLearnerTruncated, ms(60'000)));
+  REQUIRE(history.ops().size() == 2);
+  CHECK(history.ops()[0].outcome == Outcome::kOk);
+  CHECK(history.ops()[1].outcome == Outcome::kIndeterminate);
+  for (std::uint32_t s = 1; s <= 3; ++s) {
+    CAPTURE(s);
+    CHECK(peer(w, s).database().tree().exists("/committed"));
+    CHECK_FALSE(peer(w, s).database().tree().exists("/orphan"));
+  }
+}
+
+TEST_CASE("the leader expires a silent session and its ephemeral node disappears everywhere") {
+  World w(15, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  Request eph = create("/eph");
+  eph.flags = kCreateEphemeral;
+  add_client(w, Address{100}, ClientConfig{.servers = {Address{1}}, .session_timeout_ms = 4000,
+                                            .ops = {ScriptedOp{Duration::ms(100), eph}}},
+             &history);
+  for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
+  w.at(ms(1000), [](World& world) { world.start(Address{100}); });
+  w.at(ms(2000), [](World& world) { world.crash(Address{100}); });  // the client dies: no more pings
+  w.run_until(ms(3000));
+  for (std::uint32_t s = 1; s <= 3; ++s) CHECK(peer(w, s).database().tree().exists("/eph"));
+  w.run_until(ms(12'000));
+  // Timeout 4 s (the minimum, 2 ticks), rounded up to the next tick by the expiry buckets.
+  bool expired = false;
+  for (const auto& e : protocol_events(w, kTraceCoverage)) {
+    if (e.a == static_cast<std::uint64_t>(CoverageMark::kSessionExpired)) {
+      expired = true;
+      CHECK(e.process == 3);
+      CHECK(e.time >= ms(2000 + 4000));
+      CHECK(e.time <= ms(2000 + 4000 + 2 * 2000));
+    }
+  }
+  CHECK(expired);
+  for (std::uint32_t s = 1; s <= 3; ++s) CHECK_FALSE(peer(w, s).database().tree().exists("/eph"));
+}
+
+TEST_CASE("a reconnecting client is refused by a server that has seen less than it") {
+  World w(16, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  add_client(w, Address{100},
+             ClientConfig{.servers = {Address{3}, Address{1}}, .random_first_server = false,
+                          .ops = {ScriptedOp{Duration::ms(100), create("/x")}, ScriptedOp{Duration::ms(3000), Request{.type = OpCode::kGetData, .path = "/x"}}}},
+             &history);
+  for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
+  // s1 lags: what the leader sends it takes 3 s to arrive.
+  w.at(ms(1000), [](World& world) { world.set_link_slow(Address{3}, Address{1}, 1'500'000); });
+  w.at(ms(1000), [](World& world) { world.start(Address{100}); });
+  // The client's connection to s3 breaks after its write; its next server is s1, behind it.
+  w.at(ms(1500), [](World& world) { world.reset_connections(Address{100}, Address{3}); });
+  w.run_until(ms(6000));
+  bool refused = false;
+  for (const auto& e : protocol_events(w, kTraceClientRefused)) {
+    if (e.process == 1) {
+      refused = true;
+      CHECK(e.b > e.c);  // the client had seen more than s1 had applied
+    }
+  }
+  CHECK(refused);
+  REQUIRE(history.ops().size() == 2);
+  CHECK(history.ops()[0].outcome == Outcome::kOk);
+  CHECK(history.ops()[1].outcome == Outcome::kOk);  // served after reconnecting to s3
+  CHECK(history.ops()[1].server == 3);
 }
