@@ -4,12 +4,16 @@ namespace zab {
 
 void Writer::u32(std::uint32_t v) {
   Bytes& b = buf();
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+  const std::size_t at = b.size();
+  b.resize(at + 4);
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
 }
 
 void Writer::u64(std::uint64_t v) {
   Bytes& b = buf();
-  for (int shift = 56; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+  const std::size_t at = b.size();
+  b.resize(at + 8);
+  for (int i = 0; i < 8; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
 }
 
 void Writer::buffer(std::span<const std::uint8_t> bytes) {

@@ -108,16 +108,25 @@ void Disk::fsync_complete(const FsyncBarrier& barrier) {
   //   them (this is also why "write temp, rename over" is safe on ext4 without an fsync).
   // Everything is applied in issue order, so the durable state is always one a real disk
   // could have reached.
-  std::map<std::uint64_t, std::uint64_t> last_metadata_seq;  // inode -> last metadata op <= barrier
+  // inode -> its last metadata op <= barrier (few: a handful of files change names at a time)
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> last_metadata_seq;
   for (const PendingOp& op : pending_) {
     if (op.seq > barrier.op_seq) break;
-    if (!op.durable && op.type != OpType::kAppend) last_metadata_seq[op.inode] = op.seq;
+    if (op.durable || op.type == OpType::kAppend) continue;
+    auto it = std::find_if(last_metadata_seq.begin(), last_metadata_seq.end(),
+                           [&](const auto& m) { return m.first == op.inode; });
+    if (it == last_metadata_seq.end()) {
+      last_metadata_seq.emplace_back(op.inode, op.seq);
+    } else {
+      it->second = op.seq;
+    }
   }
   for (PendingOp& op : pending_) {
     if (op.seq > barrier.op_seq) break;
     if (op.durable) continue;
     const bool metadata = op.type != OpType::kAppend;
-    auto m = last_metadata_seq.find(op.inode);
+    auto m = std::find_if(last_metadata_seq.begin(), last_metadata_seq.end(),
+                          [&](const auto& e) { return e.first == op.inode; });
     const bool before_metadata = m != last_metadata_seq.end() && op.seq <= m->second;
     if (metadata || op.inode == barrier.inode || before_metadata) {
       apply_durably(op, op.bytes.size());
@@ -147,7 +156,14 @@ std::uint64_t Disk::unsynced_ops() const {
 }
 
 void Disk::trim() {
+  // Durable operations are already applied; only the order of the rest matters (for a crash's
+  // prefix), so they can go from anywhere — done in bulk, to keep fsync's scan short.
   while (!pending_.empty() && pending_.front().durable) pending_.pop_front();
+  ++durable_since_compaction_;
+  if (durable_since_compaction_ >= 64) {
+    std::erase_if(pending_, [](const PendingOp& op) { return op.durable; });
+    durable_since_compaction_ = 0;
+  }
 }
 
 CrashOutcome Disk::crash(CrashLoss mode, Rng& rng) {

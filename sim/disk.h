@@ -98,6 +98,7 @@ class Disk {
   std::map<std::string, std::uint64_t> cached_names_;
   std::map<std::string, std::uint64_t> durable_names_;
   std::deque<PendingOp> pending_;  // unsynced operations in issue order (durable ones trimmed)
+  std::uint64_t durable_since_compaction_ = 0;
   std::uint64_t next_inode_ = 1;
   std::uint64_t next_seq_ = 1;
 };
