@@ -79,12 +79,12 @@ void LogSyncer::append_direct(const Proposal& proposal, std::vector<Output>& out
   const auto txn = decode_txn(proposal.txn);
   ZAB_ASSERT(txn.has_value(), "a proposal to log carries a well-formed txn");
   log_->append(*txn, out);
-  if (!direct_) direct_.emplace();
+  if (!direct_) direct_ = InFlight{};
   direct_->batch.push_back(proposal);
 }
 
 void LogSyncer::commit_direct(std::vector<Output>& out) {
-  if (!direct_) direct_.emplace();
+  if (!direct_) direct_ = InFlight{};
   direct_->tag = timer_id(TimerSpace::kDirectLog, next_tag_++);
   direct_->fsyncs_left = log_->commit(direct_->tag, out);
   if (direct_->fsyncs_left == 0) {
