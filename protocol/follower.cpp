@@ -82,10 +82,11 @@ void Follower::on_connection_down(ConnId conn) {
 
 void Follower::exit(FollowerExitReason reason) {
   if (state_ == State::kExited) return;
+  // ZooKeeper resets the sync mode to NONE at NEWLEADER right after its snapshot, so only an
+  // exit before that counts as an interrupted SNAP (Learner.shutdown's fullyShutDown).
   interrupted_snap_ = sync_mode_ == SyncMode::kSnap &&
                       (state_ == State::kAwaitSnapshotData || state_ == State::kSyncing ||
-                       state_ == State::kNewLeaderSnapshot || state_ == State::kNewLeaderLogging ||
-                       state_ == State::kNewLeaderEpoch || state_ == State::kSyncingAfterNewLeader);
+                       state_ == State::kNewLeaderSnapshot);
   state_ = State::kExited;
   exit_reason_ = reason;
   ctx_.trace(kTraceFollowerExit, static_cast<std::uint64_t>(reason));
@@ -325,6 +326,7 @@ void Follower::on_up_to_date() {
   // The UPTODATE ACK, which the leader ignores (counter 0).
   send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
   state_ = State::kBroadcast;
+  started_ = true;
   ctx_.trace(kTraceFollowerSynced, leader_.value, new_epoch_zxid_.epoch());
   for (Zxid z : requests_to_ack_) send(QuorumPacket{PacketType::kAck, z, std::nullopt});
   requests_to_ack_.clear();

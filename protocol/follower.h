@@ -53,6 +53,8 @@ class Follower {
   bool owns(ConnId conn) const { return conn_ && *conn_ == conn; }
   bool exited() const { return state_ == State::kExited; }
   bool serving() const { return state_ == State::kBroadcast; }
+  // UPTODATE arrived in this term (the server reached RUNNING), even if it has exited since.
+  bool serving_started() const { return started_; }
   std::optional<FollowerExitReason> exit_reason() const { return exit_reason_; }
   // The sync mode in progress when the follower exited (an interrupted SNAP clears the DB).
   bool interrupted_snap() const { return interrupted_snap_; }
@@ -99,6 +101,7 @@ class Follower {
   State state_ = State::kConnecting;
   std::optional<ConnId> conn_;
   std::optional<FollowerExitReason> exit_reason_;
+  bool started_ = false;
 
   // connectToLeader
   std::int32_t connect_attempts_ = 0;

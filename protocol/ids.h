@@ -22,7 +22,8 @@ using Epoch = std::uint32_t;
 
 // A ZooKeeper transaction id: epoch << 32 | counter (ZxidUtils.makeZxid). Ordered as the
 // unsigned 64-bit value, which is the order ZooKeeper compares zxids in for all non-negative
-// values; -1 ("nothing") is represented by Zxid::none(), which sorts below everything.
+// values. Java's -1 ("no zxid") appears only inside leader election (vote.h's kZxidMinusOne,
+// all ones, never ordered against real zxids).
 class Zxid {
  public:
   constexpr Zxid() = default;

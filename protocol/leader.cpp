@@ -26,6 +26,9 @@ void Leader::lead() {
   // ZooKeeperServer.loadData: the zxid counter resumes from the tree, then a snapshot is taken
   // synchronously (not fsynced).
   hzxid_ = ctx_.db.last_processed_zxid();
+  // ...after killing the sessions whose ephemerals outlived them (in the tree but no longer in
+  // the session table).
+  ctx_.db.kill_dead_sessions(*ctx_.out);
   ctx_.db.take_snapshot(/*fsync=*/false, *ctx_.out);
   leader_state_summary_ = StateSummary{static_cast<std::int64_t>(ctx_.epochs.current()), ctx_.db.last_processed_zxid()};
   ctx_.out->push_back(out::Listen{kQuorumPort});  // LearnerCnxAcceptor
@@ -143,6 +146,7 @@ void Leader::start_zk_server() {
   // startZkServer: the tree's lastProcessedZxid becomes the txn-less <epoch, 0>.
   ctx_.db.set_last_processed_zxid(new_epoch_zxid);
   phase_ = Phase::kBroadcast;
+  started_ = true;
   ctx_.trace(kTraceLeaderEstablished, static_cast<std::uint64_t>(epoch_));
   tick_skip_ = true;
   ctx_.set_timer(TimerSpace::kLeader, kTick, ctx_.config.tick() / 2);

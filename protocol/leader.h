@@ -63,6 +63,8 @@ class Leader {
   bool owns(ConnId conn) const { return handlers_.contains(conn.value); }
   bool is_shutdown() const { return phase_ == Phase::kShutdown; }
   bool serving() const { return phase_ == Phase::kBroadcast; }
+  // startZkServer ran in this term (the server reached RUNNING), even if it has shut down since.
+  bool serving_started() const { return started_; }
   std::int64_t epoch() const { return epoch_; }
   // Shut down (Leader.shutdown): every handler closed, no more work; the node goes LOOKING.
   void shutdown(LeaderShutdownReason reason);
@@ -132,6 +134,7 @@ class Leader {
   // so startForwarding can never fall into that window.
   std::map<Zxid, Outstanding> outstanding_;
   std::map<Zxid, std::vector<ConnId>> pending_syncs_;  // SYNC to send when the zxid commits
+  bool started_ = false;
   std::uint64_t tick_ = 0;
   bool tick_skip_ = true;
 };

@@ -36,7 +36,15 @@ void LogSyncer::reset_snapshot_stats() {
   rand_roll_ = static_cast<std::int64_t>(random_->uniform_below(half));
 }
 
-void LogSyncer::log(Proposal proposal) { queue_.push_back(std::move(proposal)); }
+void LogSyncer::log(Proposal proposal) { queue_.push_back(Queued{std::move(proposal), generation_}); }
+
+void LogSyncer::drain(std::vector<Output>& out) {
+  while (!queue_.empty()) {
+    append(queue_.front().proposal, out);
+    to_flush_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+}
 
 void LogSyncer::append(const Proposal& proposal, std::vector<Output>& out) {
   const auto txn = decode_txn(proposal.txn);
@@ -56,7 +64,7 @@ void LogSyncer::append(const Proposal& proposal, std::vector<Output>& out) {
 void LogSyncer::end_of_step(std::vector<Output>& out) {
   if (in_flight_) return;  // the processor thread is blocked in the fsync
   while (!queue_.empty()) {
-    append(queue_.front(), out);
+    append(queue_.front().proposal, out);
     to_flush_.push_back(std::move(queue_.front()));
     queue_.pop_front();
     if (static_cast<std::int32_t>(to_flush_.size()) >= config_.max_batch_size) break;
@@ -80,7 +88,7 @@ void LogSyncer::append_direct(const Proposal& proposal, std::vector<Output>& out
   ZAB_ASSERT(txn.has_value(), "a proposal to log carries a well-formed txn");
   log_->append(*txn, out);
   if (!direct_) direct_ = InFlight{};
-  direct_->batch.push_back(proposal);
+  direct_->batch.push_back(Queued{proposal, generation_});
 }
 
 void LogSyncer::commit_direct(std::vector<Output>& out) {
@@ -97,9 +105,9 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   if (in_flight_ && in_flight_->tag == tag) {
     if (--in_flight_->fsyncs_left > 0) return true;
     std::vector<Zxid> zxids;
-    for (const Proposal& p : in_flight_->batch) {
-      out.push_back(out::Trace{kTraceLogged, p.zxid.raw(), txn_hash(p.txn)});
-      zxids.push_back(p.zxid);
+    for (const Queued& q : in_flight_->batch) {
+      out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_hash(q.proposal.txn)});
+      if (q.generation == generation_) zxids.push_back(q.proposal.zxid);
     }
     in_flight_.reset();
     if (hooks_.flushed) hooks_.flushed(zxids);
@@ -107,7 +115,7 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   }
   if (direct_ && direct_->tag == tag) {
     if (--direct_->fsyncs_left > 0) return true;
-    for (const Proposal& p : direct_->batch) out.push_back(out::Trace{kTraceLogged, p.zxid.raw(), txn_hash(p.txn)});
+    for (const Queued& q : direct_->batch) out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_hash(q.proposal.txn)});
     direct_.reset();
     if (hooks_.direct_commit_done) hooks_.direct_commit_done();
     return true;

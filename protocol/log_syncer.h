@@ -36,8 +36,16 @@ class LogSyncer {
   // At start: the log as found on disk. Resets the snapshot trigger (resetSnapshotStats).
   void reset(const DurableFiles& files);
 
-  // SyncRequestProcessor.processRequest: queue a proposal for logging.
+  // SyncRequestProcessor.processRequest: queue a proposal for logging. `generation` names the
+  // role (a leader's or follower's term) that wants its ACK; the flushed hook reports only
+  // the zxids of the current generation, so a batch a previous term queued is logged but
+  // never ACKed on the next term's connection.
   void log(Proposal proposal);
+  void set_generation(std::uint64_t generation) { generation_ = generation; }
+  // Append everything still queued to the log (the page cache), even with an fsync in flight:
+  // what a ZooKeeper server's shutdown of its SyncRequestProcessor leaves in the log files
+  // before the database is fast-forwarded.
+  void drain(std::vector<Output>& out);
   // The input queue ran dry (end of a step): append and fsync what is waiting, unless an
   // fsync is in flight.
   void end_of_step(std::vector<Output>& out);
@@ -58,7 +66,7 @@ class LogSyncer {
   std::vector<Txn> logged_after(Zxid zxid) const;
   std::optional<Zxid> last_logged_zxid() const { return log_->get_last_logged_zxid(); }
   const FileTxnLog& file_log() const { return *log_; }
-  // Flushed batches still owed to the hooks are dropped (the role that wanted them ended).
+  // Nothing queued, appended-but-unsynced or being fsynced.
   bool idle() const { return queue_.empty() && to_flush_.empty() && !in_flight_; }
 
  private:
@@ -70,13 +78,18 @@ class LogSyncer {
   RandomSource* random_;
   Hooks hooks_;
   std::optional<FileTxnLog> log_;
-  std::deque<Proposal> queue_;          // waiting for the processor thread
-  std::vector<Proposal> to_flush_;      // appended, not yet fsynced
+  struct Queued {
+    Proposal proposal;
+    std::uint64_t generation = 0;
+  };
+  std::deque<Queued> queue_;            // waiting for the processor thread
+  std::vector<Queued> to_flush_;        // appended, not yet fsynced
   struct InFlight {
     std::uint64_t tag = 0;
     std::size_t fsyncs_left = 0;
-    std::vector<Proposal> batch;
+    std::vector<Queued> batch;
   };
+  std::uint64_t generation_ = 0;
   std::optional<InFlight> in_flight_;   // the processor's fsync
   std::optional<InFlight> direct_;      // a direct commit's fsync
   std::uint64_t next_tag_ = 1;

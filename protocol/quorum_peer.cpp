@@ -117,6 +117,8 @@ void QuorumPeer::check_election_result() {
   auto vote = election_->take_result();
   if (!vote) return;
   current_vote_ = *vote;
+  // A new term: ACKs of what earlier terms queued for logging are not this term's to send.
+  syncer_.set_generation(++role_generation_);
   if (vote->id == config_.my_id) {
     set_state(ServerState::kLeading);
     leader_ = std::make_unique<Leader>(ctx_);
@@ -146,29 +148,43 @@ void QuorumPeer::check_invariants() {
 
 void QuorumPeer::update_serving() {
   if (clients_.serving()) return;
-  if (leader_ && leader_->serving()) clients_.serve_as_leader(*leader_);
-  if (follower_ && follower_->serving()) clients_.serve_as_follower(*follower_);
+  // updateElectionVote (ZOOKEEPER-1732): once the new epoch is established here, the vote
+  // this server reports to LOOKING peers carries it as peerEpoch.
+  if (leader_ && leader_->serving()) {
+    clients_.serve_as_leader(*leader_);
+    current_vote_.peer_epoch = leader_->epoch();
+  }
+  if (follower_ && follower_->serving()) {
+    clients_.serve_as_follower(*follower_);
+    current_vote_.peer_epoch = epochs_.current();
+  }
 }
 
 void QuorumPeer::check_role_ended() {
   if (leader_ && leader_->is_shutdown()) {
+    const bool served = leader_->serving_started();
     clients_.stop_serving();
     leader_.reset();
-    // ZooKeeperServer.shutdown: the tree is fast-forwarded over the whole log.
-    db_.fast_forward(*ctx_.out);
+    // ZooKeeperServer.shutdown: the processors stop (the syncer's queue reaches the log),
+    // then a server that was RUNNING fast-forwards its tree over the whole log.
+    syncer_.drain(*ctx_.out);
+    if (served) db_.fast_forward(*ctx_.out);
     look_for_leader();
   } else if (follower_ && follower_->exited()) {
     const bool interrupted_snap = follower_->interrupted_snap();
+    const bool served = follower_->serving_started();
     clients_.stop_serving();
     follower_.reset();
-    // Learner.shutdown: drain the logger first (ZOOKEEPER-4712's fix), then either clear the
-    // half-synced database (an interrupted SNAP, ZOOKEEPER-3642) or fast-forward it.
-    syncer_.end_of_step(*ctx_.out);
+    // Learner.shutdown -> zk.shutdown(fullyShutDown = syncMode == SNAP): drain the logger
+    // (ZOOKEEPER-4712's fix), then clear the half-synced database of an interrupted SNAP
+    // (ZOOKEEPER-3642), or fast-forward a server that was RUNNING; one that never reached
+    // RUNNING keeps its tree as it is, behind its log, as ZooKeeper's does.
+    syncer_.drain(*ctx_.out);
     if (interrupted_snap) {
       ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);
-    } else {
+    } else if (served) {
       db_.fast_forward(*ctx_.out);
     }
     look_for_leader();

@@ -78,6 +78,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   bool running_ = false;  // false before Start and after a refused start (ZooKeeper exits)
   std::string startup_error_;
   std::uint64_t steps_ = 0;  // for the periodic full check of the data tree
+  std::uint64_t role_generation_ = 0;  // counts leader/follower terms (the syncer's ACK owner)
 };
 
 }  // namespace zab

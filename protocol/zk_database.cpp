@@ -56,6 +56,9 @@ ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_com
     sessions_.erase(txn.header.session);
   }
   bool added = false;
+  // A zxid at or below the window's newest is not added: replays over a fuzzy snapshot or a
+  // fast-forward can meet txns the window has (ZooKeeper 3.8.0 would append a duplicate;
+  // master, ZOOKEEPER-4925, ignores it as we do).
   if (to_committed_log && (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid)) {
     committed_log_.add(Proposal{txn.header.zxid, raw});
     added = true;
@@ -127,6 +130,12 @@ bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
 void ZkDatabase::fast_forward(std::vector<Output>& out) {
   for (const Txn& txn : syncer_.logged_after(tree_.last_processed_zxid())) {
     apply(txn, encode_txn(txn), /*to_committed_log=*/true, out);
+  }
+}
+
+void ZkDatabase::kill_dead_sessions(std::vector<Output>&) {
+  for (SessionId session : tree_.sessions_with_ephemerals()) {
+    if (!sessions_.contains(session)) tree_.kill_session(session, tree_.last_processed_zxid());
   }
 }
 

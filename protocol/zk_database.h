@@ -58,6 +58,9 @@ class ZkDatabase {
   // ZKDatabase.fastForwardDataBase: apply every logged txn after lastProcessedZxid, committed
   // or not, and add it to the committedLog (a learner's or leader's term ended).
   void fast_forward(std::vector<Output>& out);
+  // ZooKeeperServer.loadData's clean-up: sessions that own ephemerals in the tree but are no
+  // longer in the session table are killed (their ephemerals deleted, with no txn).
+  void kill_dead_sessions(std::vector<Output>& out);
   // ZKDatabase.clear: empty tree, sessions and committedLog.
   void clear();
   // Reload from the files as they are now (after an interrupted SNAP sync cleared the DB).

@@ -266,7 +266,9 @@ TEST_CASE("in the world, the duplicate-connection rule leaves one connection per
     }
   }
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> per_pair;
-  for (const auto& [conn, ends] : open) {
+  for (const auto& entry : open) {
+    const auto conn = entry.first;  // not a structured binding: clang 14 cannot capture those
+    const auto& ends = entry.second;
     CAPTURE(conn);
     CHECK(ends.first > ends.second);  // the larger sid dialed it
     ++per_pair[{std::min(ends.first, ends.second), std::max(ends.first, ends.second)}];

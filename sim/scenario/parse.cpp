@@ -1,0 +1,484 @@
+// Scenario JSON -> Scenario, with every problem reported as the file and the JSON pointer of
+// the offending value. Unknown keys are errors: a misspelt knob must not be silently ignored.
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "protocol/mutations.h"
+#include "sim/scenario/scenario.h"
+
+namespace zab::sim {
+
+std::string ScenarioError::text() const {
+  if (pointer.empty()) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}: {}: {}", file, pointer, message);
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Invalid {
+  std::string pointer;
+  std::string message;
+};
+
+[[noreturn]] void fail(const std::string& pointer, const std::string& message) { throw Invalid{pointer, message}; }
+
+// A JSON object being read: remembers which keys were used, so leftovers are reported.
+class Obj {
+ public:
+  Obj(const json& j, std::string pointer) : j_(j), pointer_(std::move(pointer)) {
+    if (!j_.is_object()) fail(pointer_.empty() ? "/" : pointer_, "must be an object");
+  }
+  ~Obj() = default;
+  std::string at(const std::string& key) const { return pointer_ + "/" + key; }
+  bool has(const std::string& key) {
+    used_.insert(key);
+    return j_.contains(key);
+  }
+  const json& get(const std::string& key) {
+    used_.insert(key);
+    if (!j_.contains(key)) fail(at(key), "is required");
+    return j_.at(key);
+  }
+  std::string string(const std::string& key, std::optional<std::string> fallback = std::nullopt) {
+    if (!has(key)) {
+      if (fallback) return *fallback;
+      fail(at(key), "is required");
+    }
+    const json& v = j_.at(key);
+    if (!v.is_string()) fail(at(key), "must be a string");
+    return v.get<std::string>();
+  }
+  std::int64_t integer(const std::string& key, std::optional<std::int64_t> fallback, std::int64_t min,
+                       std::int64_t max) {
+    if (!has(key)) {
+      if (fallback) return *fallback;
+      fail(at(key), "is required");
+    }
+    const json& v = j_.at(key);
+    if (!v.is_number_integer()) {
+      fail(at(key), min >= 0 ? "must be a non-negative integer" : "must be an integer");
+    }
+    const auto n = v.get<std::int64_t>();
+    if (n < min) fail(at(key), min == 0 ? "must be a non-negative integer" : fmt::format("must be at least {}", min));
+    if (n > max) fail(at(key), fmt::format("must be at most {}", max));
+    return n;
+  }
+  double number(const std::string& key, double fallback, double min, double max) {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_number()) fail(at(key), "must be a number");
+    const double d = v.get<double>();
+    if (!(d >= min && d <= max)) fail(at(key), fmt::format("must be between {} and {}", min, max));
+    return d;
+  }
+  bool boolean(const std::string& key, bool fallback) {
+    if (!has(key)) return fallback;
+    const json& v = j_.at(key);
+    if (!v.is_boolean()) fail(at(key), "must be true or false");
+    return v.get<bool>();
+  }
+  // Every key of the object must have been read.
+  void done() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      if (!used_.contains(it.key())) fail(at(it.key()), "is not a known key here");
+    }
+  }
+  const std::string& pointer() const { return pointer_; }
+
+ private:
+  const json& j_;
+  std::string pointer_;
+  std::set<std::string> used_;
+};
+
+constexpr std::int64_t kMaxMs = 10LL * 24 * 3600 * 1000;  // ten simulated days
+
+Target parse_target(const json& v, const std::string& pointer, std::uint32_t servers) {
+  if (v.is_number_integer()) {
+    const auto id = v.get<std::int64_t>();
+    if (id < 1 || id > static_cast<std::int64_t>(servers)) {
+      fail(pointer, fmt::format("server {} does not exist (servers are 1..{})", id, servers));
+    }
+    return Target{Target::Kind::kServer, static_cast<std::uint32_t>(id)};
+  }
+  if (!v.is_string()) fail(pointer, "must be a server id or a role (leader, follower, highest_zxid, random)");
+  const std::string s = v.get<std::string>();
+  if (s == "leader") return Target{Target::Kind::kLeader};
+  if (s == "follower") return Target{Target::Kind::kFollower};
+  if (s == "highest_zxid") return Target{Target::Kind::kHighestZxid};
+  if (s == "random") return Target{Target::Kind::kRandomServer};
+  if (s.size() > 1 && (s[0] == 's' || s[0] == 'c')) {
+    try {
+      const auto id = std::stoll(s.substr(1));
+      if (s[0] == 's' && id >= 1 && id <= static_cast<std::int64_t>(servers)) {
+        return Target{Target::Kind::kServer, static_cast<std::uint32_t>(id)};
+      }
+      if (s[0] == 'c' && id >= 1) return Target{Target::Kind::kClient, static_cast<std::uint32_t>(id)};
+    } catch (...) {
+    }
+  }
+  fail(pointer, fmt::format("'{}' is not a server (1..{} or s1..s{}), a client (c1..), or a role", s, servers, servers));
+}
+
+Request parse_request(Obj& o) {
+  Request r;
+  const std::string op = o.string("op");
+  if (op == "create") {
+    r.type = OpCode::kCreate;
+  } else if (op == "delete") {
+    r.type = OpCode::kDelete;
+  } else if (op == "setData") {
+    r.type = OpCode::kSetData;
+  } else if (op == "getData") {
+    r.type = OpCode::kGetData;
+  } else if (op == "exists") {
+    r.type = OpCode::kExists;
+  } else if (op == "getChildren") {
+    r.type = OpCode::kGetChildren;
+  } else if (op == "sync") {
+    r.type = OpCode::kSync;
+  } else if (op == "closeSession") {
+    r.type = OpCode::kCloseSession;
+  } else {
+    fail(o.at("op"), fmt::format("unknown operation '{}' (create, delete, setData, getData, exists, "
+                                 "getChildren, sync, closeSession)", op));
+  }
+  if (r.type != OpCode::kCloseSession) {
+    r.path = o.string("path");
+    if (r.path.empty() || r.path[0] != '/') fail(o.at("path"), "must be an absolute znode path");
+  }
+  const std::string data = o.string("data", std::string());
+  r.data = Bytes(data.begin(), data.end());
+  r.version = static_cast<std::int32_t>(o.integer("version", -1, -1, INT32_MAX));
+  if (o.boolean("ephemeral", false)) r.flags |= kCreateEphemeral;
+  if (o.boolean("sequential", false)) r.flags |= kCreateSequential;
+  return r;
+}
+
+const std::map<std::string, FaultKind>& fault_kinds() {
+  static const std::map<std::string, FaultKind> kinds = {
+      {"crash", FaultKind::kCrash},           {"restart", FaultKind::kRestart},
+      {"start", FaultKind::kStart},           {"hang", FaultKind::kHang},
+      {"resume", FaultKind::kResume},         {"partition", FaultKind::kPartition},
+      {"heal", FaultKind::kHeal},             {"cut", FaultKind::kCut},
+      {"heal_link", FaultKind::kHealLink},    {"slow_link", FaultKind::kSlowLink},
+      {"flap", FaultKind::kFlap},             {"reset_connections", FaultKind::kResetConnections},
+      {"clock_drift", FaultKind::kClockDrift}, {"clock_step", FaultKind::kClockStep},
+      {"corrupt", FaultKind::kCorrupt},
+  };
+  return kinds;
+}
+
+}  // namespace
+
+const char* fault_kind_name(FaultKind kind) {
+  for (const auto& [name, k] : fault_kinds()) {
+    if (k == kind) return name.c_str();
+  }
+  return "?";
+}
+
+namespace {
+
+Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
+                  const std::set<std::string>& event_names) {
+  Obj o(j, pointer);
+  Fault f;
+  f.pointer = pointer;
+  const std::string kind = o.string("kind");
+  auto k = fault_kinds().find(kind);
+  if (k == fault_kinds().end()) fail(o.at("kind"), fmt::format("unknown fault kind '{}'", kind));
+  f.kind = k->second;
+  const bool has_at = o.has("at_ms");
+  const bool has_on = o.has("on");
+  if (has_at == has_on) fail(pointer, "needs exactly one of 'at_ms' (a time) or 'on' (a trigger)");
+  if (has_at) f.at_ms = o.integer("at_ms", std::nullopt, 0, kMaxMs);
+  if (has_on) {
+    Obj t(o.get("on"), o.at("on"));
+    Trigger trig;
+    trig.event = t.string("event");
+    if (!event_names.contains(trig.event)) {
+      fail(t.at("event"), fmt::format("'{}' is not an event a run can record (see scenarios/README.md)", trig.event));
+    }
+    if (t.has("server")) trig.server = parse_target(t.get("server"), t.at("server"), sc.servers);
+    if (t.has("fields")) {
+      Obj fields(t.get("fields"), t.at("fields"));
+      for (auto it = t.get("fields").begin(); it != t.get("fields").end(); ++it) {
+        trig.fields[it.key()] = static_cast<std::uint64_t>(fields.integer(it.key(), std::nullopt, 0, INT64_MAX));
+      }
+      fields.done();
+    }
+    trig.count = static_cast<std::uint32_t>(t.integer("count", 1, 1, 1'000'000));
+    trig.after_ms = t.integer("after_ms", 0, 0, kMaxMs);
+    t.done();
+    f.on = trig;
+    f.delay_ms = o.integer("delay_ms", 0, 0, kMaxMs);
+  }
+  switch (f.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kRestart:
+    case FaultKind::kStart:
+    case FaultKind::kHang:
+    case FaultKind::kResume:
+      f.target = parse_target(o.get("target"), o.at("target"), sc.servers);
+      break;
+    case FaultKind::kClockDrift:
+      f.target = parse_target(o.get("target"), o.at("target"), sc.servers);
+      f.drift_ppm = o.integer("ppm", std::nullopt, -499'999, 499'999);
+      break;
+    case FaultKind::kClockStep:
+      f.target = parse_target(o.get("target"), o.at("target"), sc.servers);
+      f.step_ms = o.integer("step_ms", std::nullopt, -kMaxMs, kMaxMs);
+      break;
+    case FaultKind::kCorrupt:
+      f.target = parse_target(o.get("target"), o.at("target"), sc.servers);
+      f.file = o.string("file");
+      f.offset = static_cast<std::uint64_t>(o.integer("offset", 0, 0, INT64_MAX));
+      break;
+    case FaultKind::kPartition: {
+      const int forms = (o.has("groups") ? 1 : 0) + (o.has("isolate") ? 1 : 0) + (o.has("split") ? 1 : 0);
+      if (forms != 1) fail(pointer, "a partition needs exactly one of 'groups', 'isolate' or 'split'");
+      if (o.has("groups")) {
+        const json& g = o.get("groups");
+        if (!g.is_array() || g.size() < 2) fail(o.at("groups"), "must be a list of at least two groups");
+        for (std::size_t i = 0; i < g.size(); ++i) {
+          const std::string gp = fmt::format("{}/{}", o.at("groups"), i);
+          if (!g[i].is_array() || g[i].empty()) fail(gp, "must be a non-empty list of servers");
+          std::vector<Target> group;
+          for (std::size_t m = 0; m < g[i].size(); ++m) group.push_back(parse_target(g[i][m], fmt::format("{}/{}", gp, m), sc.servers));
+          f.groups.push_back(std::move(group));
+        }
+      } else if (o.has("isolate")) {
+        f.isolate = parse_target(o.get("isolate"), o.at("isolate"), sc.servers);
+      } else {
+        f.split = o.string("split");
+        if (f.split != "leader_minority" && f.split != "leader_majority") {
+          fail(o.at("split"), "must be 'leader_minority' or 'leader_majority'");
+        }
+      }
+      break;
+    }
+    case FaultKind::kHeal:
+      break;
+    case FaultKind::kCut:
+    case FaultKind::kHealLink:
+    case FaultKind::kSlowLink:
+    case FaultKind::kFlap:
+    case FaultKind::kResetConnections:
+      f.from = parse_target(o.get("from"), o.at("from"), sc.servers);
+      f.to = parse_target(o.get("to"), o.at("to"), sc.servers);
+      if (f.kind == FaultKind::kSlowLink) {
+        f.factor_percent = static_cast<std::uint32_t>(o.integer("factor_percent", std::nullopt, 1, 100'000'000));
+      }
+      if (f.kind == FaultKind::kFlap) {
+        f.period_ms = o.integer("period_ms", std::nullopt, 1, kMaxMs);
+        f.down_ms = o.integer("down_ms", std::nullopt, 0, kMaxMs);
+        if (f.down_ms >= f.period_ms) fail(o.at("down_ms"), "must be shorter than period_ms");
+        f.until_ms = o.integer("until_ms", std::nullopt, 0, kMaxMs);
+      }
+      break;
+  }
+  o.done();
+  return f;
+}
+
+void parse_latency(Obj& o, LatencyModel& m) {
+  m.base_us = o.number("base_us", m.base_us, 0, 1e9);
+  m.median_us = o.number("median_us", m.median_us, 1e-3, 1e9);
+  m.sigma = o.number("sigma", m.sigma, 0, 10);
+  m.spike_probability = o.number("spike_probability", m.spike_probability, 0, 1);
+  m.spike_scale_us = o.number("spike_scale_us", m.spike_scale_us, 1e-3, 1e9);
+  m.spike_alpha = o.number("spike_alpha", m.spike_alpha, 0.1, 100);
+  o.done();
+}
+
+Scenario parse(const json& root, const std::set<std::string>& event_names) {
+  Obj o(root, "");
+  Scenario sc;
+  sc.name = o.string("name");
+  sc.description = o.string("description", std::string());
+  if (o.has("seed")) sc.seed = static_cast<std::uint64_t>(o.integer("seed", std::nullopt, 0, INT64_MAX));
+  sc.duration_ms = o.integer("duration_ms", 30'000, 1, kMaxMs);
+
+  if (o.has("cluster")) {
+    Obj c(o.get("cluster"), "/cluster");
+    sc.servers = static_cast<std::uint32_t>(c.integer("servers", 5, 1, 99));
+    ServerConfig& s = sc.server;
+    s.tick_time_ms = c.integer("tick_time_ms", s.tick_time_ms, 1, 3'600'000);
+    s.init_limit = static_cast<std::int32_t>(c.integer("init_limit", s.init_limit, 1, 10'000));
+    s.sync_limit = static_cast<std::int32_t>(c.integer("sync_limit", s.sync_limit, 1, 10'000));
+    s.snap_count = c.integer("snap_count", s.snap_count, 2, INT32_MAX);
+    s.commit_log_count = static_cast<std::int32_t>(c.integer("commit_log_count", s.commit_log_count, 1, 1'000'000));
+    s.snapshot_size_factor = c.number("snapshot_size_factor", s.snapshot_size_factor, -1, 1);
+    s.cnx_timeout = Duration::ms(c.integer("cnx_timeout_ms", s.cnx_timeout.count_ms(), 1, kMaxMs));
+    s.finalize_wait = Duration::ms(c.integer("finalize_wait_ms", s.finalize_wait.count_ms(), 0, kMaxMs));
+    s.max_notification_interval =
+        Duration::ms(c.integer("max_notification_interval_ms", s.max_notification_interval.count_ms(), 1, kMaxMs));
+    if (c.has("mutations")) {
+      const json& m = c.get("mutations");
+      if (!m.is_array()) fail("/cluster/mutations", "must be a list of mutation names");
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        const std::string p = fmt::format("/cluster/mutations/{}", i);
+        if (!m[i].is_string()) fail(p, "must be a mutation name");
+        const auto id = mutation_by_name(m[i].get<std::string>());
+        if (!id) fail(p, fmt::format("unknown mutation '{}' (zabsim bugs lists them)", m[i].get<std::string>()));
+        s.mutations.enable(*id, Mutations::ReintroduceKnownBug{});
+      }
+    }
+    c.done();
+  }
+  if (o.has("network")) {
+    Obj n(o.get("network"), "/network");
+    if (n.has("latency")) {
+      Obj l(n.get("latency"), "/network/latency");
+      parse_latency(l, sc.network.latency);
+    }
+    if (n.has("out_of_model")) {
+      Obj m(n.get("out_of_model"), "/network/out_of_model");
+      sc.network.out_of_model.enabled = m.boolean("enabled", false);
+      sc.network.out_of_model.drop_probability = m.number("drop_probability", 0, 0, 1);
+      sc.network.out_of_model.duplicate_probability = m.number("duplicate_probability", 0, 0, 1);
+      sc.network.out_of_model.reorder_probability = m.number("reorder_probability", 0, 0, 1);
+      m.done();
+    }
+    n.done();
+  }
+  if (o.has("disk")) {
+    Obj d(o.get("disk"), "/disk");
+    DiskConfig& dc = sc.disk;
+    dc.fsync_median_us = d.number("fsync_median_us", dc.fsync_median_us, 1e-3, 1e9);
+    dc.fsync_sigma = d.number("fsync_sigma", dc.fsync_sigma, 0, 10);
+    dc.fsync_spike_probability = d.number("fsync_spike_probability", dc.fsync_spike_probability, 0, 1);
+    dc.fsync_spike_scale_us = d.number("fsync_spike_scale_us", dc.fsync_spike_scale_us, 1e-3, 1e9);
+    const std::string loss = d.string("crash_loss", std::string("lose_all"));
+    if (loss == "lose_all") {
+      dc.crash_loss = CrashLoss::kLoseAll;
+    } else if (loss == "random_prefix") {
+      dc.crash_loss = CrashLoss::kRandomPrefix;
+    } else if (loss == "torn_tail") {
+      dc.crash_loss = CrashLoss::kTornTail;
+    } else {
+      fail("/disk/crash_loss", "must be 'lose_all', 'random_prefix' or 'torn_tail'");
+    }
+    dc.writeback_expire = Duration::ms(d.integer("writeback_expire_ms", dc.writeback_expire.count_ms(), 0, kMaxMs));
+    d.done();
+  }
+  if (o.has("clients")) {
+    Obj c(o.get("clients"), "/clients");
+    ClientsSpec& cs = sc.clients;
+    cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, 10'000));
+    if (c.has("servers")) {
+      const json& s = c.get("servers");
+      if (!s.is_array() || s.empty()) fail("/clients/servers", "must be a non-empty list of server ids");
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const Target t = parse_target(s[i], fmt::format("/clients/servers/{}", i), sc.servers);
+        if (t.kind != Target::Kind::kServer) fail(fmt::format("/clients/servers/{}", i), "must be a server id");
+        cs.servers.push_back(t.id);
+      }
+    }
+    cs.session_timeout_ms = static_cast<std::int32_t>(c.integer("session_timeout_ms", cs.session_timeout_ms, 1, INT32_MAX));
+    cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
+    cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
+    if (c.has("workload")) {
+      Obj w(c.get("workload"), "/clients/workload");
+      cs.workload.ops_per_client = static_cast<std::uint32_t>(w.integer("ops_per_client", 0, 0, 10'000'000));
+      cs.workload.think_time_ms = w.integer("think_time_ms", 100, 0, kMaxMs);
+      cs.workload.keys = static_cast<std::uint32_t>(w.integer("keys", 8, 1, 1'000'000));
+      if (w.has("mix")) {
+        static const std::set<std::string> kinds = {"create", "create_sequential", "create_ephemeral", "delete",
+                                                    "set_data", "set_data_versioned", "get_data", "exists",
+                                                    "get_children", "sync", "sync_read", "close_session"};
+        Obj m(w.get("mix"), "/clients/workload/mix");
+        const json& mix = w.get("mix");
+        for (auto it = mix.begin(); it != mix.end(); ++it) {
+          if (!kinds.contains(it.key())) fail(m.at(it.key()), "is not an operation kind of the workload mix");
+          cs.workload.mix[it.key()] = static_cast<std::uint32_t>(m.integer(it.key(), std::nullopt, 0, 1'000'000));
+        }
+        m.done();
+      }
+      w.done();
+    }
+    if (c.has("scripts")) {
+      const json& scripts = c.get("scripts");
+      if (!scripts.is_array()) fail("/clients/scripts", "must be a list of {client, ops}");
+      for (std::size_t i = 0; i < scripts.size(); ++i) {
+        const std::string sp = fmt::format("/clients/scripts/{}", i);
+        Obj s(scripts[i], sp);
+        const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count == 0 ? 1 : cs.count));
+        const json& ops = s.get("ops");
+        if (!ops.is_array()) fail(s.at("ops"), "must be a list of operations");
+        auto& list = cs.scripts[client];
+        for (std::size_t k = 0; k < ops.size(); ++k) {
+          Obj op(ops[k], fmt::format("{}/ops/{}", sp, k));
+          ScriptedClientOp sop;
+          sop.delay_ms = op.integer("delay_ms", 0, 0, kMaxMs);
+          sop.request = parse_request(op);
+          op.done();
+          list.push_back(std::move(sop));
+        }
+        s.done();
+      }
+    }
+    c.done();
+  }
+  if (o.has("faults")) {
+    const json& faults = o.get("faults");
+    if (!faults.is_array()) fail("/faults", "must be a list of faults");
+    for (std::size_t i = 0; i < faults.size(); ++i) sc.faults.push_back(parse_fault(faults[i], fmt::format("/faults/{}", i), sc, event_names));
+  }
+  if (o.has("expect")) {
+    Obj e(o.get("expect"), "/expect");
+    sc.expect.safety = e.string("safety", std::string("pass"));
+    sc.expect.liveness = e.string("liveness", std::string("pass"));
+    sc.expect.out_of_model = e.boolean("out_of_model", false);
+    e.done();
+  }
+  sc.liveness_bound_ms = o.integer("liveness_bound_ms", 0, 0, kMaxMs);
+  o.done();
+  // Cross-field checks.
+  for (const Fault& f : sc.faults) {
+    if (f.at_ms && *f.at_ms > sc.duration_ms) fail(f.pointer + "/at_ms", "is after the end of the run (duration_ms)");
+    if (f.target && f.target->kind == Target::Kind::kClient && f.target->id > sc.clients.count) {
+      fail(f.pointer + "/target", fmt::format("client c{} does not exist (clients/count is {})", f.target->id, sc.clients.count));
+    }
+    if (f.kind == FaultKind::kCorrupt && !sc.network.out_of_model.enabled) {
+      fail(f.pointer + "/kind", "disk corruption is out of model: set /network/out_of_model/enabled");
+    }
+  }
+  return sc;
+}
+
+}  // namespace
+
+std::set<std::string> scenario_event_names();
+
+ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    return ScenarioError{file_name, "", fmt::format("not valid JSON: {}", e.what())};
+  }
+  try {
+    return parse(root, scenario_event_names());
+  } catch (const Invalid& invalid) {
+    return ScenarioError{file_name, invalid.pointer, invalid.message};
+  }
+}
+
+ScenarioParse load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return ScenarioError{path, "", "cannot be read"};
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace zab::sim

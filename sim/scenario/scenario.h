@@ -1,0 +1,130 @@
+#pragma once
+// A scenario: everything one run needs besides its seed — the ensemble and its configuration,
+// the network and disk models, the clients and their workload, the faults (at a time or on a
+// trigger), how long to run, and what the run is expected to show. Scenarios are data (JSON
+// files in scenarios/, format in scenarios/README.md); this is their parsed, validated form.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/config.h"
+#include "sim/client/zk_client.h"
+#include "sim/network.h"
+#include "sim/world.h"
+
+namespace zab::sim {
+
+// Who a fault hits, resolved when the fault fires.
+struct Target {
+  enum class Kind : std::uint8_t {
+    kServer,       // a fixed server id
+    kClient,       // a fixed client (index from 1)
+    kLeader,       // the server that is LEADING now (the established one if several claim it)
+    kFollower,     // a follower, chosen by the fault stream among those FOLLOWING now
+    kHighestZxid,  // the server with the highest last zxid now
+    kRandomServer, // any server, chosen by the fault stream
+  };
+  Kind kind = Kind::kServer;
+  std::uint32_t id = 0;  // kServer / kClient
+};
+
+// When a triggered fault fires: on the `count`-th trace event named `event` (a world or
+// protocol kind name, as in the JSON-lines trace) at `server` (any if unset) whose fields
+// match `fields`, not before `after_ms`.
+struct Trigger {
+  std::string event;
+  std::optional<Target> server;
+  std::map<std::string, std::uint64_t> fields;
+  std::uint32_t count = 1;
+  std::int64_t after_ms = 0;
+};
+
+enum class FaultKind : std::uint8_t {
+  kCrash, kRestart, kStart, kHang, kResume,
+  kPartition, kHeal, kCut, kHealLink, kSlowLink, kFlap, kResetConnections,
+  kClockDrift, kClockStep,
+  kCorrupt,
+};
+const char* fault_kind_name(FaultKind kind);
+
+struct Fault {
+  FaultKind kind = FaultKind::kCrash;
+  std::optional<std::int64_t> at_ms;    // exactly one of at_ms / on is set
+  std::optional<Trigger> on;
+  std::int64_t delay_ms = 0;            // after the trigger fires
+  std::optional<Target> target;         // crash, restart, start, hang, resume, clock, corrupt
+  std::vector<std::vector<Target>> groups;  // partition: explicit groups (roles resolved at fire time)
+  std::optional<Target> isolate;        // partition: this server against all the others
+  std::string split;                    // partition: "leader_minority" or "leader_majority"
+  std::optional<Target> from, to;       // cut, heal_link, slow_link, flap, reset_connections
+  std::uint32_t factor_percent = 100;   // slow_link
+  std::int64_t period_ms = 0, down_ms = 0, until_ms = 0;  // flap
+  std::int64_t drift_ppm = 0;           // clock_drift
+  std::int64_t step_ms = 0;             // clock_step
+  std::string file;                     // corrupt
+  std::uint64_t offset = 0;             // corrupt
+  std::string pointer;                  // where it was defined ("/faults/3"), for messages
+};
+
+struct ScriptedClientOp {
+  std::int64_t delay_ms = 0;
+  Request request;
+};
+
+struct WorkloadSpec {
+  std::uint32_t ops_per_client = 0;
+  std::int64_t think_time_ms = 100;
+  std::uint32_t keys = 8;           // paths /k0 .. /k<keys-1>
+  // Relative weights of operation kinds; zero weights are left out.
+  std::map<std::string, std::uint32_t> mix;
+};
+
+struct ClientsSpec {
+  std::uint32_t count = 0;
+  std::vector<std::uint32_t> servers;  // the connect string (default: every server)
+  std::int32_t session_timeout_ms = 10'000;
+  std::int64_t request_timeout_ms = 0;
+  std::int64_t start_ms = 0;
+  WorkloadSpec workload;
+  std::map<std::uint32_t, std::vector<ScriptedClientOp>> scripts;  // by client index (from 1)
+};
+
+struct Expectations {
+  // "pass" (the default) or the name of the property that must be reported violated.
+  std::string safety = "pass";
+  std::string liveness = "pass";
+  bool out_of_model = false;  // the run is expected to use out-of-model faults
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::optional<std::uint64_t> seed;
+  std::int64_t duration_ms = 30'000;
+  std::uint32_t servers = 5;
+  ServerConfig server;          // my_id / voters filled in per server
+  NetworkConfig network;
+  DiskConfig disk;
+  ClientsSpec clients;
+  std::vector<Fault> faults;
+  Expectations expect;
+  std::int64_t liveness_bound_ms = 0;  // 0: derived from the timeouts
+};
+
+// A problem with a scenario file: where (file and JSON pointer) and what.
+struct ScenarioError {
+  std::string file;
+  std::string pointer;
+  std::string message;
+  std::string text() const;  // "leader.json: /faults/3/at_ms: must be a non-negative number"
+};
+
+using ScenarioParse = std::variant<Scenario, ScenarioError>;
+ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name);
+ScenarioParse load_scenario(const std::string& path);
+
+}  // namespace zab::sim
