@@ -41,6 +41,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   // For protocol tests only (checkers read the trace, never a server's state).
   const ZkDatabase& database() const { return db_; }
   ServerState state() const { return state_; }
+  Epoch epoch() const { return epochs_.current(); }
   bool running() const { return running_; }
   // Why the last start was refused ("" if it was not): ZooKeeper's message.
   const std::string& startup_error() const { return startup_error_; }

@@ -32,10 +32,19 @@ void Disk::append(const std::string& file, const Bytes& bytes) {
 }
 
 void Disk::write_file(const std::string& file, const Bytes& bytes) {
-  // open(O_TRUNC) + write: the same inode if the name exists, a new one otherwise.
+  // open(O_TRUNC) + write + close.
+  const bool existed = cached_names_.contains(file);
   const std::uint64_t inode = inode_for_write(file);
   inodes_[inode].cached = bytes;
-  push(PendingOp{.type = OpType::kTruncate, .inode = inode, .size = 0});
+  if (existed) {
+    // ext4's auto_da_alloc: data written over a file truncated to zero is flushed with the
+    // journal commit that carries the truncate, so the file is never durably empty: the
+    // truncate and the new contents become durable together (a metadata-class operation).
+    push(PendingOp{.type = OpType::kReplace, .inode = inode, .bytes = bytes});
+    return;
+  }
+  // A new file: its name is metadata (durable at the next journal commit), its data is
+  // durable only with an fsync or the flusher's writeback.
   push(PendingOp{.type = OpType::kAppend, .inode = inode, .bytes = bytes});
 }
 
@@ -77,6 +86,12 @@ void Disk::apply_durably(const PendingOp& op, std::uint64_t keep_bytes) {
       Bytes& durable = inodes_[op.inode].durable;
       const auto n = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(keep_bytes, op.bytes.size()));
       durable.insert(durable.end(), op.bytes.begin(), op.bytes.begin() + n);
+      break;
+    }
+    case OpType::kReplace: {
+      Bytes& durable = inodes_[op.inode].durable;
+      durable.assign(op.bytes.begin(), op.bytes.begin() +
+                                            static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(keep_bytes, op.bytes.size())));
       break;
     }
     case OpType::kTruncate: {

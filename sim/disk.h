@@ -50,6 +50,8 @@ class Disk {
   FsyncBarrier fsync_begin(const std::string& file) const;
   // The sequence number of the last operation issued (0 if none yet).
   std::uint64_t last_op_seq() const { return next_seq_ - 1; }
+  // sync(1): everything written so far becomes durable.
+  void sync_all() { writeback(last_op_seq()); }
   // The kernel's flusher wrote back every operation up to `op_seq`: it is durable, in order
   // (Linux writes dirty pages back once they are older than dirty_expire_centisecs). Returns
   // how many operations became durable.
@@ -73,7 +75,7 @@ class Disk {
   bool corrupt(const std::string& file, std::uint64_t offset);
 
  private:
-  enum class OpType : std::uint8_t { kCreate, kAppend, kTruncate, kRename, kRemove };
+  enum class OpType : std::uint8_t { kCreate, kAppend, kTruncate, kRename, kRemove, kReplace };
   struct PendingOp {
     std::uint64_t seq = 0;
     OpType type = OpType::kAppend;

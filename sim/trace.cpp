@@ -106,6 +106,27 @@ bool is_signed_field(TraceKind kind, int field) {
 
 }  // namespace
 
+std::vector<EventKindInfo> world_event_kinds() {
+  std::vector<EventKindInfo> result;
+  for (const auto& info : kWorldKinds) {
+    if (info.kind == TraceKind::kProtocol || info.kind == TraceKind::kNote) continue;
+    EventKindInfo k{.kind = info.kind, .name = info.name};
+    for (int i = 0; i < 4; ++i) k.fields[i] = info.fields[i];
+    result.push_back(std::move(k));
+  }
+  return result;
+}
+
+std::vector<EventKindInfo> protocol_event_kinds(std::span<const TraceKindInfo> kinds) {
+  std::vector<EventKindInfo> result;
+  for (const auto& info : kinds) {
+    EventKindInfo k{.kind = TraceKind::kProtocol, .sub = info.kind, .name = info.name};
+    for (int i = 0; i < 4; ++i) k.fields[i] = info.field_names[i];
+    result.push_back(std::move(k));
+  }
+  return result;
+}
+
 const char* trace_kind_name(TraceKind kind) {
   const WorldKindInfo* info = find_world_kind(kind);
   return info != nullptr ? info->name : "unknown";

@@ -81,6 +81,17 @@ struct TraceEvent {
 
 const char* trace_kind_name(TraceKind kind);
 
+// A recordable event kind with its JSON name and field names ("" = unused): the world's own
+// kinds, and through TraceKindInfo the protocol's (kind kProtocol, sub = the protocol kind).
+struct EventKindInfo {
+  TraceKind kind = TraceKind::kNote;
+  std::uint16_t sub = 0;
+  std::string name;
+  std::string fields[4];
+};
+std::vector<EventKindInfo> world_event_kinds();
+std::vector<EventKindInfo> protocol_event_kinds(std::span<const TraceKindInfo> kinds);
+
 class Trace {
  public:
   // Whether to keep events in memory (checkers need them; a benchmark may not).

@@ -207,6 +207,10 @@ void World::flap(Address a, Address b, Duration period, Duration down_for, SimTi
   }
 }
 
+void World::sync_all_disks() {
+  for (auto& [address, p] : processes_) p.disk.sync_all();
+}
+
 bool World::corrupt(Address address, const std::string& file, std::uint64_t offset) {
   ZAB_ASSERT(config_.allow_out_of_model_disk,
              "disk corruption is out of model: the world must be configured to allow it");

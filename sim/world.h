@@ -97,6 +97,11 @@ class World final : private NetworkHost {
   // Cut both directions of a-b for `down_for`, every `period`, from now until `until`.
   void flap(Address a, Address b, Duration period, Duration down_for, SimTime until);
 
+  // sync(1) on every machine: all data written so far is durable. Scenarios use it once at
+  // the start, so servers begin from an installed data directory (the files of their first
+  // start on disk), as a deployed ensemble does.
+  void sync_all_disks();
+
   // --- disk faults (out of model) ---
   bool corrupt(Address p, const std::string& file, std::uint64_t offset);
 

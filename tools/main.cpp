@@ -15,7 +15,8 @@ void print_usage() {
       "usage: zabsim <command> [options]\n"
       "\n"
       "commands:\n"
-      "  demo     run a small simulated world with faults and print its timeline\n"
+      "  run      run a scenario file: timeline, recovery phases, trace hash\n"
+      "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "  bench    measure the simulator (bench kernel)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "demo") return zab::tools::run_demo(args);
+  if (command == "run") return zab::tools::run_run(args);
   if (command == "bench") return zab::tools::run_bench(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();

@@ -3,12 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "protocol/mutations.h"
+#include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
 namespace zab::sim {
@@ -188,7 +190,7 @@ const char* fault_kind_name(FaultKind kind) {
 namespace {
 
 Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
-                  const std::set<std::string>& event_names) {
+                  const std::vector<EventKindInfo>& events) {
   Obj o(j, pointer);
   Fault f;
   f.pointer = pointer;
@@ -204,13 +206,24 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
     Obj t(o.get("on"), o.at("on"));
     Trigger trig;
     trig.event = t.string("event");
-    if (!event_names.contains(trig.event)) {
+    auto info = std::find_if(events.begin(), events.end(), [&](const EventKindInfo& k) { return k.name == trig.event; });
+    if (info == events.end()) {
       fail(t.at("event"), fmt::format("'{}' is not an event a run can record (see scenarios/README.md)", trig.event));
     }
     if (t.has("server")) trig.server = parse_target(t.get("server"), t.at("server"), sc.servers);
     if (t.has("fields")) {
       Obj fields(t.get("fields"), t.at("fields"));
       for (auto it = t.get("fields").begin(); it != t.get("fields").end(); ++it) {
+        const bool known = std::any_of(std::begin(info->fields), std::end(info->fields),
+                                       [&](const std::string& f) { return !f.empty() && f == it.key(); });
+        if (!known) {
+          std::string names;
+          for (const auto& f : info->fields) {
+            if (!f.empty()) names += (names.empty() ? "" : ", ") + f;
+          }
+          fail(fields.at(it.key()), fmt::format("the event '{}' has no field '{}' (its fields: {})", trig.event, it.key(),
+                                                names.empty() ? "none" : names));
+        }
         trig.fields[it.key()] = static_cast<std::uint64_t>(fields.integer(it.key(), std::nullopt, 0, INT64_MAX));
       }
       fields.done();
@@ -299,7 +312,7 @@ void parse_latency(Obj& o, LatencyModel& m) {
   o.done();
 }
 
-Scenario parse(const json& root, const std::set<std::string>& event_names) {
+Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) {
   Obj o(root, "");
   Scenario sc;
   sc.name = o.string("name");
@@ -457,8 +470,6 @@ Scenario parse(const json& root, const std::set<std::string>& event_names) {
 
 }  // namespace
 
-std::set<std::string> scenario_event_names();
-
 ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name) {
   json root;
   try {
@@ -467,7 +478,7 @@ ScenarioParse parse_scenario(const std::string& json_text, const std::string& fi
     return ScenarioError{file_name, "", fmt::format("not valid JSON: {}", e.what())};
   }
   try {
-    return parse(root, scenario_event_names());
+    return parse(root, scenario_event_kinds());
   } catch (const Invalid& invalid) {
     return ScenarioError{file_name, invalid.pointer, invalid.message};
   }

@@ -1,0 +1,126 @@
+#include "tools/report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
+
+namespace zab::tools {
+
+namespace {
+
+using sim::TraceEvent;
+using sim::TraceKind;
+
+bool is_protocol(const TraceEvent& e, std::uint16_t kind) { return e.kind == TraceKind::kProtocol && e.sub == kind; }
+
+std::string ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
+std::string rel(std::int64_t ns) {
+  return ns < 0 ? std::string("-") : fmt::format("+{:.1f}", static_cast<double>(ns) / 1'000'000.0);
+}
+
+const char* role_name(std::uint64_t state) {
+  return state == 0 ? "LOOKING" : state == 1 ? "FOLLOWING" : "LEADING";
+}
+
+}  // namespace
+
+std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
+  const auto& events = run.world().trace().events();
+  std::vector<RecoveryPhases> result;
+  for (const sim::FiredFault& f : run.fired()) {
+    if (f.skipped) continue;
+    RecoveryPhases p{.fault = f.description, .at = f.at};
+    bool established = false;
+    for (const TraceEvent& e : events) {
+      if (e.time < f.at) continue;
+      const std::int64_t dt = (e.time - f.at).count_ns();
+      if (p.noticed_ns < 0 && is_protocol(e, kTracePeerState) && e.a == 0) p.noticed_ns = dt;
+      if (p.noticed_ns < 0) continue;  // phases count only once leadership was disturbed
+      if (p.elected_ns < 0 && is_protocol(e, kFleElectionFinished)) p.elected_ns = dt;
+      if (p.epoch_agreed_ns < 0 && is_protocol(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
+      if (!established && is_protocol(e, kTraceLeaderEstablished)) {
+        established = true;
+        p.synced_ns = dt;
+      }
+      if (established && p.first_commit_ns < 0 && is_protocol(e, kTraceCommitted)) {
+        p.first_commit_ns = dt;
+        break;
+      }
+    }
+    result.push_back(p);
+  }
+  return result;
+}
+
+std::string render_timeline(const sim::ScenarioRun& run) {
+  const sim::World& w = run.world();
+  const auto& events = w.trace().events();
+  std::string out = fmt::format("{:>10}  {}\n", "time (ms)", "event");
+  std::size_t next_fault = 0;
+  const auto& fired = run.fired();
+  auto flush_faults = [&](sim::SimTime upto) {
+    while (next_fault < fired.size() && fired[next_fault].at <= upto) {
+      out += fmt::format("{:>10}  FAULT {}\n", ms(fired[next_fault].at), fired[next_fault].description);
+      ++next_fault;
+    }
+  };
+  for (const TraceEvent& e : events) {
+    const std::string who = w.trace().process_name(e.process);
+    std::string line;
+    if (e.kind == TraceKind::kCrash && e.process <= run.scenario().servers) {
+      line = fmt::format("{} crashed ({} unsynced disk ops lost)", who, e.b);
+    } else if (e.kind == TraceKind::kProcessStart && e.process <= run.scenario().servers && e.a > 1) {
+      line = fmt::format("{} restarted", who);
+    } else if (e.kind == TraceKind::kHang) {
+      line = fmt::format("{} hung", who);
+    } else if (e.kind == TraceKind::kResume) {
+      line = fmt::format("{} resumed", who);
+    } else if (is_protocol(e, kTracePeerState) && e.a != 0) {
+      line = fmt::format("{} {} (leader s{})", who, role_name(e.a), e.b);
+    } else if (is_protocol(e, kTracePeerState)) {
+      line = fmt::format("{} LOOKING", who);
+    } else if (is_protocol(e, kTraceLeaderEstablished)) {
+      line = fmt::format("{} established as leader of epoch {}", who, e.a);
+    } else if (is_protocol(e, kTraceFollowerSynced)) {
+      line = fmt::format("{} synced with s{} (epoch {})", who, e.a, e.b);
+    } else if (is_protocol(e, kTraceLeaderShutdown)) {
+      line = fmt::format("{} stops leading (reason {})", who, e.a);
+    } else if (is_protocol(e, kTraceStartupRefused)) {
+      line = fmt::format("{} REFUSES TO START", who);
+    } else if (is_protocol(e, kTraceSyncChosen)) {
+      static const char* kModes[] = {"DIFF", "TRUNC", "TRUNC+DIFF", "SNAP"};
+      line = fmt::format("{} syncs s{} by {}", who, e.a, e.b < 4 ? kModes[e.b] : "?");
+    } else {
+      continue;
+    }
+    flush_faults(e.time);
+    out += fmt::format("{:>10}  {}\n", ms(e.time), line);
+  }
+  flush_faults(sim::SimTime::max());
+  return out;
+}
+
+std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
+  if (phases.empty()) return "recovery: no faults\n";
+  std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+                                "fault", "at", "noticed", "elected", "epoch", "synced", "commit");
+  for (const auto& p : phases) {
+    out += fmt::format("  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault.substr(0, 36), ms(p.at),
+                       rel(p.noticed_ns), rel(p.elected_ns), rel(p.epoch_agreed_ns), rel(p.synced_ns),
+                       rel(p.first_commit_ns));
+  }
+  return out;
+}
+
+std::string render_clients(const sim::ScenarioRun& run) {
+  std::map<sim::Outcome, std::uint64_t> counts;
+  for (const auto& op : run.history().ops()) counts[op.outcome]++;
+  return fmt::format("clients: {} operations: {} ok, {} failed, {} indeterminate, {} pending at the end\n",
+                     run.history().ops().size(), counts[sim::Outcome::kOk], counts[sim::Outcome::kFailed],
+                     counts[sim::Outcome::kIndeterminate], counts[sim::Outcome::kPending]);
+}
+
+}  // namespace zab::tools
