@@ -158,7 +158,7 @@ void ScenarioRun::schedule_faults() {
     const EventKindInfo info = *kind;
     std::vector<std::pair<int, std::uint64_t>> field_filters;
     for (const auto& [name, value] : trig.fields) {
-      int index = -1;
+      int index = name == "sub" ? 4 : -1;
       for (int i = 0; i < 4; ++i) {
         if (info.fields[i] == name) index = i;
       }
@@ -177,7 +177,7 @@ void ScenarioRun::schedule_faults() {
               if (e.process != current_leader()) return false;
             }
           }
-          const std::uint64_t fields[4] = {e.a, e.b, e.c, e.d};
+          const std::uint64_t fields[5] = {e.a, e.b, e.c, e.d, e.sub};
           for (const auto& [index, value] : field_filters) {
             if (index < 0 || fields[index] != value) return false;
           }
