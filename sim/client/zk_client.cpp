@@ -154,8 +154,12 @@ void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out
   ZAB_ASSERT(reply != nullptr, "a server sends a client only connect responses and replies");
   if (reply->zxid > last_zxid_seen_ && reply->zxid.raw() != UINT64_MAX) last_zxid_seen_ = reply->zxid;
   if (reply->xid == kPingXid) return;
-  ZAB_ASSERT(!in_flight_.empty() && in_flight_.front().request.xid == reply->xid,
-             "replies come back in request order (FIFO client order)");
+  if (in_flight_.empty() || in_flight_.front().request.xid != reply->xid) {
+    // ClientCnxn: "Xid out of order" is an IOException: the connection is dropped. Only
+    // out-of-model faults (reordering inside a connection) can cause it.
+    lost(out);
+    return;
+  }
   const InFlight f = in_flight_.front();
   in_flight_.pop_front();
   out.push_back(out::CancelTimer{kRequestTimeout});

@@ -20,13 +20,6 @@ std::vector<EventKindInfo> scenario_event_kinds() {
   return kinds;
 }
 
-namespace {
-std::string names_of(const std::vector<std::uint32_t>& ids) {
-  std::string s;
-  for (std::uint32_t id : ids) s += (s.empty() ? "s" : ",s") + std::to_string(id);
-  return s;
-}
-}  // namespace
 
 ScenarioRun::ScenarioRun(const Scenario& scenario, std::uint64_t seed, const RunOptions& options)
     : scenario_(scenario), seed_(seed), fault_rng_(Rng(seed).fork("scenario/faults")) {
@@ -277,7 +270,9 @@ void ScenarioRun::fire(const Fault& f) {
           rec.targets.push_back(id);
         }
         groups.push_back(ga);
-        text += (text.empty() ? "{" : " | {") + names_of(g) + "}";
+        std::string names;
+        for (std::uint32_t id : g) names += (names.empty() ? "" : ",") + w.trace().process_name(id);
+        text += (text.empty() ? "{" : " | {") + names + "}";
       }
       rec.description = fmt::format("partition {}{}", text, role());
       w.partition(groups);
