@@ -144,6 +144,7 @@ void Trace::record(const TraceEvent& event, std::string_view detail) {
   h = hash_combine(h, event.d);
   hash_ = h;
   ++count_;
+  if (count_ % kCheckpointEvents == 0) checkpoints_.push_back(h);
   if (keep_events_) events_.push_back(event);
   if (observer_) observer_(event);
   if (jsonl_ != nullptr) {

@@ -116,6 +116,10 @@ class Trace {
   void attach_jsonl(std::ostream* out) { jsonl_ = out; }
 
   std::uint64_t hash() const { return hash_; }
+  // The running hash after every `kCheckpointEvents` events: replay compares these to find the
+  // stretch where two runs part ways.
+  static constexpr std::uint64_t kCheckpointEvents = 4096;
+  const std::vector<std::uint64_t>& checkpoints() const { return checkpoints_; }
   std::uint64_t event_count() const { return count_; }
   const std::vector<TraceEvent>& events() const { return events_; }
 
@@ -128,6 +132,7 @@ class Trace {
   std::uint64_t hash_ = 0x7a616273696d0001ULL;  // "zabsim" v1
   std::uint64_t count_ = 0;
   std::vector<TraceEvent> events_;
+  std::vector<std::uint64_t> checkpoints_;
   std::vector<std::string> strings_;
   std::map<std::string, std::uint64_t, std::less<>> string_ids_;
   std::map<std::uint32_t, std::string> process_names_;

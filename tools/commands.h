@@ -16,5 +16,6 @@ constexpr int kExitLiveness = 3;
 int run_demo(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
+int run_replay(const std::vector<std::string>& args);
 
 }  // namespace zab::tools

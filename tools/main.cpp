@@ -16,6 +16,7 @@ void print_usage() {
       "\n"
       "commands:\n"
       "  run      run a scenario file: timeline, recovery phases, trace hash\n"
+      "  replay   run a recorded run again and confirm its trace hash\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "  bench    measure the simulator (bench kernel)\n"
       "\n"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "demo") return zab::tools::run_demo(args);
   if (command == "run") return zab::tools::run_run(args);
+  if (command == "replay") return zab::tools::run_replay(args);
   if (command == "bench") return zab::tools::run_bench(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();

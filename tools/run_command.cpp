@@ -3,30 +3,36 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "protocol/mutations.h"
 #include "sim/scenario/runner.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/report.h"
+#include "tools/run_record.h"
 
 namespace zab::tools {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  std::string scenario_path, trace_file;
+  std::string scenario_path, trace_file, out_dir;
   std::uint64_t seed = 0;
   options.add_options()("help,h", "show this help")(
       "scenario", po::value<std::string>(&scenario_path)->required(), "the scenario file (JSON)")(
       "seed", po::value<std::uint64_t>(&seed), "the run's seed (default: the scenario's, else 1)")(
-      "trace", po::value<std::string>(&trace_file), "write the trace as JSON lines to this file");
+      "trace", po::value<std::string>(&trace_file), "write the trace as JSON lines to this file")(
+      "out", po::value<std::string>(&out_dir),
+      "write the run record (record.json) and the trace (trace.jsonl) into this directory");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
   if (auto code = parse_options("run", args, options, positional, vm,
                                 "examples:\n  zabsim run scenarios/leader-crash.json\n"
-                                "  zabsim run scenarios/leader-crash.json --seed 7 --trace run.jsonl\n")) {
+                                "  zabsim run scenarios/leader-crash.json --seed 7 --trace run.jsonl\n"
+                                "  zabsim run scenarios/leader-crash.json --out runs/lc7\n")) {
     return *code;
   }
   auto parsed = sim::load_scenario(scenario_path);
@@ -39,6 +45,15 @@ int run_run(const std::vector<std::string>& args) {
 
   std::ofstream trace_out;
   sim::RunOptions run_options;
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      fmt::print(stderr, "zabsim run: cannot create directory '{}': {}\n", out_dir, ec.message());
+      return kExitUsage;
+    }
+    if (trace_file.empty()) trace_file = (std::filesystem::path(out_dir) / "trace.jsonl").string();
+  }
   if (!trace_file.empty()) {
     trace_out.open(trace_file);
     if (!trace_out) {
@@ -62,6 +77,24 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
   fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(recovery_phases(run)), render_clients(run));
+  if (!out_dir.empty()) {
+    RunRecord record;
+    record.scenario_path = scenario_path;
+    std::ifstream scenario_in(scenario_path);
+    std::stringstream text;
+    text << scenario_in.rdbuf();
+    record.scenario = nlohmann::ordered_json::parse(text.str());  // it parsed once already
+    record.seed = seed;
+    record.mutations = mutations;
+    record.trace_hash = run.world().trace_hash();
+    record.events = run.world().trace().event_count();
+    record.checkpoints = run.world().trace().checkpoints();
+    const std::string record_path = (std::filesystem::path(out_dir) / "record.json").string();
+    record.replay_command = "zabsim replay " + record_path;
+    std::ofstream out(record_path);
+    out << to_json(record).dump(2) << "\n";
+    fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+  }
   fmt::print("\nseed {} trace-hash {:016x}\n", seed, run.world().trace_hash());
   return kExitOk;
 }
