@@ -35,7 +35,7 @@ cmake --build --preset release -j "$jobs"
 
 case "${1:-}" in
   run)
-    ./build/release/tools/zabsim demo
+    ./build/release/tools/zabsim run scenarios/demo.json
     ;;
   test)
     ctest --preset release -j "$jobs"

@@ -29,23 +29,39 @@ const char* role_name(std::uint64_t state) {
 
 std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
   const auto& events = run.world().trace().events();
+  const auto& fired = run.fired();
   std::vector<RecoveryPhases> result;
-  for (const sim::FiredFault& f : run.fired()) {
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    const sim::FiredFault& f = fired[i];
     if (f.skipped) continue;
     RecoveryPhases p{.fault = f.description, .at = f.at};
+    // A phase belongs to this fault only until the next fault fires.
+    sim::SimTime until = sim::SimTime::max();
+    for (std::size_t k = i + 1; k < fired.size(); ++k) {
+      if (!fired[k].skipped && fired[k].at > f.at) {
+        until = fired[k].at;
+        break;
+      }
+    }
+    // A (re)started server's own recovery: it looks, finds the leader, syncs.
+    const bool rejoin = (f.fault->kind == sim::FaultKind::kStart || f.fault->kind == sim::FaultKind::kRestart) &&
+                        f.targets.size() == 1;
+    const std::uint32_t who = rejoin ? f.targets.front() : 0;
     bool established = false;
     for (const TraceEvent& e : events) {
       if (e.time < f.at) continue;
+      if (e.time >= until) break;
+      if (rejoin && e.process != who) continue;
       const std::int64_t dt = (e.time - f.at).count_ns();
       if (p.noticed_ns < 0 && is_protocol(e, kTracePeerState) && e.a == 0) p.noticed_ns = dt;
       if (p.noticed_ns < 0) continue;  // phases count only once leadership was disturbed
-      if (p.elected_ns < 0 && is_protocol(e, kFleElectionFinished)) p.elected_ns = dt;
+      if (p.elected_ns < 0 && (is_protocol(e, kFleElectionFinished) || is_protocol(e, kFleJoined))) p.elected_ns = dt;
       if (p.epoch_agreed_ns < 0 && is_protocol(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
-      if (!established && is_protocol(e, kTraceLeaderEstablished)) {
+      if (!established && (is_protocol(e, kTraceLeaderEstablished) || (rejoin && is_protocol(e, kTraceFollowerSynced)))) {
         established = true;
         p.synced_ns = dt;
       }
-      if (established && p.first_commit_ns < 0 && is_protocol(e, kTraceCommitted)) {
+      if (established && p.first_commit_ns < 0 && (is_protocol(e, kTraceCommitted) || (rejoin && is_protocol(e, kTraceApplied)))) {
         p.first_commit_ns = dt;
         break;
       }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Determinism across builds: every scenario in scenarios/, with two seeds, must give the same
+# trace hash under every build given (e.g. release -O2 g++, debug -O0, asan, clang++).
+#   bash tools/determinism_check.sh build/release build/debug build/asan build/clang
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR BUILD_DIR [BUILD_DIR...]" >&2; exit 2; }
+failures=0
+checked=0
+for scenario in scenarios/*.json; do
+  for seed in 1 2; do
+    reference=""
+    for build in "$@"; do
+      hash=$("$build/tools/zabsim" run "$scenario" --seed "$seed" | tail -n 1)
+      if [ -z "$reference" ]; then
+        reference="$hash"
+      elif [ "$hash" != "$reference" ]; then
+        echo "MISMATCH $scenario seed $seed: $1 gives '$reference', $build gives '$hash'"
+        failures=$((failures + 1))
+      fi
+    done
+    checked=$((checked + 1))
+  done
+done
+echo "determinism: $checked scenario runs compared across $# builds, $failures mismatches"
+[ "$failures" -eq 0 ]
