@@ -11,6 +11,7 @@
 #include "sim/distributions.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
+#include "sim/scenario/runner.h"
 #include "sim/world_event.h"
 #include "tools/commands.h"
 #include "tools/options.h"
@@ -51,6 +52,37 @@ nlohmann::ordered_json measure(std::uint64_t pending, std::uint64_t operations) 
   return j;
 }
 
+// The demo scenario end to end (5 servers, 3 clients, faults), several seeds: simulated time
+// per wall-clock second and trace events (every send, delivery, timer, disk operation and
+// protocol event) per second.
+nlohmann::ordered_json measure_run(const std::string& path, std::uint64_t runs) {
+  auto parsed = sim::load_scenario(path);
+  nlohmann::ordered_json j;
+  if (const auto* e = std::get_if<sim::ScenarioError>(&parsed)) {
+    j["error"] = e->text();
+    return j;
+  }
+  const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
+  std::uint64_t events = 0, world_events = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::uint64_t seed = 1; seed <= runs; ++seed) {
+    sim::ScenarioRun run(scenario, seed, sim::RunOptions{.keep_trace_events = false});
+    run.run();
+    events += run.world().trace().event_count();
+    world_events += run.world().events_processed();
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  j["scenario"] = path;
+  j["runs"] = runs;
+  j["simulated_seconds"] = static_cast<double>(scenario.duration_ms) / 1000.0 * static_cast<double>(runs);
+  j["wall_seconds"] = seconds;
+  j["simulated_per_wall"] = static_cast<double>(scenario.duration_ms) / 1000.0 * static_cast<double>(runs) / seconds;
+  j["trace_events"] = events;
+  j["trace_events_per_second"] = static_cast<double>(events) / seconds;
+  j["world_events_per_second"] = static_cast<double>(world_events) / seconds;
+  return j;
+}
+
 }  // namespace
 
 int run_bench(const std::vector<std::string>& args) {
@@ -58,18 +90,22 @@ int run_bench(const std::vector<std::string>& args) {
   std::string which;
   std::uint64_t operations = 20'000'000;
   options.add_options()("help,h", "show this help")(
-      "which", po::value<std::string>(&which)->required(), "what to measure: kernel")(
+      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run")(
       "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
       "schedule+pop pairs per measurement");
   po::positional_options_description positional;
   positional.add("which", 1);
   po::variables_map vm;
   if (auto code = parse_options("bench", args, options, positional, vm,
-                                "example:\n  zabsim bench kernel\n")) {
+                                "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n")) {
     return *code;
   }
+  if (which == "run") {
+    fmt::print("{}\n", measure_run("scenarios/demo.json", 20).dump(2));
+    return kExitOk;
+  }
   if (which != "kernel") {
-    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel)\n", which);
+    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run)\n", which);
     return kExitUsage;
   }
   nlohmann::ordered_json result;
