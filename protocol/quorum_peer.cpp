@@ -155,7 +155,8 @@ void QuorumPeer::check_role_ended() {
     clients_.stop_serving();
     leader_.reset();
     // ZooKeeperServer.shutdown: the tree is fast-forwarded over the whole log.
-    db_.fast_forward(*ctx_.out);
+    // MUTATION kSkipFastForwardOnShutdown (ZOOKEEPER-2845): skip it.
+    if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) db_.fast_forward(*ctx_.out);
     look_for_leader();
   } else if (follower_ && follower_->exited()) {
     const bool interrupted_snap = follower_->interrupted_snap();
@@ -168,7 +169,7 @@ void QuorumPeer::check_role_ended() {
       ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);
-    } else {
+    } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
       db_.fast_forward(*ctx_.out);
     }
     look_for_leader();
