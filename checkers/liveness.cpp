@@ -50,7 +50,9 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   std::set<std::pair<std::uint64_t, std::uint64_t>> cut;
   std::map<std::uint32_t, Server> servers;
   for (const ZabEvent& e : run.events) {
-    if (is_fault_event(e.kind)) healed_ns = e.t_ns;
+    // A client's start or crash is the workload's business; links count whoever they join.
+    const bool world_or_server = e.server == 0 || run.servers.contains(e.server);
+    if (is_fault_event(e.kind) && world_or_server) healed_ns = e.t_ns;
     Server& s = servers[e.server];
     switch (e.kind) {
       case Ev::kLinkCut: cut.insert({e.a, e.b}); break;

@@ -1,6 +1,6 @@
 #pragma once
 // Checker 5: liveness. Once the last fault has healed — no link cut, no server hung, no
-// crash or start after it — and a quorum of servers is up and running, the ensemble must make
+// server crash or start after it (clients' starts and crashes do not count) — and a quorum of servers is up and running, the ensemble must make
 // progress within a bound: a leader is established with a quorum serving its epoch (itself
 // and synced followers) and a txn commits. A failure is a liveness violation, reported apart
 // from safety (zabsim exits 3, not 1). A run that ends with faults still active, or that ends

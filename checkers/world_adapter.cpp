@@ -19,6 +19,7 @@ std::optional<Ev> protocol_kind(std::uint16_t sub) {
     case kTraceApplied: return Ev::kApplied;
     case kTraceTruncated: return Ev::kTruncated;
     case kTraceSnapshotLoaded: return Ev::kSnapshotLoaded;
+    case kTraceSyncChosen: return Ev::kSyncChosen;
     case kTraceLeaderEstablished: return Ev::kLeaderEstablished;
     case kTraceLeaderShutdown: return Ev::kLeaderShutdown;
     case kTraceFollowerSynced: return Ev::kFollowerSynced;

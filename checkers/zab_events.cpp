@@ -33,6 +33,7 @@ constexpr KindName kKinds[] = {
     {"applied", Ev::kApplied, true, {"zxid", "txn_hash", "committed_log", "source"}},
     {"truncated", Ev::kTruncated, true, {"zxid", "", "", ""}},
     {"snapshot_loaded", Ev::kSnapshotLoaded, true, {"zxid", "", "", ""}},
+    {"sync_chosen", Ev::kSyncChosen, true, {"learner", "mode", "peer_zxid", "forward_from"}},
     {"leader_established", Ev::kLeaderEstablished, true, {"epoch", "", "", ""}},
     {"leader_shutdown", Ev::kLeaderShutdown, true, {"reason", "", "", ""}},
     {"follower_synced", Ev::kFollowerSynced, true, {"leader", "epoch", "", ""}},

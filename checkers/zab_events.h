@@ -33,6 +33,7 @@ enum class Ev : std::uint8_t {
   kApplied,            // a=zxid, b=txn hash, c=committedLog, d=source (0 delivered, 1 fast-forward)
   kTruncated,          // a=zxid the log was truncated to
   kSnapshotLoaded,     // a=zxid (SNAP sync)
+  kSyncChosen,         // the leader: a=learner sid, b=mode, c=learner's zxid, d=zxid forwarding starts after
   kLeaderEstablished,  // a=epoch
   kLeaderShutdown,     // a=reason
   kFollowerSynced,     // a=leader sid, b=epoch

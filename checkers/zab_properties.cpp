@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
 
 namespace zab::check {
@@ -31,7 +32,8 @@ class ZabProperties {
   struct Session {
     std::uint32_t epoch = 0;        // the epoch it acked NEWLEADER for, 0 if none
     std::int64_t acked_ns = 0;
-    bool synced = false;            // UPTODATE arrived: deliveries of older epochs are sync txns
+    std::optional<std::int64_t> synced_ns;  // when UPTODATE arrived: that instant's deliveries are sync txns
+    std::uint64_t sync_covers = 0;  // the leader's forward_from for this learner: the sync's last txn
   };
 
   void before(const ZabEvent& e) {
@@ -49,11 +51,14 @@ class ZabProperties {
       case Ev::kCommitted:
         quorum_logged(e);
         break;
+      case Ev::kSyncChosen:
+        sync_covers_[static_cast<std::uint32_t>(e.a)] = e.d;
+        break;
       case Ev::kNewLeaderAcked:
-        sessions_[e.server] = Session{static_cast<std::uint32_t>(e.a), e.t_ns, false};
+        sessions_[e.server] = Session{static_cast<std::uint32_t>(e.a), e.t_ns, std::nullopt, sync_covers_[e.server]};
         break;
       case Ev::kFollowerSynced:
-        if (sessions_[e.server].epoch == e.b) sessions_[e.server].synced = true;
+        if (sessions_[e.server].epoch == e.b) sessions_[e.server].synced_ns = e.t_ns;
         break;
       case Ev::kStart:
       case Ev::kCrash:
@@ -161,7 +166,7 @@ class ZabProperties {
 
   void newleader_durability(const TreeEntry& t) {
     auto s = sessions_.find(t.server);
-    if (s == sessions_.end() || !s->second.synced || zxid_epoch(t.zxid) >= s->second.epoch) return;
+    if (s == sessions_.end() || s->second.synced_ns != t.t_ns || t.zxid > s->second.sync_covers) return;
     auto logged = logged_.find(t.zxid);
     const bool durable = logged != logged_.end() && logged->second.contains(t.server) &&
                          logged->second.at(t.server) <= s->second.acked_ns;
@@ -220,6 +225,7 @@ class ZabProperties {
   std::map<std::uint32_t, std::pair<std::uint32_t, std::int64_t>> epoch_leader_;
   std::map<std::uint64_t, std::map<std::uint32_t, std::int64_t>> logged_;  // zxid -> server -> first logged
   std::map<std::uint32_t, Session> sessions_;
+  std::map<std::uint32_t, std::uint64_t> sync_covers_;  // learner sid -> its latest sync's forward_from
   std::map<std::uint64_t, std::tuple<std::uint64_t, std::uint32_t, std::int64_t>> prev_;
 };
 

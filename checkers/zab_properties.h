@@ -37,9 +37,11 @@
 // - CommittedLogDurability: (1) when a leader commits a txn, a quorum of servers have it
 //   durably logged (a `logged` event, emitted after the fsync, at or before the commit);
 //   (2) a follower's NEWLEADER ACK comes after the txns it was DIFF-synced with are durable
-//   in its log (ZOOKEEPER-4646): every older-epoch txn it delivers on UPTODATE was `logged`
-//   on it before its `newleader_acked`. SNAP and TRUNC syncs (covered by the NEWLEADER
-//   snapshot) are not judged by (2).
+//   in its log (ZOOKEEPER-4646): every txn it delivers on UPTODATE (in the same instant as its
+//   follower_synced) up to the zxid its leader's sync_chosen said the sync covered
+//   (forward_from) was `logged` on it before its `newleader_acked`. Txns above forward_from
+//   may have been forwarded after NEWLEADER and are not judged; SNAP and TRUNC syncs (covered
+//   by the NEWLEADER snapshot) apply their txns before UPTODATE and are not judged either.
 
 #include <cstdint>
 #include <vector>
