@@ -124,7 +124,9 @@ bool Leader::wait_for_new_leader_ack(ServerId sid, Zxid zxid) {
   }
   // No "the leader must be in the set" check here, unlike the two earlier quorums: ZooKeeper
   // has none (Leader.waitForNewLeaderAck).
-  if (ctx_.config.is_voter(sid)) new_leader_acks_.insert(sid);
+  // MUTATION kIgnoreNewLeaderAcks (synthetic): only the leader's own ACK is counted.
+  const bool ignored = ctx_.config.mutations.on(Mutation::kIgnoreNewLeaderAcks) && sid != ctx_.config.my_id;
+  if (ctx_.config.is_voter(sid) && !ignored) new_leader_acks_.insert(sid);
   if (ctx_.config.is_quorum(new_leader_acks_.size())) {
     quorum_formed_ = true;
     wake_new_leader_ack_waiters();
@@ -320,7 +322,10 @@ bool Leader::try_to_commit(Zxid zxid) {
   auto it = outstanding_.find(zxid);
   ZAB_ASSERT(it != outstanding_.end(), "tryToCommit is called for an outstanding proposal");
   // The quorum need not include the leader (Leader.tryToCommit).
-  if (!ctx_.config.is_quorum(it->second.acks.size())) return false;
+  // MUTATION kCommitWithoutQuorum (synthetic): the leader's own ACK is enough.
+  const bool own_ack_only = ctx_.config.mutations.on(Mutation::kCommitWithoutQuorum) &&
+                            it->second.acks.contains(ctx_.config.my_id);
+  if (!own_ack_only && !ctx_.config.is_quorum(it->second.acks.size())) return false;
   if (!it->second.acks.contains(ctx_.config.my_id)) ctx_.out->push_back(coverage(CoverageMark::kCommitWithoutLeaderAck));
   Bytes txn = std::move(it->second.txn);
   outstanding_.erase(it);

@@ -8,6 +8,12 @@ namespace {
 constexpr MutationInfo kCatalog[] = {
     {Mutation::kAckNewLeaderBeforeLogging, "ack-newleader-before-logging", "ZOOKEEPER-4646",
      "the learner ACKs NEWLEADER before logging and fsyncing the txns it was synced with"},
+    {Mutation::kSkipFastForwardOnShutdown, "skip-fast-forward-on-shutdown", "ZOOKEEPER-2845",
+     "a server leaving its role keeps its tree behind its log, gets DIFF where TRUNC was needed"},
+    {Mutation::kCommitWithoutQuorum, "commit-without-quorum", "none (synthetic)",
+     "the leader commits a proposal on its own ACK alone"},
+    {Mutation::kIgnoreNewLeaderAcks, "ignore-newleader-acks", "none (synthetic)",
+     "the leader never counts a follower's NEWLEADER ACK, so no epoch is established"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

@@ -25,6 +25,16 @@ enum class Mutation : std::uint8_t {
   // synced with are logged and fsynced, so a crash right after can lose a txn the new leader
   // counted as acknowledged.
   kAckNewLeaderBeforeLogging,
+  // ZOOKEEPER-2845: at the end of a term the tree is kept as it is instead of fast-forwarded
+  // over the log's tail, so the server advertises a zxid below its last logged one, is given
+  // DIFF where TRUNC was needed, and its stale txns reappear under the new epoch's on restart.
+  kSkipFastForwardOnShutdown,
+  // Synthetic (no JIRA): the leader commits a proposal on its own ACK, without a quorum. The
+  // plainest durability bug, for showing that the checkers see one.
+  kCommitWithoutQuorum,
+  // Synthetic (no JIRA): the leader never counts a follower's NEWLEADER ACK, so no epoch is
+  // ever established: a liveness bug, for the liveness checker.
+  kIgnoreNewLeaderAcks,
   kCount,
 };
 

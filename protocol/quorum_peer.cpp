@@ -167,8 +167,9 @@ void QuorumPeer::check_role_ended() {
     leader_.reset();
     // ZooKeeperServer.shutdown: the processors stop (the syncer's queue reaches the log),
     // then a server that was RUNNING fast-forwards its tree over the whole log.
+    // MUTATION kSkipFastForwardOnShutdown (ZOOKEEPER-2845): skip the fast-forward.
     syncer_.drain(*ctx_.out);
-    if (served) db_.fast_forward(*ctx_.out);
+    if (served && !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) db_.fast_forward(*ctx_.out);
     look_for_leader();
   } else if (follower_ && follower_->exited()) {
     const bool interrupted_snap = follower_->interrupted_snap();
@@ -184,7 +185,7 @@ void QuorumPeer::check_role_ended() {
       ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);
-    } else if (served) {
+    } else if (served && !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
       db_.fast_forward(*ctx_.out);
     }
     look_for_leader();

@@ -10,7 +10,7 @@ constexpr TraceKindInfo kKinds[] = {
     {kTraceProposed, "proposed", {"zxid", "txn_hash", "", ""}},
     {kTraceLogged, "logged", {"zxid", "txn_hash", "", ""}},
     {kTraceCommitted, "committed", {"zxid", "", "", ""}},
-    {kTraceApplied, "applied", {"zxid", "txn_hash", "committed_log", ""}},
+    {kTraceApplied, "applied", {"zxid", "txn_hash", "committed_log", "source"}},
     {kTraceTruncated, "truncated", {"zxid", "", "", ""}},
     {kTraceSnapshotWritten, "snapshot_written", {"zxid", "fsynced", "", ""}},
     {kTraceSnapshotLoaded, "snapshot_loaded", {"zxid", "", "", ""}},
@@ -25,6 +25,8 @@ constexpr TraceKindInfo kKinds[] = {
     {kTraceEpochAgreed, "epoch_agreed", {"epoch", "", "", ""}},
     {kTraceLearnerDropped, "learner_dropped", {"learner", "reason", "", ""}},
     {kTraceClientRefused, "client_refused", {"session", "client_zxid", "server_zxid", ""}},
+    {kTraceTreeReset, "tree_reset", {"zxid", "", "", ""}},
+    {kTraceReplayed, "replayed", {"zxid", "txn_hash", "", ""}},
 };
 }  // namespace
 

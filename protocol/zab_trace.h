@@ -17,7 +17,7 @@ enum ZabTrace : std::uint16_t {
   kTraceProposed = 203,         // a=zxid, b=txn hash (leader)
   kTraceLogged = 204,           // a=zxid, b=txn hash: durable in this server's txn log
   kTraceCommitted = 205,        // a=zxid (leader: quorum reached, COMMIT sent)
-  kTraceApplied = 206,          // a=zxid, b=txn hash, c=1 if added to the committedLog
+  kTraceApplied = 206,          // a=zxid, b=txn hash, c=1 if added to the committedLog, d=ApplySource
   kTraceTruncated = 207,        // a=zxid the log was truncated to
   kTraceSnapshotWritten = 208,  // a=zxid, b=1 if fsynced
   kTraceSnapshotLoaded = 209,   // a=zxid (SNAP sync: the tree was replaced)
@@ -32,6 +32,20 @@ enum ZabTrace : std::uint16_t {
   kTraceEpochAgreed = 218,      // a=epoch: the leader's epoch-ack quorum formed
   kTraceLearnerDropped = 219,   // a=learner sid, b=reason (LearnerDropReason)
   kTraceClientRefused = 220,    // a=session, b=client's lastZxidSeen, c=our lastProcessedZxid
+  // 221 is the coverage mark (coverage.h).
+  // The two below exist for the trace checkers (checkers/): without them a restart, a TRUNC's
+  // reload or an interrupted SNAP rebuilds the tree invisibly, and the order in which the log's
+  // txns re-enter it (where ZOOKEEPER-2845's stale txns would show) could not be judged.
+  kTraceTreeReset = 222,        // a=zxid the tree now stands at: 0 = emptied, else a snapshot's zxid
+  kTraceReplayed = 223,         // a=zxid, b=txn hash: a txn of the txn log replayed onto the tree
+};
+
+// Why a txn entered the data tree (kTraceApplied's d): only a delivery is a commit; a
+// fast-forward replays the log's tail at the end of a term, committed or not
+// (ZKDatabase.fastForwardDataBase, ZOOKEEPER-2845), and is not a delivery in Zab's sense.
+enum class ApplySource : std::uint8_t {
+  kDelivered = 0,    // a COMMIT (or the leader's own commit, or a sync-time COMMIT)
+  kFastForward = 1,  // the log's tail at a role's end
 };
 
 enum class LeaderShutdownReason : std::uint8_t {

@@ -20,13 +20,18 @@ std::uint64_t txn_hash(const Bytes& txn) {
 ZkDatabase::ZkDatabase(const ServerConfig& config, LogSyncer& syncer, LocalFiles& files)
     : config_(config), syncer_(syncer), files_(files), committed_log_(config.commit_log_count) {}
 
-RestoreTree ZkDatabase::restore_hooks() {
+RestoreTree ZkDatabase::restore_hooks(std::vector<Output>& out) {
   RestoreTree hooks;
   hooks.deserialize = [this](Reader& r) { return tree_.deserialize(r); };
   hooks.serialize = [this](Writer& w) { tree_.serialize(w); };
-  hooks.set_last_processed_zxid = [this](Zxid z) { tree_.set_last_processed_zxid(z); };
-  hooks.process_txn = [this](const Txn& txn) {
+  hooks.set_last_processed_zxid = [this, &out](Zxid z) {
+    tree_.set_last_processed_zxid(z);
+    out.push_back(out::Trace{kTraceTreeReset, z.raw()});  // for the checkers: the snapshot's point
+  };
+  hooks.process_txn = [this, &out](const Txn& txn) {
     tree_.process_txn(txn);
+    // For the checkers: the replayed txn, so the tree's rebuilt history is in the trace.
+    out.push_back(out::Trace{kTraceReplayed, txn.header.zxid.raw(), txn_hash(encode_txn(txn))});
     // PlayBackListener.onTxnLoaded: the replayed txn enters the committedLog.
     if (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid) {
       committed_log_.add(Proposal{txn.header.zxid, encode_txn(txn)});
@@ -37,7 +42,8 @@ RestoreTree ZkDatabase::restore_hooks() {
 
 OrDiskError<Restored> ZkDatabase::load(const DurableFiles& files, std::vector<Output>& out) {
   clear();
-  auto result = restore(files, restore_hooks(), RestoreOptions{}, out);
+  out.push_back(out::Trace{kTraceTreeReset, 0});  // for the checkers: the tree is rebuilt from here
+  auto result = restore(files, restore_hooks(out), RestoreOptions{}, out);
   if (auto* restored = std::get_if<Restored>(&result)) sessions_ = restored->sessions;
   return result;
 }
@@ -47,7 +53,8 @@ OrDiskError<Restored> ZkDatabase::reload(std::vector<Output>& out) {
   return load(files_.view(), out);
 }
 
-ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_committed_log, std::vector<Output>& out) {
+ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_committed_log, ApplySource source,
+                                   std::vector<Output>& out) {
   ProcessTxnResult result = tree_.process_txn(txn);
   // ZooKeeperServer.processTxn: session txns change the session table.
   if (txn.header.type == OpCode::kCreateSession) {
@@ -63,7 +70,8 @@ ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_com
     committed_log_.add(Proposal{txn.header.zxid, raw});
     added = true;
   }
-  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_hash(raw), added ? 1u : 0u});
+  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_hash(raw), added ? 1u : 0u,
+                          static_cast<std::uint64_t>(source)});
   if (on_applied) on_applied(result, out);
   return result;
 }
@@ -72,14 +80,14 @@ ProcessTxnResult ZkDatabase::apply_committed(Zxid zxid, const Bytes& txn, std::v
   const auto decoded = decode_txn(txn);
   ZAB_ASSERT(decoded.has_value(), "a committed proposal carries a well-formed txn");
   ZAB_ASSERT(decoded->header.zxid == zxid, "a proposal's zxid is its txn header's zxid");
-  return apply(*decoded, txn, /*to_committed_log=*/true, out);
+  return apply(*decoded, txn, /*to_committed_log=*/true, ApplySource::kDelivered, out);
 }
 
 ProcessTxnResult ZkDatabase::apply_outside_committed_log(Zxid zxid, const Bytes& txn, std::vector<Output>& out) {
   const auto decoded = decode_txn(txn);
   ZAB_ASSERT(decoded.has_value(), "a committed proposal carries a well-formed txn");
   ZAB_ASSERT(decoded->header.zxid == zxid, "a proposal's zxid is its txn header's zxid");
-  return apply(*decoded, txn, /*to_committed_log=*/false, out);
+  return apply(*decoded, txn, /*to_committed_log=*/false, ApplySource::kDelivered, out);
 }
 
 Bytes ZkDatabase::serialize_snapshot() const {
@@ -129,7 +137,7 @@ bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
 
 void ZkDatabase::fast_forward(std::vector<Output>& out) {
   for (const Txn& txn : syncer_.logged_after(tree_.last_processed_zxid())) {
-    apply(txn, encode_txn(txn), /*to_committed_log=*/true, out);
+    apply(txn, encode_txn(txn), /*to_committed_log=*/true, ApplySource::kFastForward, out);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "protocol/disk_error.h"
 #include "protocol/restore.h"
 #include "protocol/snapshot.h"
+#include "protocol/zab_trace.h"
 
 namespace zab {
 
@@ -73,8 +74,9 @@ class ZkDatabase {
   std::function<void(const ProcessTxnResult&, std::vector<Output>&)> on_applied;
 
  private:
-  ProcessTxnResult apply(const Txn& txn, const Bytes& raw, bool to_committed_log, std::vector<Output>& out);
-  RestoreTree restore_hooks();
+  ProcessTxnResult apply(const Txn& txn, const Bytes& raw, bool to_committed_log, ApplySource source,
+                         std::vector<Output>& out);
+  RestoreTree restore_hooks(std::vector<Output>& out);
 
   const ServerConfig& config_;
   LogSyncer& syncer_;

@@ -1,0 +1,144 @@
+#include "checkers/liveness.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace zab::check {
+
+std::int64_t LivenessOptions::bound() const {
+  if (bound_ns) return *bound_ns;
+  return (static_cast<std::int64_t>(sync_limit) + 2 * static_cast<std::int64_t>(init_limit)) * tick_time_ms * 1'000'000;
+}
+
+namespace {
+
+bool is_fault_event(Ev kind) {
+  switch (kind) {
+    case Ev::kStart:
+    case Ev::kCrash:
+    case Ev::kHang:
+    case Ev::kResume:
+    case Ev::kLinkCut:
+    case Ev::kLinkHeal:
+    case Ev::kStartupRefused:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Server {
+  bool running = false;  // started and restored (not refused), not crashed
+  bool hung = false;
+  bool leading = false;  // an established leader
+  std::uint32_t epoch = 0;  // the epoch it serves (leading or synced), 0 if none
+};
+
+}  // namespace
+
+CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
+  CheckResult result;
+  result.checker = "liveness";
+  ViolationSink sink(result, Verdict::kLivenessViolation);
+  const std::size_t n = options.ensemble_size != 0 ? options.ensemble_size : run.servers.size();
+  const std::size_t quorum = n / 2 + 1;
+
+  // Pass 1: when did the world last change, and how does it end?
+  std::int64_t healed_ns = 0;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> cut;
+  std::map<std::uint32_t, Server> servers;
+  for (const ZabEvent& e : run.events) {
+    // A client's start or crash is the workload's business; links count whoever they join.
+    const bool world_or_server = e.server == 0 || run.servers.contains(e.server);
+    if (is_fault_event(e.kind) && world_or_server) healed_ns = e.t_ns;
+    Server& s = servers[e.server];
+    switch (e.kind) {
+      case Ev::kLinkCut: cut.insert({e.a, e.b}); break;
+      case Ev::kLinkHeal: cut.erase({e.a, e.b}); break;
+      case Ev::kRestored: s.running = true; break;
+      case Ev::kCrash:
+      case Ev::kStartupRefused:
+      case Ev::kStart: s.running = false; s.hung = false; break;
+      case Ev::kHang: s.hung = true; break;
+      case Ev::kResume: s.hung = false; break;
+      default: break;
+    }
+  }
+  std::size_t up = 0;
+  std::size_t hung = 0;
+  for (std::uint32_t id : run.servers) {
+    up += servers[id].running && !servers[id].hung ? 1 : 0;
+    hung += servers[id].hung ? 1 : 0;
+  }
+  if (!cut.empty() || hung > 0 || up < quorum) {
+    result.verdict = Verdict::kInconclusive;
+    result.note = fmt::format("the run ends with faults active: {} links cut, {} servers hung, {} of {} needed up", cut.size(),
+                              hung, up, quorum);
+    return result;
+  }
+  const std::int64_t deadline = healed_ns + options.bound();
+
+  // Pass 2: the first moment after the heal with an established leader and a quorum serving
+  // its epoch, and the first commit after the heal.
+  std::map<std::uint32_t, Server> state;
+  std::optional<std::int64_t> leader_ok_ns;
+  std::optional<std::int64_t> commit_ns;
+  std::string last_leader = "none";
+  for (const ZabEvent& e : run.events) {
+    Server& s = state[e.server];
+    switch (e.kind) {
+      case Ev::kLeaderEstablished:
+        s.leading = true;
+        s.epoch = static_cast<std::uint32_t>(e.a);
+        last_leader = fmt::format("{} established epoch {} at {}", run.name(e.server), e.a, time_text(e.t_ns));
+        break;
+      case Ev::kFollowerSynced:
+        s.epoch = static_cast<std::uint32_t>(e.b);
+        break;
+      case Ev::kCrash:
+      case Ev::kStart:
+      case Ev::kPeerState:
+      case Ev::kLeaderShutdown:
+      case Ev::kFollowerExit:
+        s.leading = false;
+        s.epoch = 0;
+        break;
+      case Ev::kCommitted:
+        if (e.t_ns > healed_ns && !commit_ns) commit_ns = e.t_ns;
+        break;
+      default:
+        break;
+    }
+    if (e.t_ns < healed_ns || leader_ok_ns) continue;
+    for (const auto& [id, l] : state) {
+      if (!l.leading) continue;
+      std::size_t serving = 0;
+      for (const auto& [fid, f] : state) serving += f.epoch == l.epoch ? 1 : 0;
+      if (serving >= quorum) leader_ok_ns = e.t_ns;
+    }
+  }
+  const bool leader_in_time = leader_ok_ns && *leader_ok_ns <= deadline;
+  const bool commit_in_time = !options.require_commit || (commit_ns && *commit_ns <= deadline);
+  if (leader_in_time && commit_in_time) return result;
+  if (run.end_ns < deadline) {
+    result.verdict = Verdict::kInconclusive;
+    result.note = fmt::format("the run ended {} after the last fault healed at {}, before the bound of {}",
+                              time_text(run.end_ns - healed_ns), time_text(healed_ns), time_text(options.bound()));
+    return result;
+  }
+  if (!leader_in_time) {
+    sink.add("leader-established", deadline,
+             fmt::format("faults healed at {} with {} servers up (quorum {}), but by {} no leader was serving with a quorum "
+                         "(last: {})",
+                         time_text(healed_ns), up, quorum, time_text(deadline), last_leader));
+  } else {
+    sink.add("write-commits", deadline,
+             fmt::format("faults healed at {}; a leader served with a quorum from {}, but no txn committed by {}",
+                         time_text(healed_ns), time_text(*leader_ok_ns), time_text(deadline)));
+  }
+  return result;
+}
+
+}  // namespace zab::check

@@ -1,0 +1,32 @@
+#pragma once
+// Checker 5: liveness. Once the last fault has healed — no link cut, no server hung, no
+// server crash or start after it (clients' starts and crashes do not count) — and a quorum of servers is up and running, the ensemble must make
+// progress within a bound: a leader is established with a quorum serving its epoch (itself
+// and synced followers) and a txn commits. A failure is a liveness violation, reported apart
+// from safety (zabsim exits 3, not 1). A run that ends with faults still active, or that ends
+// before the bound without progress, is inconclusive, not a violation.
+
+#include <cstdint>
+#include <optional>
+
+#include "checkers/verdict.h"
+#include "checkers/zab_events.h"
+
+namespace zab::check {
+
+struct LivenessOptions {
+  std::uint32_t ensemble_size = 0;  // voters; 0 = the number of servers in the trace
+  // The bound, by default derived from the servers' configuration: a follower notices a dead
+  // leader within syncLimit ticks, and discovery and synchronization each have initLimit
+  // ticks; one failed round of the latter is allowed for: (syncLimit + 2 initLimit) ticks.
+  std::int64_t tick_time_ms = 2000;
+  std::int32_t init_limit = 10;
+  std::int32_t sync_limit = 5;
+  std::optional<std::int64_t> bound_ns;  // overrides the derived bound
+  bool require_commit = true;           // false when no client writes after the heal
+  std::int64_t bound() const;
+};
+
+CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options = {});
+
+}  // namespace zab::check

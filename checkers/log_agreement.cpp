@@ -1,0 +1,188 @@
+#include "checkers/log_agreement.h"
+
+#include <fmt/format.h>
+
+namespace zab::check {
+
+namespace {
+
+struct FirstSeen {
+  std::uint64_t hash = 0;
+  std::uint32_t server = 0;
+  std::int64_t t_ns = 0;
+  Ev kind = Ev::kProposed;
+};
+
+const char* event_word(Ev kind) {
+  switch (kind) {
+    case Ev::kProposed: return "proposed";
+    case Ev::kLogged: return "logged";
+    case Ev::kApplied: return "applied";
+    case Ev::kReplayed: return "replayed";
+    default: return "seen";
+  }
+}
+
+const char* how_word(TreeEntry::How how) {
+  switch (how) {
+    case TreeEntry::How::kDelivered: return "delivered";
+    case TreeEntry::How::kFastForward: return "fast-forwarded";
+    case TreeEntry::How::kReplayed: return "replayed";
+  }
+  return "?";
+}
+
+class LogAgreement {
+ public:
+  LogAgreement(const ZabRun& run, const LogAgreementOptions& options, CheckResult& result)
+      : run_(run), options_(options), ledger_(build_ledger(run, options.client_acks)),
+        sink_(result, Verdict::kSafetyViolation) {}
+
+  void run() {
+    for (const ZabEvent& e : run_.events) {
+      before(e);
+      if (auto entry = trees_.on_event(e)) judge(*entry);
+      if (e.kind == Ev::kCommitted) leader_committed_.emplace(e.a, e.t_ns);
+    }
+    check_acks();
+  }
+
+ private:
+  std::string at(std::uint32_t server, std::int64_t t) const { return fmt::format("{} at {}", run_.name(server), time_text(t)); }
+
+  void same_txn(const ZabEvent& e) {
+    auto [it, fresh] = seen_.emplace(e.a, FirstSeen{e.b, e.server, e.t_ns, e.kind});
+    if (fresh) return;
+    if (e.kind == Ev::kProposed && it->second.kind == Ev::kProposed) {
+      sink_.add("txn-uniqueness", e.t_ns,
+                fmt::format("{} proposed twice: by {} and by {}", zxid_text(e.a), at(it->second.server, it->second.t_ns),
+                            at(e.server, e.t_ns)));
+      return;
+    }
+    if (it->second.hash != e.b) {
+      sink_.add("txn-uniqueness", e.t_ns,
+                fmt::format("{} names two txns: {:016x} {} on {}, {:016x} {} on {}", zxid_text(e.a), it->second.hash,
+                            event_word(it->second.kind), at(it->second.server, it->second.t_ns), e.b,
+                            event_word(e.kind), at(e.server, e.t_ns)));
+    }
+  }
+
+  void proposed_before(const ZabEvent& e) {
+    if (e.a <= ledger_.prehistory_max) return;
+    auto it = ledger_.proposals.find(e.a);
+    if (it == ledger_.proposals.end() || it->second.t_ns > e.t_ns) {
+      sink_.add("no-phantom-txn", e.t_ns,
+                fmt::format("{} {} {} but no leader had proposed it", zxid_text(e.a), event_word(e.kind),
+                            at(e.server, e.t_ns)));
+    }
+  }
+
+  // Checks that need the servers' state as it was before `e`.
+  void before(const ZabEvent& e) {
+    switch (e.kind) {
+      case Ev::kProposed:
+        same_txn(e);
+        break;
+      case Ev::kLogged:
+      case Ev::kApplied:
+      case Ev::kReplayed:
+        same_txn(e);
+        proposed_before(e);
+        break;
+      case Ev::kTruncated: {
+        const ServerState& s = trees_.state(e.server);
+        for (auto it = s.log.upper_bound(e.a); it != s.log.end(); ++it) {
+          auto c = ledger_.committed_at.find(it->first);
+          if (c == ledger_.committed_at.end() || c->second > e.t_ns) continue;
+          sink_.add("committed-never-truncated", e.t_ns,
+                    fmt::format("{} truncated its log to {}, removing {}, {}", at(e.server, e.t_ns), zxid_text(e.a),
+                                zxid_text(it->first), ledger_.committed_how.at(it->first)));
+          break;
+        }
+        break;
+      }
+      case Ev::kRestored: {
+        const ServerState& s = trees_.state(e.server);
+        if (!s.log.empty() && s.log.rbegin()->first > e.a) {
+          sink_.add("logged-survives-restart", e.t_ns,
+                    fmt::format("{} restarted at {} but had durably logged {} (fsync done) before", at(e.server, e.t_ns),
+                                zxid_text(e.a), zxid_text(s.log.rbegin()->first)));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  void judge(const TreeEntry& t) {
+    if (t.floor && t.zxid <= *t.floor) {
+      sink_.add("apply-order", t.t_ns,
+                fmt::format("{} {} {} after standing at {}: zxids must increase", at(t.server, t.t_ns), how_word(t.how),
+                            zxid_text(t.zxid), zxid_text(*t.floor)));
+    }
+    if (t.how == TreeEntry::How::kDelivered && t.prev) check_gap(t);
+    if (t.prev) {
+      auto [it, fresh] = prev_.emplace(t.zxid, Pred{*t.prev, t.server, t.t_ns});
+      if (!fresh && it->second.prev != *t.prev) {
+        sink_.add("prefix-agreement", t.t_ns,
+                  fmt::format("{} follows {} on {} but {} on {} ({})", zxid_text(t.zxid), zxid_text(it->second.prev),
+                              at(it->second.server, it->second.t_ns), zxid_text(*t.prev), at(t.server, t.t_ns),
+                              how_word(t.how)));
+      }
+    }
+  }
+
+  void check_gap(const TreeEntry& t) {
+    const std::uint64_t p = *t.prev;
+    if (p != 0 && zxid_epoch(p) == zxid_epoch(t.zxid) && zxid_counter(t.zxid) != zxid_counter(p) + 1 && t.zxid > p) {
+      sink_.add("no-gap", t.t_ns,
+                fmt::format("{} delivered {} right after {}: the txns between are missing", at(t.server, t.t_ns),
+                            zxid_text(t.zxid), zxid_text(p)));
+      return;
+    }
+    if (t.zxid <= p) return;  // apply-order reports it
+    if (auto skipped = between(ledger_.committed_at, p, t.zxid)) {
+      sink_.add("no-gap", t.t_ns,
+                fmt::format("{} delivered {} right after {}, skipping {} ({})", at(t.server, t.t_ns), zxid_text(t.zxid),
+                            zxid_text(p), zxid_text(*skipped), ledger_.committed_how.at(*skipped)));
+    }
+  }
+
+  void check_acks() {
+    for (const AckedWrite& a : options_.client_acks) {
+      auto it = leader_committed_.find(a.zxid);
+      if (it == leader_committed_.end() || it->second > a.t_ns) {
+        sink_.add("acked-write-committed", a.t_ns,
+                  fmt::format("{} saw {} acknowledged at {}, but no leader had committed it", a.who, zxid_text(a.zxid),
+                              time_text(a.t_ns)));
+      }
+    }
+  }
+
+  struct Pred {
+    std::uint64_t prev = 0;
+    std::uint32_t server = 0;
+    std::int64_t t_ns = 0;
+  };
+
+  const ZabRun& run_;
+  const LogAgreementOptions& options_;
+  Ledger ledger_;
+  ViolationSink sink_;
+  ServerTrees trees_;
+  std::map<std::uint64_t, FirstSeen> seen_;
+  std::map<std::uint64_t, Pred> prev_;
+  std::map<std::uint64_t, std::int64_t> leader_committed_;
+};
+
+}  // namespace
+
+CheckResult check_log_agreement(const ZabRun& run, const LogAgreementOptions& options) {
+  CheckResult result;
+  result.checker = "log-agreement";
+  LogAgreement(run, options, result).run();
+  return result;
+}
+
+}  // namespace zab::check

@@ -1,0 +1,70 @@
+// Checker 5 on hand-made runs.
+
+#include "checkers/liveness.h"
+
+#include <doctest/doctest.h>
+
+#include "test/checkers/run_builder.h"
+
+using namespace zab::check;
+using namespace zab::check::testing;
+
+namespace {
+
+LivenessOptions ten_seconds() {
+  LivenessOptions o;
+  o.bound_ns = 10'000'000'000;
+  return o;
+}
+
+RunBuilder healed_at_one_second() {
+  RunBuilder b(3);
+  b.boot(0, 1).boot(0, 2).boot(0, 3);
+  b.ev(500, 0, Ev::kLinkCut, 1, 2).ev(1000, 0, Ev::kLinkHeal, 1, 2);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("liveness: a leader with a quorum and a commit after the heal pass") {
+  RunBuilder b = healed_at_one_second();
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).txn(3000, 3, Z(1, 1), {3, 1}, {3, 1});
+  b.ev(20'000, 1, Ev::kPeerState, 1, 3, 1);  // the run goes on past the bound
+  const CheckResult r = check_liveness(b.run(), ten_seconds());
+  CHECK(r.verdict == Verdict::kPass);
+}
+
+TEST_CASE("liveness: no leader within the bound after the heal is a liveness violation") {
+  RunBuilder b = healed_at_one_second();
+  b.establish(2000, 3, 1);  // alone: no quorum serves its epoch
+  b.ev(20'000, 1, Ev::kPeerState, 0);
+  const CheckResult r = check_liveness(b.run(), ten_seconds());
+  CHECK(r.verdict == Verdict::kLivenessViolation);
+  CHECK(r.violates("leader-established"));
+  CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("liveness: a leader that commits nothing is a liveness violation unless no write was offered") {
+  RunBuilder b = healed_at_one_second();
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).ev(20'000, 1, Ev::kPeerState, 1, 3, 1);
+  CHECK(check_liveness(b.run(), ten_seconds()).violates("write-commits"));
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  CHECK(check_liveness(b.run(), o).verdict == Verdict::kPass);
+}
+
+TEST_CASE("liveness: a run ending with a link cut, or before the bound, is inconclusive") {
+  RunBuilder b(3);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).ev(500, 0, Ev::kLinkCut, 1, 2).ev(20'000, 1, Ev::kPeerState, 0);
+  CHECK(check_liveness(b.run(), ten_seconds()).verdict == Verdict::kInconclusive);
+  RunBuilder c = healed_at_one_second();
+  c.ev(5000, 1, Ev::kPeerState, 0);
+  CHECK(check_liveness(c.run(), ten_seconds()).verdict == Verdict::kInconclusive);
+}
+
+TEST_CASE("liveness: the default bound is (syncLimit + 2 initLimit) ticks") {
+  LivenessOptions o;
+  CHECK(o.bound() == 50'000'000'000);  // (5 + 20) x 2 s
+  o.tick_time_ms = 100;
+  CHECK(o.bound() == 2'500'000'000);
+}

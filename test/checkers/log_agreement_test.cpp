@@ -1,0 +1,133 @@
+// Checker 3 on hand-made runs: each property accepts a good run and rejects its known-bad one.
+
+#include "checkers/log_agreement.h"
+
+#include <doctest/doctest.h>
+
+#include "test/checkers/run_builder.h"
+
+using namespace zab::check;
+using namespace zab::check::testing;
+
+TEST_CASE("log agreement: a run where every server commits the same txns passes") {
+  RunBuilder b = good_epoch_one();
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK_MESSAGE(r.ok(), r.report());
+}
+
+TEST_CASE("log agreement: an old leader's uncommitted txn truncated away on rejoin is fine") {
+  RunBuilder b = good_epoch_one();
+  // s3 proposes <1,3>, logs it alone, falls back to LOOKING and fast-forwards it into its tree.
+  b.ev(400, 3, Ev::kProposed, Z(1, 3), H(Z(1, 3))).ev(401, 3, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  b.ev(500, 3, Ev::kLeaderShutdown, 4).ev(500, 3, Ev::kApplied, Z(1, 3), H(Z(1, 3)), 1, kApplyFastForward);
+  b.establish(600, 2, 2).sync(600, 1, 2, 2);
+  b.txn(700, 2, Z(2, 1), {2, 1}, {2, 1});
+  // s3 rejoins: TRUNC to <1,2>, the reload replays its log, then DIFF brings <2,1>.
+  b.ev(800, 3, Ev::kPeerState, 1, 2, 1).ev(800, 3, Ev::kTruncated, Z(1, 2)).ev(800, 3, Ev::kTreeReset, 0);
+  b.ev(800, 3, Ev::kReplayed, Z(1, 1), H(Z(1, 1))).ev(800, 3, Ev::kReplayed, Z(1, 2), H(Z(1, 2)));
+  b.ev(801, 3, Ev::kNewLeaderAcked, 2).ev(802, 3, Ev::kFollowerSynced, 2, 2);
+  b.ev(802, 3, Ev::kApplied, Z(2, 1), H(Z(2, 1)), 1, kApplyDelivered);
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK_MESSAGE(r.ok(), r.report());
+}
+
+TEST_CASE("log agreement: a restart that replays the whole log passes") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kCrash, 1).ev(500, 1, Ev::kStart, 2).ev(500, 1, Ev::kTreeReset, 0);
+  b.ev(500, 1, Ev::kReplayed, Z(1, 1), H(Z(1, 1))).ev(500, 1, Ev::kReplayed, Z(1, 2), H(Z(1, 2)));
+  b.ev(500, 1, Ev::kRestored, Z(1, 2));
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK_MESSAGE(r.ok(), r.report());
+}
+
+TEST_CASE("log agreement rejects one zxid naming two txns") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kLogged, Z(1, 2), 12345);
+  CHECK(check_log_agreement(b.run()).violates("txn-uniqueness"));
+}
+
+TEST_CASE("log agreement rejects a zxid proposed twice") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 2, Ev::kProposed, Z(1, 2), H(Z(1, 2)));
+  CHECK(check_log_agreement(b.run()).violates("txn-uniqueness"));
+}
+
+TEST_CASE("log agreement rejects a txn no leader proposed") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kApplied, Z(1, 3), H(Z(1, 3)), 1, kApplyDelivered);
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK(r.violates("no-phantom-txn"));
+  CHECK(r.verdict == Verdict::kSafetyViolation);
+}
+
+TEST_CASE("log agreement rejects zxids going backwards in one incarnation") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kApplied, Z(1, 1), H(Z(1, 1)), 1, kApplyDelivered);
+  CHECK(check_log_agreement(b.run()).violates("apply-order"));
+}
+
+TEST_CASE("log agreement rejects a hole inside an epoch") {
+  RunBuilder b(3);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).establish(100, 3, 1).sync(100, 1, 3, 1);
+  b.txn(200, 3, Z(1, 1), {3, 1}, {3, 1});
+  b.txn(300, 3, Z(1, 2), {3}, {3});
+  b.txn(400, 3, Z(1, 3), {3, 1}, {3, 1});  // s1 delivers <1,3> right after <1,1>
+  CHECK(check_log_agreement(b.run()).violates("no-gap"));
+}
+
+TEST_CASE("log agreement rejects skipping a committed txn across epochs") {
+  RunBuilder b = good_epoch_one();
+  b.ev(350, 1, Ev::kCrash, 1).ev(360, 1, Ev::kStart, 2).ev(360, 1, Ev::kTreeReset, 0);
+  b.ev(360, 1, Ev::kReplayed, Z(1, 1), H(Z(1, 1))).ev(360, 1, Ev::kRestored, Z(1, 1));
+  b.establish(400, 2, 2).sync(400, 1, 2, 2);
+  b.txn(500, 2, Z(2, 1), {2, 1}, {2, 1});  // s1 stands at <1,1>; <1,2> was committed
+  CHECK(check_log_agreement(b.run()).violates("no-gap"));
+}
+
+TEST_CASE("log agreement rejects a txn entering trees after different predecessors") {
+  RunBuilder b = good_epoch_one();
+  // s1 has a stale <1,3> in its log, and on restart replays <2,1> right after it.
+  b.ev(400, 1, Ev::kProposed, Z(1, 3), H(Z(1, 3))).ev(401, 1, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  b.establish(500, 2, 2).sync(500, 3, 2, 2);
+  b.txn(600, 2, Z(2, 1), {2, 3, 1}, {2, 3});
+  b.ev(700, 1, Ev::kCrash, 1).ev(800, 1, Ev::kStart, 2).ev(800, 1, Ev::kTreeReset, 0);
+  for (auto z : {Z(1, 1), Z(1, 2), Z(1, 3), Z(2, 1)}) b.ev(800, 1, Ev::kReplayed, z, H(z));
+  b.ev(800, 1, Ev::kRestored, Z(2, 1));
+  CHECK(check_log_agreement(b.run()).violates("prefix-agreement"));
+}
+
+TEST_CASE("log agreement rejects truncating a committed txn") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kTruncated, Z(1, 1));
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK(r.violates("committed-never-truncated"));
+  CHECK(r.report().find("<1,2>") != std::string::npos);
+}
+
+TEST_CASE("log agreement rejects a restart that lost a durably logged txn") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 1, Ev::kCrash, 1).ev(500, 1, Ev::kStart, 2).ev(500, 1, Ev::kTreeReset, 0);
+  b.ev(500, 1, Ev::kReplayed, Z(1, 1), H(Z(1, 1))).ev(500, 1, Ev::kRestored, Z(1, 1));
+  CHECK(check_log_agreement(b.run()).violates("logged-survives-restart"));
+}
+
+TEST_CASE("log agreement rejects a client acknowledgement of a txn no leader committed") {
+  RunBuilder b = good_epoch_one();
+  LogAgreementOptions o;
+  o.client_acks.push_back(AckedWrite{Z(1, 2), 400'000'000, "c100 op 2"});
+  CHECK(check_log_agreement(b.run(), o).ok());
+  o.client_acks.push_back(AckedWrite{Z(1, 3), 400'000'000, "c100 op 3"});
+  const CheckResult r = check_log_agreement(b.run(), o);
+  CHECK(r.violates("acked-write-committed"));
+}
+
+TEST_CASE("log agreement rejects truncating a txn a client saw acknowledged") {
+  RunBuilder b(3);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).establish(100, 3, 1).sync(100, 1, 3, 1);
+  b.ev(200, 3, Ev::kProposed, Z(1, 1), H(Z(1, 1))).ev(201, 1, Ev::kLogged, Z(1, 1), H(Z(1, 1)));
+  b.ev(300, 1, Ev::kTruncated, 0);
+  LogAgreementOptions o;
+  CHECK(check_log_agreement(b.run(), o).ok());  // never known committed: a legitimate TRUNC
+  o.client_acks.push_back(AckedWrite{Z(1, 1), 250'000'000, "c100 op 1"});
+  CHECK(check_log_agreement(b.run(), o).violates("committed-never-truncated"));
+}
