@@ -11,6 +11,7 @@
 #include "sim/scenario/runner.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/judge.h"
 #include "tools/report.h"
 #include "tools/run_record.h"
 
@@ -77,6 +78,16 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
   fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(recovery_phases(run)), render_clients(run));
+  const Judgement judgement = judge(run);
+  fmt::print("\n{}", render_judgement(judgement));
+  const bool failed = judgement.safety_violated || judgement.liveness_violated;
+  if (failed && out_dir.empty()) {
+    // A failing run always leaves a record behind, so it can be replayed.
+    out_dir = (std::filesystem::path("zabsim-runs") /
+               fmt::format("{}-seed{}", std::filesystem::path(scenario_path).stem().string(), seed)).string();
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+  }
   if (!out_dir.empty()) {
     RunRecord record;
     record.scenario_path = scenario_path;
@@ -86,6 +97,11 @@ int run_run(const std::vector<std::string>& args) {
     record.scenario = nlohmann::ordered_json::parse(text.str());  // it parsed once already
     record.seed = seed;
     record.mutations = mutations;
+    for (const auto& r : judgement.results) {
+      std::string verdict = check::verdict_name(r.verdict);
+      for (const auto& v : r.violations) verdict += "; " + v.property + ": " + v.witness;
+      record.verdicts.emplace_back(r.checker, verdict);
+    }
     record.trace_hash = run.world().trace_hash();
     record.events = run.world().trace().event_count();
     record.checkpoints = run.world().trace().checkpoints();
@@ -96,6 +112,8 @@ int run_run(const std::vector<std::string>& args) {
     fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
   }
   fmt::print("\nseed {} trace-hash {:016x}\n", seed, run.world().trace_hash());
+  if (judgement.safety_violated) return kExitSafety;
+  if (judgement.liveness_violated) return kExitLiveness;
   return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "sim/scenario/runner.h"
+#include "tools/judge.h"
 
 using namespace zab::sim;
 
@@ -36,5 +37,23 @@ TEST_CASE("the scenario library: at least 15 scenarios, each deterministic by se
     CHECK_FALSE(s.description.empty());
     const std::uint64_t seed = s.seed.value_or(1);
     CHECK(run_hash(s, seed) == run_hash(s, seed));
+  }
+}
+
+TEST_CASE("every scenario in the library meets its expectations under the checkers") {
+  for (const auto& file : scenario_files()) {
+    CAPTURE(file);
+    const auto parsed = load_scenario(file);
+    REQUIRE(std::holds_alternative<Scenario>(parsed));
+    const Scenario& s = std::get<Scenario>(parsed);
+    ScenarioRun run(s, s.seed.value_or(1));
+    run.run();
+    const zab::tools::Judgement j = zab::tools::judge(run);
+    std::string why;
+    const bool met = j.meets(s.expect, why);
+    CAPTURE(why);
+    CAPTURE(zab::tools::render_judgement(j));
+    CHECK(met);
+    CHECK(run.world().out_of_model_used() == s.expect.out_of_model);
   }
 }

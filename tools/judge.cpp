@@ -1,0 +1,79 @@
+#include "tools/judge.h"
+
+#include <fmt/format.h>
+
+#include "checkers/liveness.h"
+#include "checkers/log_agreement.h"
+#include "checkers/world_adapter.h"
+#include "checkers/zab_properties.h"
+#include "protocol/client_wire.h"
+
+namespace zab::tools {
+
+bool Judgement::violates(const std::string& property) const {
+  for (const auto& r : results) {
+    if (r.violates(property)) return true;
+  }
+  return false;
+}
+
+bool Judgement::meets(const sim::Expectations& expect, std::string& why) const {
+  auto check = [&](const std::string& expected, bool violated, const char* kind) {
+    if (expected == "pass") {
+      if (violated) why += fmt::format("{} was expected to pass but was violated; ", kind);
+      return !violated;
+    }
+    if (expected == "any") {
+      if (!violated) why += fmt::format("a {} violation was expected but none was reported; ", kind);
+      return violated;
+    }
+    if (!violates(expected)) why += fmt::format("'{}' was expected to be violated but was not; ", expected);
+    return violates(expected);
+  };
+  const bool safety = check(expect.safety, safety_violated, "safety");
+  const bool liveness = check(expect.liveness, liveness_violated, "liveness");
+  return safety && liveness;
+}
+
+Judgement judge(const sim::ScenarioRun& run) {
+  const check::ZabRun zab_run = check::from_sim_trace(run.world().trace());
+  std::vector<check::AckedWrite> acks;
+  for (const auto& op : run.history().ops()) {
+    if (op.outcome == sim::Outcome::kOk && is_write(op.request.type) && op.reply.zxid.raw() != 0) {
+      acks.push_back(check::AckedWrite{op.reply.zxid.raw(), op.complete->ns(),
+                                       fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id)});
+    }
+  }
+  const sim::Scenario& s = run.scenario();
+  Judgement j;
+  j.results.push_back(check::check_log_agreement(zab_run, {.client_acks = acks}));
+  j.results.push_back(check::check_zab_properties(zab_run, {.ensemble_size = s.servers, .client_acks = acks}));
+  check::LivenessOptions live{.ensemble_size = s.servers,
+                              .tick_time_ms = s.server.tick_time_ms,
+                              .init_limit = s.server.init_limit,
+                              .sync_limit = s.server.sync_limit};
+  if (s.liveness_bound_ms > 0) live.bound_ns = s.liveness_bound_ms * 1'000'000;
+  // Without client writes after the faults there is nothing to commit.
+  live.require_commit = s.clients.count > 0;
+  j.results.push_back(check::check_liveness(zab_run, live));
+  for (const auto& r : j.results) {
+    if (r.verdict == check::Verdict::kSafetyViolation) j.safety_violated = true;
+    if (r.verdict == check::Verdict::kLivenessViolation) j.liveness_violated = true;
+  }
+  return j;
+}
+
+std::string render_judgement(const Judgement& j) {
+  std::string out = "checkers\n";
+  for (const auto& r : j.results) {
+    out += fmt::format("  {:<16} {}\n", r.checker, check::verdict_name(r.verdict));
+    if (!r.note.empty()) out += fmt::format("    {}\n", r.note);
+    for (const auto& v : r.violations) {
+      out += fmt::format("    VIOLATION {} at {:.1f} ms: {}\n", v.property, static_cast<double>(v.t_ns) / 1e6, v.witness);
+    }
+    if (r.suppressed > 0) out += fmt::format("    ({} more violations not shown)\n", r.suppressed);
+  }
+  return out;
+}
+
+}  // namespace zab::tools
