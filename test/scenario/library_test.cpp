@@ -13,7 +13,8 @@ namespace {
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(ZABSIM_SCENARIO_DIR)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && !name.ends_with(".schema.json")) files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
