@@ -16,10 +16,12 @@ void print_usage() {
       "\n"
       "commands:\n"
       "  demo     run a small simulated world with faults and print its timeline\n"
-      "  bench    measure the simulator (bench kernel)\n"
+      "  bench    measure the simulator and the checkers (bench kernel | checkers)\n"
+      "  check    judge a client history: ZooKeeper consistency or linearizability\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
-      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation\n");
+      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation,\n"
+      "            4 inconclusive (a checker ran out of budget)\n");
 }
 
 }  // namespace
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "demo") return zab::tools::run_demo(args);
   if (command == "bench") return zab::tools::run_bench(args);
+  if (command == "check") return zab::tools::run_check(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;
