@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include "protocol/assert.h"
@@ -43,6 +44,9 @@ class Placement {
       }
     }
     left_ = by_complete_.size();
+    for (std::size_t i : by_complete_) {
+      if (steps_[i].changes_state()) unplaced_updates_.emplace(steps_[i].hint, i);
+    }
     std::sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t x, std::size_t y) {
       return std::tie(steps_[x].complete_ns, x) < std::tie(steps_[y].complete_ns, y);
     });
@@ -106,6 +110,12 @@ class Placement {
   std::size_t horizon_step() const { return by_complete_.at(tptr_); }
 
   bool try_apply(std::size_t i, std::string* why) { return apply_step(store_, steps_[i], values_, keys_, why); }
+  bool try_apply_and_undo(std::size_t i) {
+    const std::size_t mark = store_.undo_mark();
+    const bool legal = try_apply(i, nullptr);
+    store_.undo_to(mark);
+    return legal;
+  }
 
   void place(std::size_t i) {
     const Step& s = steps_[i];
@@ -113,6 +123,7 @@ class Placement {
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
     if (!s.determinate) return;
+    if (s.changes_state()) unplaced_updates_.erase({s.hint, i});
     --left_;
     while (tptr_ < by_complete_.size() && placed_[by_complete_[tptr_]] != 0) ++tptr_;
     if (in_.session_order) {
@@ -132,6 +143,7 @@ class Placement {
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
     if (!s.determinate) return;
+    if (s.changes_state()) unplaced_updates_.emplace(s.hint, i);
     ++left_;
     tptr_ = std::min(tptr_, complete_rank_[i]);
     if (in_.session_order) {
@@ -160,15 +172,29 @@ class Placement {
 
   // The steps that may go next: a single legal state-preserving step when there is one
   // (placing it now loses nothing), else every allowed update in hint order.
+  //
+  // An allowed operation that the state contradicts ("blocked") usually waits for an update;
+  // when it sees the state as of a hint below the hint of every determinate update not yet
+  // placed (a read at zxid z sees txns up to z; an update at zxid z sees those before z), the
+  // update it waits for can only be an indeterminate one that took effect unseen — so
+  // indeterminate updates of its key are tried at that hint, before the determinate updates.
   void candidates(std::vector<std::size_t>& out) {
     out.clear();
+    blocked_.clear();
     const std::int64_t h = horizon();
     auto consider = [&](std::size_t i) {
       if (!allowed(i, h)) return false;
       if (!steps_[i].changes_state()) {
-        if (!try_apply(i, nullptr)) return false;
+        if (!try_apply(i, nullptr)) {
+          blocked_.emplace_back(steps_[i].key, steps_[i].hint);
+          return false;
+        }
         out.assign(1, i);
         return true;
+      }
+      if (steps_[i].determinate && !try_apply_and_undo(i)) {
+        // An update the state contradicts is blocked too (its expected version is not there).
+        blocked_.emplace_back(steps_[i].key, steps_[i].hint == 0 ? 0 : steps_[i].hint - 1);
       }
       out.push_back(i);
       return false;
@@ -186,14 +212,27 @@ class Placement {
     for (std::size_t i : indeterminate_) {
       if (!is_placed(i) && allowed(i, h)) out.push_back(i);
     }
-    std::sort(out.begin(), out.end(), [&](std::size_t x, std::size_t y) {
-      const Step& a = steps_[x];
-      const Step& b = steps_[y];
-      return std::tie(a.hint, a.invoke_ns, x) < std::tie(b.hint, b.invoke_ns, y);
-    });
+    auto effective_hint = [&](std::size_t i) {
+      const Step& s = steps_[i];
+      std::uint64_t hint = s.hint;
+      if (!s.determinate) {
+        for (const auto& [key, read_hint] : blocked_) {
+          const bool due = unplaced_updates_.empty() || read_hint < unplaced_updates_.begin()->first;
+          if (due && (key == s.key || s.effect == Effect::kCloseSession)) hint = std::min(hint, read_hint);
+        }
+      }
+      return hint;
+    };
+    sort_keys_.clear();
+    for (std::size_t i : out) sort_keys_.push_back({effective_hint(i), steps_[i].invoke_ns, i});
+    std::sort(sort_keys_.begin(), sort_keys_.end());
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<2>(sort_keys_[k]);
   }
 
  private:
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> blocked_;  // (key, hint) of blocked reads
+  std::set<std::pair<std::uint64_t, std::size_t>> unplaced_updates_;  // determinate, by hint
+  std::vector<std::tuple<std::uint64_t, std::int64_t, std::size_t>> sort_keys_;
   const SearchInput& in_;
   const std::vector<Step>& steps_;
   StringTable& values_;

@@ -17,5 +17,6 @@ constexpr int kExitInconclusive = 4;  // a checker ran out of budget: neither ok
 int run_demo(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
+int run_bench_checkers(const std::vector<std::size_t>& sizes);  // called by run_bench
 
 }  // namespace zab::tools
