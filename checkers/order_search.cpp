@@ -223,16 +223,23 @@ class Placement {
       }
       return hint;
     };
+    // At equal hints, an operation whose own hint it is (a zxid a read's Stat named) goes
+    // before one that only borrowed it from a blocked operation; borrowers go latest-invoked
+    // first, since an old indeterminate update that never took effect stays allowed forever.
     sort_keys_.clear();
-    for (std::size_t i : out) sort_keys_.push_back({effective_hint(i), steps_[i].invoke_ns, i});
+    for (std::size_t i : out) {
+      const std::uint64_t hint = effective_hint(i);
+      const bool borrowed = hint != steps_[i].hint;
+      sort_keys_.push_back({hint, borrowed ? 1 : 0, borrowed ? -steps_[i].invoke_ns : steps_[i].invoke_ns, i});
+    }
     std::sort(sort_keys_.begin(), sort_keys_.end());
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<2>(sort_keys_[k]);
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<3>(sort_keys_[k]);
   }
 
  private:
   std::vector<std::pair<std::uint32_t, std::uint64_t>> blocked_;  // (key, hint) of blocked reads
   std::set<std::pair<std::uint64_t, std::size_t>> unplaced_updates_;  // determinate, by hint
-  std::vector<std::tuple<std::uint64_t, std::int64_t, std::size_t>> sort_keys_;
+  std::vector<std::tuple<std::uint64_t, int, std::int64_t, std::size_t>> sort_keys_;
   const SearchInput& in_;
   const std::vector<Step>& steps_;
   StringTable& values_;
