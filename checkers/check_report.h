@@ -34,7 +34,7 @@ struct CheckReport {
   std::string error;                     // kBadInput
   std::string partition;                 // linearizability: the key whose history failed
   std::vector<std::uint64_t> witness_ids;    // the operations of the witness, by id
-  std::vector<std::string> witness;      // the same, described, in invocation order
+  std::vector<std::string> witness;      // the same, described, in the history's order
   bool witness_minimized = false;
   std::vector<std::string> why;          // why no order works: what blocks each remaining step
   std::vector<std::string> state;        // the state where the longest order found got stuck

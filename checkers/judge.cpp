@@ -10,7 +10,7 @@ namespace zab::check {
 
 namespace {
 
-// An independent part of the search: its steps and, for each, the index of the prepared step.
+// An independent part of the search: its name (the key, for linearizability) and its steps.
 struct Part {
   std::string name;  // "" for the whole history
   std::vector<Step> steps;
