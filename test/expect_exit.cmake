@@ -1,8 +1,20 @@
-# Runs CMD with ARGS and fails unless it exits with EXPECT and prints something on stderr.
+# Runs CMD with ARGS and fails unless it exits with EXPECT. A non-zero EXPECT must come with a
+# message: on stderr for usage errors (2), on stdout for verdicts (1). Optional STDOUT_MATCH /
+# STDERR_MATCH are regular expressions the output must contain.
 execute_process(COMMAND ${CMD} ${ARGS} RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(NOT code EQUAL EXPECT)
   message(FATAL_ERROR "expected exit code ${EXPECT}, got ${code}\nstdout: ${out}\nstderr: ${err}")
 endif()
-if(err STREQUAL "")
+if(EXPECT EQUAL 1)
+  if(out STREQUAL "")
+    message(FATAL_ERROR "expected a verdict on stdout")
+  endif()
+elseif(err STREQUAL "")
   message(FATAL_ERROR "expected an error message on stderr")
+endif()
+if(DEFINED STDOUT_MATCH AND NOT out MATCHES "${STDOUT_MATCH}")
+  message(FATAL_ERROR "stdout does not match '${STDOUT_MATCH}':\n${out}")
+endif()
+if(DEFINED STDERR_MATCH AND NOT err MATCHES "${STDERR_MATCH}")
+  message(FATAL_ERROR "stderr does not match '${STDERR_MATCH}':\n${err}")
 endif()

@@ -89,23 +89,31 @@ int run_bench(const std::vector<std::string>& args) {
   po::options_description options("bench options");
   std::string which;
   std::uint64_t operations = 20'000'000;
+  std::vector<std::size_t> sizes;
   options.add_options()("help,h", "show this help")(
       "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run")(
       "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
-      "schedule+pop pairs per measurement");
+      "schedule+pop pairs per measurement")(
+      "sizes", po::value<std::vector<std::size_t>>(&sizes)->multitoken(),
+      "checkers: history sizes in operations (default 1000 10000 100000)");
   po::positional_options_description positional;
   positional.add("which", 1);
   po::variables_map vm;
   if (auto code = parse_options("bench", args, options, positional, vm,
-                                "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n")) {
+                                "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n"
+                                "  zabsim bench checkers\n  zabsim bench checkers --sizes 1000 5000\n")) {
     return *code;
   }
   if (which == "run") {
     fmt::print("{}\n", measure_run("scenarios/demo.json", 20).dump(2));
     return kExitOk;
   }
+  if (which == "checkers") {
+    if (vm.count("sizes") != 0) return run_bench_checkers(sizes);
+    return run_bench_checkers({1'000, 10'000, 100'000});
+  }
   if (which != "kernel") {
-    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run)\n", which);
+    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run, checkers)\n", which);
     return kExitUsage;
   }
   nlohmann::ordered_json result;

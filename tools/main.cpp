@@ -15,13 +15,15 @@ void print_usage() {
       "usage: zabsim <command> [options]\n"
       "\n"
       "commands:\n"
-      "  run      run a scenario file: timeline, recovery phases, trace hash\n"
+      "  run      run a scenario file: timeline, recovery phases, verdicts, trace hash\n"
       "  replay   run a recorded run again and confirm its trace hash\n"
+      "  check    judge a client history: ZooKeeper consistency or linearizability\n"
+      "  bench    measure the simulator and the checkers (bench kernel | run | checkers)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
-      "  bench    measure the simulator (bench kernel)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
-      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation\n");
+      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation,\n"
+      "            4 inconclusive (a checker ran out of budget)\n");
 }
 
 }  // namespace
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "run") return zab::tools::run_run(args);
   if (command == "replay") return zab::tools::run_replay(args);
   if (command == "bench") return zab::tools::run_bench(args);
+  if (command == "check") return zab::tools::run_check(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;

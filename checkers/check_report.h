@@ -1,0 +1,53 @@
+#pragma once
+// What a history checker concludes, and the witness a person reads when it finds a violation.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checkers/model.h"
+#include "checkers/order_search.h"
+
+namespace zab::check {
+
+enum class Verdict : std::uint8_t {
+  kOk,         // an order exists that satisfies the condition
+  kViolation,  // no order does: the search covered every possibility
+  kUnknown,    // the search ran out of budget: neither claim is made
+  kBadInput,   // the history does not fit the model (message in `error`)
+};
+const char* verdict_name(Verdict v);
+
+struct CheckOptions {
+  ModelKind model = ModelKind::kZnode;
+  SearchBudget budget;
+  // Shrink a violating history (or partition) of at most this many operations to a small
+  // witness, by relaxations that can only make a history easier to accept: dropping reads,
+  // making updates indeterminate. 0 turns it off.
+  std::size_t minimize_ops_max = 120;
+  SearchBudget minimize_budget{.steps_max = 200'000, .memo_entries_max = 200'000};
+};
+
+struct CheckReport {
+  Verdict verdict = Verdict::kOk;
+  std::string property;                  // "ZooKeeper consistency (OSC(U), Lev-Ari et al.) ..."
+  std::string error;                     // kBadInput
+  std::string partition;                 // linearizability: the key whose history failed
+  std::vector<std::uint64_t> witness_ids;    // the operations of the witness, by id
+  std::vector<std::string> witness;      // the same, described, in the history's order
+  bool witness_minimized = false;
+  std::vector<std::string> why;          // why no order works: what blocks each remaining step
+  std::vector<std::string> state;        // the state where the longest order found got stuck
+  std::size_t placed = 0;                // operations the longest order found could place
+  std::size_t total = 0;                 // operations it had to place
+  std::vector<std::string> notes;        // what the checker did not check
+  std::size_t operations = 0;            // operations in the history
+  std::size_t partitions = 0;            // independent sub-histories searched
+  std::uint64_t search_steps = 0;
+  std::uint64_t memo_entries_max = 0;    // the largest memo of any one search
+};
+
+// The verdict and witness as text, for a terminal.
+std::string format_report(const CheckReport& report);
+
+}  // namespace zab::check

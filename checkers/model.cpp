@@ -1,0 +1,184 @@
+#include "checkers/model.h"
+
+#include <fmt/format.h>
+
+#include "protocol/assert.h"
+
+namespace zab::check {
+
+const char* model_name(ModelKind model) {
+  switch (model) {
+    case ModelKind::kRegister: return "register";
+    case ModelKind::kKeyValue: return "kv";
+    case ModelKind::kZnode: return "znode";
+  }
+  return "?";
+}
+
+std::optional<ModelKind> model_from_name(const std::string& name) {
+  if (name == "register") return ModelKind::kRegister;
+  if (name == "kv") return ModelKind::kKeyValue;
+  if (name == "znode") return ModelKind::kZnode;
+  return std::nullopt;
+}
+
+std::uint32_t StringTable::intern(const std::string& s) {
+  auto [it, inserted] = ids_.emplace(s, static_cast<std::uint32_t>(strings_.size()));
+  if (inserted) strings_.push_back(s);
+  return it->second;
+}
+
+// splitmix64's finaliser: a bijective mix, so distinct inputs rarely collide after XOR-folding.
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+namespace {
+
+std::uint64_t key_state_hash(std::uint32_t key, const KeyState& s, std::uint64_t lane) {
+  std::uint64_t h = mix64(lane ^ key);
+  h = mix64(h ^ (s.exists ? 1 : 2));
+  h = mix64(h ^ s.data);
+  h = mix64(h ^ static_cast<std::uint32_t>(s.version));
+  return mix64(h ^ static_cast<std::uint64_t>(s.owner));
+}
+
+constexpr std::uint64_t kLaneA = 0x5a5a0001;
+constexpr std::uint64_t kLaneB = 0xa5a50002;
+
+}  // namespace
+
+void Store::set(std::uint32_t key, const KeyState& s) {
+  KeyState& cur = states_.at(key);
+  undo_.emplace_back(key, cur);
+  hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, s, kLaneA);
+  hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, s, kLaneB);
+  cur = s;
+}
+
+void Store::undo_to(std::size_t mark) {
+  ZAB_ASSERT(mark <= undo_.size(), "an undo mark is within the log");
+  while (undo_.size() > mark) {
+    const auto [key, old] = undo_.back();
+    undo_.pop_back();
+    KeyState& cur = states_[key];
+    hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, old, kLaneA);
+    hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, old, kLaneB);
+    cur = old;
+  }
+}
+
+namespace {
+
+std::string quoted(const StringTable& values, std::uint32_t id) {
+  return id == 0 ? std::string("nil") : fmt::format("\"{}\"", values.str(id));
+}
+
+bool check_observation(const KeyState& s, const Observation& o, const StringTable& values, std::string* why) {
+  using P = Observation::Presence;
+  auto fail = [&](const std::string& what) {
+    if (why != nullptr) *why = what;
+    return false;
+  };
+  switch (o.presence) {
+    case P::kAny: break;
+    case P::kImpossible: return fail("this error cannot happen in any state (BADVERSION with version -1)");
+    case P::kAbsent:
+      if (s.exists) return fail("it saw no node, but the node exists");
+      break;
+    case P::kPresent:
+      if (!s.exists) return fail("it saw the node, but the node does not exist");
+      break;
+  }
+  if (o.data && *o.data != s.data) {
+    return fail(fmt::format("it saw {}, but the value is {}", quoted(values, *o.data), quoted(values, s.data)));
+  }
+  if (o.version && *o.version != s.version) {
+    return fail(fmt::format("it saw version {}, but the version is {}", *o.version, s.version));
+  }
+  if (o.version_not && *o.version_not == s.version) {
+    return fail(fmt::format("it failed BADVERSION, but the version is {} as it expected", s.version));
+  }
+  if (o.data_not && *o.data_not == s.data) {
+    return fail(fmt::format("its cas failed, but the value is {} as it expected", quoted(values, s.data)));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool apply_step(Store& store, const Step& step, StringTable& values, const StringTable& keys, std::string* why) {
+  auto fail = [&](const std::string& what) {
+    if (why != nullptr) *why = what;
+    return false;
+  };
+  const std::string& path = keys.str(step.key);
+  switch (step.effect) {
+    case Effect::kSync: return true;
+    case Effect::kObserve: return check_observation(store.at(step.key), step.observed, values, why);
+    case Effect::kCreate: {
+      if (store.at(step.key).exists) return fail(fmt::format("{} already exists", path));
+      store.set(step.key, KeyState{.exists = true, .data = step.value, .version = 0,
+                                   .owner = step.ephemeral ? step.session_id : 0});
+      return true;
+    }
+    case Effect::kDelete:
+    case Effect::kSetData: {
+      const KeyState s = store.at(step.key);
+      if (!s.exists) return fail(fmt::format("{} does not exist", path));
+      if (step.expected_version != -1 && step.expected_version != s.version) {
+        return fail(fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version));
+      }
+      if (step.effect == Effect::kDelete) {
+        store.set(step.key, KeyState{});
+        return true;
+      }
+      if (step.result_version && *step.result_version != s.version + 1) {
+        return fail(fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
+                                s.version + 1));
+      }
+      store.set(step.key, KeyState{.exists = true, .data = step.value, .version = s.version + 1, .owner = s.owner});
+      return true;
+    }
+    case Effect::kWrite:
+      store.set(step.key, KeyState{.exists = true, .data = step.value});
+      return true;
+    case Effect::kCas: {
+      const KeyState s = store.at(step.key);
+      if (s.data != step.expected_value) {
+        return fail(fmt::format("the value is {}, not the expected {}", quoted(values, s.data),
+                                quoted(values, step.expected_value)));
+      }
+      store.set(step.key, KeyState{.exists = true, .data = step.value});
+      return true;
+    }
+    case Effect::kAppend: {
+      const KeyState s = store.at(step.key);
+      const std::uint32_t joined = values.intern(values.str(s.data) + values.str(step.value));
+      store.set(step.key, KeyState{.exists = true, .data = joined});
+      return true;
+    }
+    case Effect::kCloseSession:
+      for (std::uint32_t k : step.ephemeral_keys) {
+        const KeyState& s = store.at(k);
+        if (s.exists && s.owner == step.session_id) store.set(k, KeyState{});
+      }
+      return true;
+  }
+  return fail("unknown effect");
+}
+
+std::string describe_key_state(const KeyState& s, const StringTable& values, const StringTable& keys,
+                               std::uint32_t key, ModelKind model) {
+  const std::string name = model == ModelKind::kRegister ? std::string("the register") : keys.str(key);
+  if (model != ModelKind::kZnode) return fmt::format("{} = {}", name, quoted(values, s.data));
+  if (!s.exists) return fmt::format("{} absent", name);
+  std::string out = fmt::format("{} = {} (version {}", name, quoted(values, s.data), s.version);
+  if (s.owner != 0) out += fmt::format(", ephemeral of session {}", s.owner);
+  return out + ")";
+}
+
+}  // namespace zab::check

@@ -1,0 +1,125 @@
+#pragma once
+// The sequential specifications the checkers judge histories against, and the prepared form of
+// an operation ("step") the order search works on. Three models:
+//   register  one register (read / write / cas), initially without a value;
+//   kv        one such register per key (get / put / append);
+//   znode     ZooKeeper's data model, one state per path: existence, data, Stat.version and
+//             the ephemeral owner (create / delete / setData with expected versions, getData /
+//             exists returning data and version, closeSession deleting the session's
+//             ephemerals). What spans paths — parents, children lists, sequence numbers — is
+//             not modelled; checkers/README.md lists what that leaves unchecked.
+// Keys and values are interned to small integers so a state is cheap to copy, compare and hash.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkers/history.h"
+
+namespace zab::check {
+
+enum class ModelKind : std::uint8_t { kRegister, kKeyValue, kZnode };
+const char* model_name(ModelKind model);
+std::optional<ModelKind> model_from_name(const std::string& name);
+
+// Interned strings: id 0 is reserved for "no value".
+class StringTable {
+ public:
+  StringTable() : strings_{""} {}
+  std::uint32_t intern(const std::string& s);
+  const std::string& str(std::uint32_t id) const { return strings_.at(id); }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
+
+ private:
+  std::map<std::string, std::uint32_t> ids_;
+  std::vector<std::string> strings_;
+};
+
+// The state of one key (register value, kv entry, znode).
+struct KeyState {
+  bool exists = false;         // register / kv: has a value; znode: the node exists
+  std::uint32_t data = 0;      // interned value / node data; 0 when it does not exist
+  std::int32_t version = 0;    // znode: Stat.version (setData count since the create)
+  std::int64_t owner = 0;      // znode: ephemeralOwner (session), 0 for a persistent node
+  bool operator==(const KeyState&) const = default;
+};
+
+// What a read (or an operation that failed because of the state it found) observed.
+struct Observation {
+  enum class Presence : std::uint8_t { kAny, kAbsent, kPresent, kImpossible };
+  Presence presence = Presence::kAny;
+  std::optional<std::uint32_t> data;         // the value seen (0: no value, for read / get)
+  std::optional<std::int32_t> version;       // the version seen
+  std::optional<std::int32_t> version_not;   // BADVERSION: the version that did not match
+  std::optional<std::uint32_t> data_not;     // cas mismatch: the value that did not match
+};
+
+enum class Effect : std::uint8_t {
+  kObserve,       // changes nothing; must match `observed`
+  kSync,          // changes nothing, observes nothing: ordering only
+  kCreate,        // znode
+  kDelete,        // znode
+  kSetData,       // znode
+  kWrite,         // register write / kv put
+  kCas,           // register compare-and-set
+  kAppend,        // kv append
+  kCloseSession,  // znode: delete `ephemeral_keys` owned by `session_id`
+};
+
+// One operation as the search sees it.
+struct Step {
+  std::size_t source = 0;            // index into History::ops
+  Effect effect = Effect::kObserve;
+  std::uint32_t key = 0;             // interned key / path
+  std::uint32_t value = 0;           // interned value written
+  std::uint32_t expected_value = 0;  // cas: the value expected
+  std::int32_t expected_version = -1;  // delete / setData, -1 = any
+  bool ephemeral = false;            // create
+  std::int64_t session_id = 0;       // create (the ephemeral owner), closeSession
+  std::vector<std::uint32_t> ephemeral_keys;  // closeSession: keys it may delete
+  Observation observed;              // kObserve
+  std::optional<std::int32_t> result_version;  // setData ok: the version it returned
+  bool determinate = true;           // false: may or may not take effect, anywhere after invoke
+  bool synthetic = false;            // not in the history: a session expiry we must allow for
+  std::int64_t invoke_ns = 0;
+  std::int64_t complete_ns = 0;      // INT64_MAX when indeterminate
+  int session = -1;                  // index of its session (FIFO order); -1 for none
+  bool real_time = true;             // ordered after every operation that completed before it
+                                     // was invoked (all in linearizability; updates and syncs
+                                     // in ZooKeeper consistency)
+  std::uint64_t hint = UINT64_MAX;   // preferred position (a zxid) for trying it first
+  bool changes_state() const { return effect != Effect::kObserve && effect != Effect::kSync; }
+};
+
+// All keys' states, with an incremental two-lane hash (for memoization) and an undo log.
+class Store {
+ public:
+  explicit Store(std::size_t keys) : states_(keys) {}
+  const KeyState& at(std::uint32_t key) const { return states_.at(key); }
+  void set(std::uint32_t key, const KeyState& s);
+  std::size_t undo_mark() const { return undo_.size(); }
+  void undo_to(std::size_t mark);
+  std::uint64_t hash_a() const { return hash_a_; }
+  std::uint64_t hash_b() const { return hash_b_; }
+
+ private:
+  std::vector<KeyState> states_;
+  std::vector<std::pair<std::uint32_t, KeyState>> undo_;
+  std::uint64_t hash_a_ = 0;
+  std::uint64_t hash_b_ = 0;
+};
+
+// Applies `step` if it is legal in the current state and returns true; otherwise leaves the
+// store as it was, returns false and, if `why` is given, says why in words. An indeterminate
+// update whose precondition fails is "not legal" too: that is the same as not taking effect.
+bool apply_step(Store& store, const Step& step, StringTable& values, const StringTable& keys, std::string* why);
+
+// "/x = \"a\" (version 2)", "/x absent", "r = nil"
+std::string describe_key_state(const KeyState& s, const StringTable& values, const StringTable& keys,
+                               std::uint32_t key, ModelKind model);
+
+std::uint64_t mix64(std::uint64_t x);
+
+}  // namespace zab::check

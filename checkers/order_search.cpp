@@ -1,0 +1,381 @@
+#include "checkers/order_search.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <tuple>
+#include <unordered_set>
+
+#include "protocol/assert.h"
+
+namespace zab::check {
+
+namespace {
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+struct Fingerprint {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  bool operator==(const Fingerprint&) const = default;
+};
+struct FingerprintHash {
+  std::size_t operator()(const Fingerprint& f) const { return static_cast<std::size_t>(f.a); }
+};
+
+// The constraint bookkeeping of a partial placement: which steps are placed, the model state,
+// and what is allowed next. Place and unplace are exact inverses (the search undoes in LIFO
+// order), so every structure is restored on backtracking.
+class Placement {
+ public:
+  Placement(const SearchInput& in, StringTable& values, const StringTable& keys)
+      : in_(in), steps_(*in.steps), values_(values), keys_(keys), store_(in.key_count),
+        placed_(steps_.size(), 0), zob_a_(steps_.size()), zob_b_(steps_.size()) {
+    const std::size_t n = steps_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      zob_a_[i] = mix64(0x1000000000ULL + 2 * i);
+      zob_b_[i] = mix64(0x2000000000ULL + 2 * i + 1);
+      if (steps_[i].determinate) {
+        by_complete_.push_back(i);
+      } else {
+        indeterminate_.push_back(i);
+      }
+    }
+    left_ = by_complete_.size();
+    for (std::size_t i : by_complete_) {
+      if (steps_[i].changes_state()) unplaced_updates_.emplace(steps_[i].hint, i);
+    }
+    std::sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t x, std::size_t y) {
+      return std::tie(steps_[x].complete_ns, x) < std::tie(steps_[y].complete_ns, y);
+    });
+    complete_rank_.assign(n, 0);
+    for (std::size_t r = 0; r < by_complete_.size(); ++r) complete_rank_[by_complete_[r]] = r;
+    auto by_invoke = [&](std::size_t x, std::size_t y) {
+      return std::tie(steps_[x].invoke_ns, steps_[x].source, x) < std::tie(steps_[y].invoke_ns, steps_[y].source, y);
+    };
+    if (in.session_order) {
+      // Session order: each session's determinate steps in invocation order; an
+      // indeterminate step is allowed once the determinate steps invoked before it are placed.
+      sessions_.resize(static_cast<std::size_t>(in.sessions));
+      for (std::size_t i : by_complete_) {
+        ZAB_ASSERT(steps_[i].session >= 0, "a determinate step belongs to a session");
+        sessions_[static_cast<std::size_t>(steps_[i].session)].push_back(i);
+      }
+      for (auto& list : sessions_) std::sort(list.begin(), list.end(), by_invoke);
+      session_pos_.assign(n, 0);
+      for (auto& list : sessions_) {
+        for (std::size_t p = 0; p < list.size(); ++p) session_pos_[list[p]] = p;
+      }
+      cursor_.assign(sessions_.size(), 0);
+      det_before_.assign(n, 0);
+      for (std::size_t i : indeterminate_) {
+        if (steps_[i].session < 0) continue;
+        const auto& list = sessions_[static_cast<std::size_t>(steps_[i].session)];
+        det_before_[i] = static_cast<std::size_t>(
+            std::partition_point(list.begin(), list.end(), [&](std::size_t d) { return by_invoke(d, i); }) -
+            list.begin());
+      }
+    } else {
+      // Linearizability: the unplaced determinate steps in invocation order, as Lowe's list.
+      for (const Step& s : steps_) ZAB_ASSERT(s.real_time, "linearizability orders every step in real time");
+      invoke_order_ = by_complete_;
+      std::sort(invoke_order_.begin(), invoke_order_.end(), by_invoke);
+      const std::size_t m = invoke_order_.size();
+      next_.resize(m + 1);
+      prev_.resize(m + 1);
+      list_pos_.assign(n, 0);
+      for (std::size_t p = 0; p <= m; ++p) {
+        next_[p] = p + 1;  // p == m is the sentinel head/tail; positions are 0..m-1
+        prev_[p] = p == 0 ? m : p - 1;
+      }
+      next_[m] = m == 0 ? m : 0;
+      prev_[m] = m == 0 ? m : m - 1;
+      if (m > 0) next_[m - 1] = m;
+      for (std::size_t p = 0; p < m; ++p) list_pos_[invoke_order_[p]] = p;
+    }
+  }
+
+  std::size_t left() const { return left_; }
+  bool is_placed(std::size_t i) const { return placed_[i] != 0; }
+  Fingerprint fingerprint() const { return {fp_a_ ^ store_.hash_a(), fp_b_ ^ store_.hash_b()}; }
+  Store& store() { return store_; }
+
+  // The earliest completion among unplaced determinate steps: a real-time step invoked after
+  // it must wait for it.
+  std::int64_t horizon() const {
+    return tptr_ < by_complete_.size() ? steps_[by_complete_[tptr_]].complete_ns : kNever;
+  }
+  std::size_t horizon_step() const { return by_complete_.at(tptr_); }
+
+  bool try_apply(std::size_t i, std::string* why) { return apply_step(store_, steps_[i], values_, keys_, why); }
+  bool try_apply_and_undo(std::size_t i) {
+    const std::size_t mark = store_.undo_mark();
+    const bool legal = try_apply(i, nullptr);
+    store_.undo_to(mark);
+    return legal;
+  }
+
+  void place(std::size_t i) {
+    const Step& s = steps_[i];
+    placed_[i] = 1;
+    fp_a_ ^= zob_a_[i];
+    fp_b_ ^= zob_b_[i];
+    if (!s.determinate) return;
+    if (s.changes_state()) unplaced_updates_.erase({s.hint, i});
+    --left_;
+    while (tptr_ < by_complete_.size() && placed_[by_complete_[tptr_]] != 0) ++tptr_;
+    if (in_.session_order) {
+      auto& c = cursor_[static_cast<std::size_t>(s.session)];
+      ZAB_ASSERT(c == session_pos_[i], "a session's determinate steps are placed in session order");
+      ++c;
+    } else {
+      const std::size_t p = list_pos_[i];
+      next_[prev_[p]] = next_[p];
+      prev_[next_[p]] = prev_[p];
+    }
+  }
+
+  void unplace(std::size_t i) {
+    const Step& s = steps_[i];
+    placed_[i] = 0;
+    fp_a_ ^= zob_a_[i];
+    fp_b_ ^= zob_b_[i];
+    if (!s.determinate) return;
+    if (s.changes_state()) unplaced_updates_.emplace(s.hint, i);
+    ++left_;
+    tptr_ = std::min(tptr_, complete_rank_[i]);
+    if (in_.session_order) {
+      --cursor_[static_cast<std::size_t>(s.session)];
+    } else {
+      const std::size_t p = list_pos_[i];
+      next_[prev_[p]] = p;
+      prev_[next_[p]] = p;
+    }
+  }
+
+  // The first unplaced determinate step of `step`'s session before it, if any.
+  std::optional<std::size_t> session_blocker(std::size_t i) const {
+    if (!in_.session_order || steps_[i].session < 0) return std::nullopt;
+    const auto s = static_cast<std::size_t>(steps_[i].session);
+    const std::size_t need = steps_[i].determinate ? session_pos_[i] : det_before_[i];
+    if (cursor_[s] >= need) return std::nullopt;
+    return sessions_[s][cursor_[s]];
+  }
+
+  bool allowed(std::size_t i, std::int64_t horizon) const {
+    const Step& s = steps_[i];
+    if (s.real_time && s.invoke_ns > horizon) return false;
+    return !session_blocker(i).has_value();
+  }
+
+  // The steps that may go next: a single legal state-preserving step when there is one
+  // (placing it now loses nothing), else every allowed update in hint order.
+  //
+  // An allowed operation that the state contradicts ("blocked") usually waits for an update;
+  // when it sees the state as of a hint below the hint of every determinate update not yet
+  // placed (a read at zxid z sees txns up to z; an update at zxid z sees those before z), the
+  // update it waits for can only be an indeterminate one that took effect unseen — so
+  // indeterminate updates of its key are tried at that hint, before the determinate updates.
+  void candidates(std::vector<std::size_t>& out) {
+    out.clear();
+    blocked_.clear();
+    const std::int64_t h = horizon();
+    auto consider = [&](std::size_t i) {
+      if (!allowed(i, h)) return false;
+      if (!steps_[i].changes_state()) {
+        if (!try_apply(i, nullptr)) {
+          blocked_.emplace_back(steps_[i].key, steps_[i].hint);
+          return false;
+        }
+        out.assign(1, i);
+        return true;
+      }
+      if (steps_[i].determinate && !try_apply_and_undo(i)) {
+        // An update the state contradicts is blocked too (its expected version is not there).
+        blocked_.emplace_back(steps_[i].key, steps_[i].hint == 0 ? 0 : steps_[i].hint - 1);
+      }
+      out.push_back(i);
+      return false;
+    };
+    if (in_.session_order) {
+      for (std::size_t s = 0; s < sessions_.size(); ++s) {
+        if (cursor_[s] < sessions_[s].size() && consider(sessions_[s][cursor_[s]])) return;
+      }
+    } else {
+      const std::size_t m = invoke_order_.size();
+      for (std::size_t p = next_[m]; p != m && steps_[invoke_order_[p]].invoke_ns <= h; p = next_[p]) {
+        if (consider(invoke_order_[p])) return;
+      }
+    }
+    for (std::size_t i : indeterminate_) {
+      if (!is_placed(i) && allowed(i, h)) out.push_back(i);
+    }
+    auto effective_hint = [&](std::size_t i) {
+      const Step& s = steps_[i];
+      std::uint64_t hint = s.hint;
+      if (!s.determinate) {
+        for (const auto& [key, read_hint] : blocked_) {
+          const bool due = unplaced_updates_.empty() || read_hint < unplaced_updates_.begin()->first;
+          if (due && (key == s.key || s.effect == Effect::kCloseSession)) hint = std::min(hint, read_hint);
+        }
+      }
+      return hint;
+    };
+    // At equal hints, an operation whose own hint it is (a zxid a read's Stat named) goes
+    // before one that only borrowed it from a blocked operation; borrowers go latest-invoked
+    // first, since an old indeterminate update that never took effect stays allowed forever.
+    sort_keys_.clear();
+    for (std::size_t i : out) {
+      const std::uint64_t hint = effective_hint(i);
+      const bool borrowed = hint != steps_[i].hint;
+      sort_keys_.push_back({hint, borrowed ? 1 : 0, borrowed ? -steps_[i].invoke_ns : steps_[i].invoke_ns, i});
+    }
+    std::sort(sort_keys_.begin(), sort_keys_.end());
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<3>(sort_keys_[k]);
+  }
+
+ private:
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> blocked_;  // (key, hint) of blocked reads
+  std::set<std::pair<std::uint64_t, std::size_t>> unplaced_updates_;  // determinate, by hint
+  std::vector<std::tuple<std::uint64_t, int, std::int64_t, std::size_t>> sort_keys_;
+  const SearchInput& in_;
+  const std::vector<Step>& steps_;
+  StringTable& values_;
+  const StringTable& keys_;
+  Store store_;
+  std::vector<char> placed_;
+  std::vector<std::uint64_t> zob_a_, zob_b_;
+  std::uint64_t fp_a_ = 0, fp_b_ = 0;
+  std::vector<std::size_t> by_complete_;    // determinate steps by completion time
+  std::vector<std::size_t> complete_rank_;  // step -> its index in by_complete_
+  std::size_t tptr_ = 0;                    // by_complete_[0, tptr_) are all placed
+  std::vector<std::size_t> indeterminate_;
+  std::size_t left_ = 0;                    // determinate steps not yet placed
+  // Session order.
+  std::vector<std::vector<std::size_t>> sessions_;
+  std::vector<std::size_t> session_pos_, cursor_, det_before_;
+  // Linearizability: a doubly linked list over positions in invoke_order_, sentinel at m.
+  std::vector<std::size_t> invoke_order_, next_, prev_, list_pos_;
+};
+
+struct Frame {
+  std::size_t placed = SIZE_MAX;  // the step this frame placed (SIZE_MAX at the root)
+  std::size_t undo_mark = 0;
+  std::vector<std::size_t> candidates;
+  std::size_t next = 0;
+};
+
+}  // namespace
+
+SearchResult search_order(const SearchInput& input, StringTable& values, const StringTable& keys,
+                          const SearchBudget& budget) {
+  ZAB_ASSERT(input.steps != nullptr, "the search has steps to order");
+  Placement p(input, values, keys);
+  SearchResult result;
+  std::unordered_set<Fingerprint, FingerprintHash> visited;
+  std::vector<Frame> frames(1);
+  p.candidates(frames[0].candidates);
+  std::size_t deepest_depth = 0;
+  bool have_deepest = false;
+  auto path = [&] {
+    std::vector<std::size_t> order;
+    order.reserve(frames.size());
+    for (std::size_t f = 1; f < frames.size(); ++f) order.push_back(frames[f].placed);
+    return order;
+  };
+  auto finish = [&](SearchVerdict v) {
+    result.verdict = v;
+    result.memo_entries = visited.size();
+    if (v == SearchVerdict::kFound) result.order = path();
+    if (v == SearchVerdict::kBudgetExhausted && !have_deepest) result.deepest = path();
+    return result;
+  };
+  while (!frames.empty()) {
+    if (p.left() == 0) return finish(SearchVerdict::kFound);
+    Frame& f = frames.back();
+    if (f.next == f.candidates.size()) {
+      // Dead end: nothing can go next here. Remember the longest such placement for the witness.
+      const std::size_t depth = frames.size() - 1;
+      if (!have_deepest || depth > deepest_depth) {
+        deepest_depth = depth;
+        have_deepest = true;
+        result.deepest = path();
+      }
+      if (f.placed != SIZE_MAX) {
+        p.unplace(f.placed);
+        p.store().undo_to(f.undo_mark);
+      }
+      frames.pop_back();
+      continue;
+    }
+    const std::size_t c = f.candidates[f.next++];
+    if (++result.steps > budget.steps_max) return finish(SearchVerdict::kBudgetExhausted);
+    const std::size_t mark = p.store().undo_mark();
+    if (!p.try_apply(c, nullptr)) continue;
+    p.place(c);
+    if (!visited.insert(p.fingerprint()).second) {
+      p.unplace(c);
+      p.store().undo_to(mark);
+      continue;
+    }
+    if (visited.size() > budget.memo_entries_max) return finish(SearchVerdict::kBudgetExhausted);
+    Frame next;
+    next.placed = c;
+    next.undo_mark = mark;
+    p.candidates(next.candidates);
+    frames.push_back(std::move(next));
+  }
+  return finish(SearchVerdict::kNone);
+}
+
+DeadEndExplanation explain_dead_end(const SearchInput& input, const std::vector<std::size_t>& prefix,
+                                    StringTable& values, const StringTable& keys, ModelKind model,
+                                    const std::vector<std::string>& labels, std::size_t lines_max) {
+  Placement p(input, values, keys);
+  for (std::size_t i : prefix) {
+    const bool legal = p.try_apply(i, nullptr);
+    ZAB_ASSERT(legal, "a dead end's prefix replays legally");
+    p.place(i);
+  }
+  const auto& steps = *input.steps;
+  DeadEndExplanation out;
+  std::vector<std::string> rejected;
+  std::vector<std::string> waiting;
+  std::set<std::uint32_t> touched;
+  const std::int64_t h = p.horizon();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (p.is_placed(i) || !steps[i].determinate) continue;
+    ++out.unplaced_determinate;
+    if (auto blocker = p.session_blocker(i)) {
+      waiting.push_back(fmt::format("{}: must follow {} (session order)", labels[i], labels[*blocker]));
+      continue;
+    }
+    if (steps[i].real_time && steps[i].invoke_ns > h) {
+      waiting.push_back(fmt::format("{}: must follow {} (it completed before this was invoked)", labels[i],
+                                    labels[p.horizon_step()]));
+      continue;
+    }
+    std::string why;
+    const std::size_t mark = p.store().undo_mark();
+    if (p.try_apply(i, &why)) {
+      p.store().undo_to(mark);
+      rejected.push_back(fmt::format("{}: could go next, but no order of the rest works after it", labels[i]));
+    } else {
+      rejected.push_back(fmt::format("{}: cannot go next: {}", labels[i], why));
+    }
+    touched.insert(steps[i].key);
+  }
+  for (auto* list : {&rejected, &waiting}) {
+    for (const std::string& line : *list) {
+      if (out.blocked.size() < lines_max) out.blocked.push_back(line);
+    }
+  }
+  for (std::uint32_t k : touched) {
+    out.state_lines.push_back(describe_key_state(p.store().at(k), values, keys, k, model));
+  }
+  return out;
+}
+
+}  // namespace zab::check
