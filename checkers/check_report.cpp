@@ -4,22 +4,22 @@
 
 namespace zab::check {
 
-const char* verdict_name(Verdict v) {
+const char* history_verdict_name(HistoryVerdict v) {
   switch (v) {
-    case Verdict::kOk: return "ok";
-    case Verdict::kViolation: return "violation";
-    case Verdict::kUnknown: return "unknown (budget exhausted)";
-    case Verdict::kBadInput: return "bad input";
+    case HistoryVerdict::kOk: return "ok";
+    case HistoryVerdict::kViolation: return "violation";
+    case HistoryVerdict::kUnknown: return "unknown (budget exhausted)";
+    case HistoryVerdict::kBadInput: return "bad input";
   }
   return "?";
 }
 
 std::string format_report(const CheckReport& r) {
-  std::string out = fmt::format("{}: {}\n", r.property, verdict_name(r.verdict));
-  if (r.verdict == Verdict::kBadInput) return out + r.error + "\n";
+  std::string out = fmt::format("{}: {}\n", r.property, history_verdict_name(r.verdict));
+  if (r.verdict == HistoryVerdict::kBadInput) return out + r.error + "\n";
   out += fmt::format("{} operations, {} independent part(s) searched, {} search steps, largest memo {}\n",
                      r.operations, r.partitions, r.search_steps, r.memo_entries_max);
-  if (r.verdict != Verdict::kOk) {
+  if (r.verdict != HistoryVerdict::kOk) {
     if (!r.partition.empty()) out += fmt::format("the operations on {} alone fail:\n", r.partition);
     if (!r.witness.empty()) {
       out += r.witness_minimized ? "witness (a smallest failing subset found; every other operation dropped "
@@ -34,7 +34,7 @@ std::string format_report(const CheckReport& r) {
       out += "state there:\n";
       for (const std::string& s : r.state) out += "  " + s + "\n";
     }
-    if (r.verdict == Verdict::kUnknown) {
+    if (r.verdict == HistoryVerdict::kUnknown) {
       out += "the search stopped at its budget: this is neither a proof of a violation nor of correctness\n";
     }
   }

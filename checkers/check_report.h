@@ -10,13 +10,13 @@
 
 namespace zab::check {
 
-enum class Verdict : std::uint8_t {
+enum class HistoryVerdict : std::uint8_t {
   kOk,         // an order exists that satisfies the condition
   kViolation,  // no order does: the search covered every possibility
   kUnknown,    // the search ran out of budget: neither claim is made
   kBadInput,   // the history does not fit the model (message in `error`)
 };
-const char* verdict_name(Verdict v);
+const char* history_verdict_name(HistoryVerdict v);
 
 struct CheckOptions {
   ModelKind model = ModelKind::kZnode;
@@ -29,7 +29,7 @@ struct CheckOptions {
 };
 
 struct CheckReport {
-  Verdict verdict = Verdict::kOk;
+  HistoryVerdict verdict = HistoryVerdict::kOk;
   std::string property;                  // "ZooKeeper consistency (OSC(U), Lev-Ari et al.) ..."
   std::string error;                     // kBadInput
   std::string partition;                 // linearizability: the key whose history failed

@@ -18,7 +18,7 @@ struct Part {
 
 struct CoreRun {
   Prepared prep;
-  Verdict verdict = Verdict::kOk;
+  HistoryVerdict verdict = HistoryVerdict::kOk;
   std::string error;
   std::vector<Part> parts;
   std::size_t failing = SIZE_MAX;  // the part that failed (violation) or ran out (unknown)
@@ -56,7 +56,7 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
   CoreRun run;
   PrepareError error;
   if (!prepare(history, model, consistency, run.prep, error)) {
-    run.verdict = Verdict::kBadInput;
+    run.verdict = HistoryVerdict::kBadInput;
     run.error = error.message;
     return run;
   }
@@ -70,13 +70,13 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
     run.steps += r.steps;
     run.memo_max = std::max(run.memo_max, r.memo_entries);
     if (r.verdict == SearchVerdict::kNone) {
-      run.verdict = Verdict::kViolation;
+      run.verdict = HistoryVerdict::kViolation;
       run.failing = p;
       run.failing_result = std::move(r);
       return run;  // one failing part is a complete witness: the condition is local or global
     }
-    if (r.verdict == SearchVerdict::kBudgetExhausted && run.verdict == Verdict::kOk) {
-      run.verdict = Verdict::kUnknown;  // keep looking: another part may fail outright
+    if (r.verdict == SearchVerdict::kBudgetExhausted && run.verdict == HistoryVerdict::kOk) {
+      run.verdict = HistoryVerdict::kUnknown;  // keep looking: another part may fail outright
       run.failing = p;
       run.failing_result = std::move(r);
     }
@@ -144,7 +144,7 @@ void explain(const History& history, CoreRun& run, Consistency consistency, Mode
 
 History minimize_violation(const History& history, Consistency consistency, const CheckOptions& options) {
   auto violates = [&](const History& h) {
-    return run_core(h, consistency, options.model, options.minimize_budget).verdict == Verdict::kViolation;
+    return run_core(h, consistency, options.model, options.minimize_budget).verdict == HistoryVerdict::kViolation;
   };
   History cur = history;
   // 1. Drop what changes nothing, latest first.
@@ -193,7 +193,7 @@ CheckReport judge(const History& history, Consistency consistency, const CheckOp
   report.partitions = run.parts.size();
   report.search_steps = run.steps;
   report.memo_entries_max = run.memo_max;
-  if (run.verdict == Verdict::kOk || run.verdict == Verdict::kBadInput) return report;
+  if (run.verdict == HistoryVerdict::kOk || run.verdict == HistoryVerdict::kBadInput) return report;
 
   // The failing part's operations (P-compositionality: for linearizability they fail alone).
   std::set<std::size_t> involved;
@@ -201,11 +201,11 @@ CheckReport judge(const History& history, Consistency consistency, const CheckOp
     if (!s.synthetic) involved.insert(s.source);
   }
   History witness = sub_history(history, involved);
-  if (run.verdict == Verdict::kViolation && options.minimize_ops_max > 0 &&
+  if (run.verdict == HistoryVerdict::kViolation && options.minimize_ops_max > 0 &&
       witness.ops.size() <= options.minimize_ops_max) {
     History small = minimize_violation(witness, consistency, options);
     CoreRun again = run_core(small, consistency, options.model, options.budget);
-    if (again.verdict == Verdict::kViolation) {
+    if (again.verdict == HistoryVerdict::kViolation) {
       report.witness_minimized = true;
       std::map<std::uint64_t, const HistoryOp*> original;
       for (const HistoryOp& op : witness.ops) original.emplace(op.id, &op);

@@ -44,13 +44,13 @@ int run_bench_checkers(const std::vector<std::size_t>& sizes) {
       nlohmann::ordered_json run;
       run["operations"] = operations;
       run["clients"] = clients;
-      run["verdict"] = check::verdict_name(report.verdict);
+      run["verdict"] = check::history_verdict_name(report.verdict);
       run["seconds"] = seconds;
       run["search_steps"] = report.search_steps;
       run["memo_entries"] = report.memo_entries_max;
       run["peak_rss_kib"] = peak_rss_kib();
       result["runs"].push_back(run);
-      all_ok = all_ok && report.verdict == check::Verdict::kOk;
+      all_ok = all_ok && report.verdict == check::HistoryVerdict::kOk;
     }
   }
   fmt::print("{}\n", result.dump(2));

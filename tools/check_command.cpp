@@ -66,16 +66,16 @@ int run_check(const std::vector<std::string>& args) {
   const check::CheckReport report = consistency == "zk" ? check::check_zk_consistency(history, check_options)
                                                         : check::check_linearizable(history, check_options);
   switch (report.verdict) {
-    case check::Verdict::kOk:
+    case check::HistoryVerdict::kOk:
       fmt::print("{}", check::format_report(report));
       return kExitOk;
-    case check::Verdict::kViolation:
+    case check::HistoryVerdict::kViolation:
       fmt::print("{}", check::format_report(report));
       return kExitSafety;
-    case check::Verdict::kUnknown:
+    case check::HistoryVerdict::kUnknown:
       fmt::print("{}", check::format_report(report));
       return kExitInconclusive;
-    case check::Verdict::kBadInput:
+    case check::HistoryVerdict::kBadInput:
       fmt::print(stderr, "zabsim check: {}: {}\n", file, report.error);
       return kExitUsage;
   }

@@ -25,7 +25,7 @@ TEST_CASE("generated ZooKeeper-like histories are ZooKeeper-consistent") {
     const History h = generate_zk_history(GeneratorConfig{.seed = seed, .operations = 3000, .clients = 10});
     const CheckReport r = check_zk_consistency(h, znode_options());
     INFO(format_report(r));
-    CHECK(r.verdict == Verdict::kOk);
+    CHECK(r.verdict == HistoryVerdict::kOk);
   }
 }
 
@@ -39,12 +39,12 @@ TEST_CASE("generated histories without zxids are accepted by the search alone") 
       generate_zk_history(GeneratorConfig{.seed = 4, .operations = 300, .clients = 5, .zxids = false});
   const CheckReport r = check_zk_consistency(h, znode_options());
   INFO(format_report(r));
-  CHECK(r.verdict == Verdict::kOk);
+  CHECK(r.verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("generated histories have stale reads, so they are not linearizable") {
   const History h = generate_zk_history(GeneratorConfig{.seed = 5, .operations = 2000, .clients = 10});
-  CHECK(check_linearizable(h, znode_options()).verdict == Verdict::kViolation);
+  CHECK(check_linearizable(h, znode_options()).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("a generated history with one read of a value never written is rejected") {
@@ -60,7 +60,7 @@ TEST_CASE("a generated history with one read of a value never written is rejecte
   REQUIRE(tampered);
   const CheckReport r = check_zk_consistency(h, znode_options());
   INFO(format_report(r));
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("a generated history where a session's read goes back in time is rejected") {
@@ -85,5 +85,5 @@ TEST_CASE("a generated history where a session's read goes back in time is rejec
   REQUIRE(tampered);
   const CheckReport r = check_zk_consistency(h, znode_options());
   INFO(format_report(r));
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
 }

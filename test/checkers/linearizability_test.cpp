@@ -19,7 +19,7 @@ namespace {
 CheckReport lin(const std::string& text, ModelKind model) {
   const CheckReport r = check_linearizable(history_from(text), options_for(model));
   INFO(format_report(r));
-  CHECK(r.verdict != Verdict::kBadInput);
+  CHECK(r.verdict != HistoryVerdict::kBadInput);
   return r;
 }
 
@@ -32,7 +32,7 @@ TEST_CASE("register: a read may see a concurrent write before or after it takes 
 {"id":2,"client":"c1","invoke_ns":25,"complete_ns":75,"type":"read","outcome":"ok","result":{"data":"100"}}
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":60,"type":"read","outcome":"ok","result":{"data":null}}
 )";
-  CHECK(lin(h, ModelKind::kRegister).verdict == Verdict::kOk);
+  CHECK(lin(h, ModelKind::kRegister).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("register: a read after a read of the new value cannot see the old one") {
@@ -43,7 +43,7 @@ TEST_CASE("register: a read after a read of the new value cannot see the old one
 {"id":3,"client":"c2","invoke_ns":40,"complete_ns":90,"type":"read","outcome":"ok","result":{"data":null}}
 )";
   const CheckReport r = lin(h, ModelKind::kRegister);
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
   CHECK(r.witness_ids == std::vector<std::uint64_t>{1, 2, 3});
 }
 
@@ -52,7 +52,7 @@ TEST_CASE("register: a read cannot see a write invoked after it returned") {
 {"id":1,"client":"c1","invoke_ns":0,"complete_ns":10,"type":"read","outcome":"ok","result":{"data":"1"}}
 {"id":2,"client":"c0","invoke_ns":20,"complete_ns":30,"type":"write","value":"1","outcome":"ok"}
 )";
-  CHECK(lin(h, ModelKind::kRegister).verdict == Verdict::kViolation);
+  CHECK(lin(h, ModelKind::kRegister).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("register: compare-and-set succeeds only on the expected value") {
@@ -62,17 +62,17 @@ TEST_CASE("register: compare-and-set succeeds only on the expected value") {
 )";
   CHECK(lin(base + R"({"id":3,"client":"c2","invoke_ns":40,"complete_ns":50,"type":"read","outcome":"ok","result":{"data":"2"}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
   CHECK(lin(base + R"({"id":3,"client":"c2","invoke_ns":40,"complete_ns":50,"type":"read","outcome":"ok","result":{"data":"1"}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
   // A cas that reports a mismatch observed a different value: here it could not have.
   CHECK(lin(base + R"({"id":3,"client":"c2","invoke_ns":40,"complete_ns":50,"type":"cas","expected":"2","value":"3","outcome":"failed","result":{"err":"mismatch"}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
   CHECK(lin(base + R"({"id":3,"client":"c2","invoke_ns":40,"complete_ns":50,"type":"cas","expected":"1","value":"3","outcome":"failed","result":{"err":"mismatch"}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("register: an indeterminate write takes effect once, or never") {
@@ -81,15 +81,15 @@ TEST_CASE("register: an indeterminate write takes effect once, or never") {
   CHECK(lin(w + R"({"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"read","outcome":"ok","result":{"data":null}}
 {"id":3,"client":"c1","invoke_ns":30,"complete_ns":40,"type":"read","outcome":"ok","result":{"data":"1"}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
   CHECK(lin(w + R"({"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"read","outcome":"ok","result":{"data":null}}
 {"id":3,"client":"c1","invoke_ns":30,"complete_ns":40,"type":"read","outcome":"ok","result":{"data":null}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
   CHECK(lin(w + R"({"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"read","outcome":"ok","result":{"data":"1"}}
 {"id":3,"client":"c1","invoke_ns":30,"complete_ns":40,"type":"read","outcome":"ok","result":{"data":null}})",
             ModelKind::kRegister)
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("register: a failed write takes no effect") {
@@ -97,7 +97,7 @@ TEST_CASE("register: a failed write takes no effect") {
 {"id":1,"client":"c0","invoke_ns":0,"complete_ns":10,"type":"write","value":"1","outcome":"failed","result":{"err":"timeout-refused"}}
 {"id":2,"client":"c1","invoke_ns":20,"complete_ns":30,"type":"read","outcome":"ok","result":{"data":"1"}}
 )";
-  CHECK(lin(h, ModelKind::kRegister).verdict == Verdict::kViolation);
+  CHECK(lin(h, ModelKind::kRegister).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("kv: keys are independent and append concatenates") {
@@ -110,7 +110,7 @@ TEST_CASE("kv: keys are independent and append concatenates") {
 {"id":6,"client":"c2","invoke_ns":40,"complete_ns":50,"type":"get","key":"c","outcome":"ok","result":{"data":null}}
 )";
   const CheckReport r = lin(h, ModelKind::kKeyValue);
-  CHECK(r.verdict == Verdict::kOk);
+  CHECK(r.verdict == HistoryVerdict::kOk);
   CHECK(r.partitions == 3);
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("kv: appends cannot be seen out of order") {
 {"id":4,"client":"c1","invoke_ns":40,"complete_ns":50,"type":"put","key":"other","value":"1","outcome":"ok"}
 )";
   const CheckReport r = lin(h, ModelKind::kKeyValue);
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
   CHECK(r.partition == "k");
 }
 
@@ -134,16 +134,16 @@ TEST_CASE("znode: versions order setData and a conditional setData checks them")
 )";
   CHECK(lin(base + R"({"id":4,"client":"c0","invoke_ns":50,"complete_ns":60,"type":"getData","path":"/n","outcome":"ok","result":{"data":"c","version":2}})",
             ModelKind::kZnode)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
   CHECK(lin(base + R"({"id":4,"client":"c0","invoke_ns":50,"complete_ns":60,"type":"getData","path":"/n","outcome":"ok","result":{"data":"b","version":2}})",
             ModelKind::kZnode)
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
   CHECK(lin(base + R"({"id":4,"client":"c0","invoke_ns":50,"complete_ns":60,"type":"setData","path":"/n","value":"d","version":1,"outcome":"ok","result":{"version":3}})",
             ModelKind::kZnode)
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
   CHECK(lin(base + R"({"id":4,"client":"c0","invoke_ns":50,"complete_ns":60,"type":"delete","path":"/n","version":1,"outcome":"failed","result":{"err":"BADVERSION"}})",
             ModelKind::kZnode)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("znode: create and delete alternate on one path") {
@@ -151,18 +151,18 @@ TEST_CASE("znode: create and delete alternate on one path") {
 {"id":1,"client":"c0","invoke_ns":0,"complete_ns":10,"type":"create","path":"/n","value":"a","outcome":"ok"}
 {"id":2,"client":"c1","invoke_ns":20,"complete_ns":30,"type":"create","path":"/n","value":"b","outcome":"ok"}
 )";
-  CHECK(lin(h, ModelKind::kZnode).verdict == Verdict::kViolation);
+  CHECK(lin(h, ModelKind::kZnode).verdict == HistoryVerdict::kViolation);
   CHECK(lin(std::string(h).insert(h.find("{\"id\":2"),
                                   "{\"id\":9,\"client\":\"c2\",\"invoke_ns\":5,\"complete_ns\":25,\"type\":\"delete\",\"path\":\"/n\",\"outcome\":\"ok\"}\n"),
             ModelKind::kZnode)
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("an operation that does not belong to the model is bad input") {
   const CheckReport r = check_linearizable(
       history_from(R"({"id":1,"client":"c0","invoke_ns":0,"complete_ns":1,"type":"put","key":"k","value":"v","outcome":"ok"})"),
       options_for(ModelKind::kRegister));
-  CHECK(r.verdict == Verdict::kBadInput);
+  CHECK(r.verdict == HistoryVerdict::kBadInput);
   CHECK(r.error == "line 1: operation #1 is a put, which the register model does not have");
 }
 
@@ -177,9 +177,9 @@ TEST_CASE("a search that runs out of budget says unknown, not ok or violation") 
   text += R"({"id":99,"client":"r","invoke_ns":200,"complete_ns":300,"type":"read","outcome":"ok","result":{"data":"none"}})";
   CheckOptions o = options_for(ModelKind::kRegister);
   o.budget.steps_max = 50;
-  CHECK(check_linearizable(history_from(text), o).verdict == Verdict::kUnknown);
+  CHECK(check_linearizable(history_from(text), o).verdict == HistoryVerdict::kUnknown);
   o.budget = SearchBudget{};
-  CHECK(check_linearizable(history_from(text), o).verdict == Verdict::kViolation);
+  CHECK(check_linearizable(history_from(text), o).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("minimizing keeps only what the violation needs") {

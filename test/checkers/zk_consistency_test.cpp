@@ -17,7 +17,7 @@ namespace {
 CheckReport zk(const std::string& text) {
   const CheckReport r = check_zk_consistency(history_from(text), options_for(ModelKind::kZnode));
   INFO(format_report(r));
-  CHECK(r.verdict != Verdict::kBadInput);
+  CHECK(r.verdict != HistoryVerdict::kBadInput);
   return r;
 }
 
@@ -36,9 +36,9 @@ const char* kStaleReadPrefix = R"(
 TEST_CASE("zk accepts a cross-client stale read without sync") {
   const std::string h = std::string(kStaleReadPrefix) +
                         R"({"id":3,"client":"c2","session":2,"invoke_ns":20,"complete_ns":25,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0","version":0,"zxid":1}})";
-  CHECK(zk(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
   // The same history is not linearizable: reads there are ordered in real time too.
-  CHECK(lin(h).verdict == Verdict::kViolation);
+  CHECK(lin(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk accepts the stale read without zxids too") {
@@ -48,14 +48,14 @@ TEST_CASE("zk accepts the stale read without zxids too") {
 {"id":3,"client":"c2","session":2,"invoke_ns":20,"complete_ns":25,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0"}}
 {"id":4,"client":"c2","session":2,"invoke_ns":30,"complete_ns":35,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk rejects a session reading older data than its own acknowledged write") {
   const std::string h = std::string(kStaleReadPrefix) +
                         R"({"id":3,"client":"c1","session":1,"invoke_ns":20,"complete_ns":25,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0"}})";
   const CheckReport r = zk(h);
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
   CHECK(r.witness_minimized);
   CHECK(r.witness_ids == std::vector<std::uint64_t>{1, 2, 3});
 }
@@ -68,7 +68,7 @@ TEST_CASE("zk rejects a session reading x=2 then x=1") {
 {"id":4,"client":"c2","invoke_ns":51,"complete_ns":60,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}}
 )";
   const CheckReport r = zk(h);
-  CHECK(r.verdict == Verdict::kViolation);
+  CHECK(r.verdict == HistoryVerdict::kViolation);
   // c2's first read alone, or its second alone, is fine: both are needed.
   CHECK(r.witness_ids == std::vector<std::uint64_t>{1, 2, 3, 4});
 }
@@ -83,7 +83,7 @@ TEST_CASE("zk rejects two sessions observing two writes in opposite orders") {
 {"id":6,"client":"c4","invoke_ns":20,"complete_ns":30,"type":"getData","path":"/x","outcome":"ok","result":{"data":"b"}}
 {"id":7,"client":"c4","invoke_ns":40,"complete_ns":50,"type":"getData","path":"/x","outcome":"ok","result":{"data":"a"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk rejects two sessions observing writes to two nodes in opposite orders") {
@@ -99,14 +99,14 @@ TEST_CASE("zk rejects two sessions observing writes to two nodes in opposite ord
 {"id":7,"client":"c4","invoke_ns":20,"complete_ns":30,"type":"getData","path":"/y","outcome":"ok","result":{"data":"1"}}
 {"id":8,"client":"c4","invoke_ns":40,"complete_ns":50,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
   // Sequential consistency is not local: each node's operations alone are consistent.
   for (const std::string path : {"/x", "/y"}) {
     History one;
     for (const HistoryOp& op : history_from(h).ops) {
       if (op.path == path) one.ops.push_back(op);
     }
-    CHECK(check_zk_consistency(one, options_for(ModelKind::kZnode)).verdict == Verdict::kOk);
+    CHECK(check_zk_consistency(one, options_for(ModelKind::kZnode)).verdict == HistoryVerdict::kOk);
   }
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("zk rejects an update order that contradicts real time") {
 {"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"setData","path":"/x","value":"1","outcome":"ok","result":{"version":2}}
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"setData","path":"/x","value":"2","outcome":"ok","result":{"version":1}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk rejects a read after sync that misses a write completed before the sync") {
@@ -125,9 +125,9 @@ TEST_CASE("zk rejects a read after sync that misses a write completed before the
                              R"({"id":3,"client":"c2","session":2,"invoke_ns":20,"complete_ns":25,"type":"sync","path":"/x","outcome":"ok"}
 )";
   CHECK(zk(prefix + R"({"id":4,"client":"c2","session":2,"invoke_ns":30,"complete_ns":35,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0"}})")
-            .verdict == Verdict::kViolation);
+            .verdict == HistoryVerdict::kViolation);
   CHECK(zk(prefix + R"({"id":4,"client":"c2","session":2,"invoke_ns":30,"complete_ns":35,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}})")
-            .verdict == Verdict::kOk);
+            .verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk rejects a read of a value whose write was invoked after the read returned") {
@@ -136,7 +136,7 @@ TEST_CASE("zk rejects a read of a value whose write was invoked after the read r
 {"id":2,"client":"c2","invoke_ns":10,"complete_ns":20,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}}
 {"id":3,"client":"c1","invoke_ns":30,"complete_ns":40,"type":"setData","path":"/x","value":"1","outcome":"ok"}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk rejects a read of a value whose write definitely failed") {
@@ -146,12 +146,12 @@ TEST_CASE("zk rejects a read of a value whose write definitely failed") {
   SUBCASE("failed on the state it found (BADVERSION)") {
     CHECK(zk(base + R"({"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"setData","path":"/x","value":"1","version":7,"outcome":"failed","result":{"err":"BADVERSION"}}
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}})")
-              .verdict == Verdict::kViolation);
+              .verdict == HistoryVerdict::kViolation);
   }
   SUBCASE("failed for another reason (SESSIONEXPIRED)") {
     CHECK(zk(base + R"({"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"setData","path":"/x","value":"1","outcome":"failed","result":{"err":"SESSIONEXPIRED"}}
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}})")
-              .verdict == Verdict::kViolation);
+              .verdict == HistoryVerdict::kViolation);
   }
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("zk rejects a BADVERSION failure when the version matched") {
 {"id":1,"client":"c1","invoke_ns":0,"complete_ns":5,"type":"create","path":"/x","value":"0","outcome":"ok"}
 {"id":2,"client":"c1","invoke_ns":10,"complete_ns":20,"type":"setData","path":"/x","value":"1","version":0,"outcome":"failed","result":{"err":"BADVERSION"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk accepts an indeterminate write that took effect") {
@@ -170,8 +170,8 @@ TEST_CASE("zk accepts an indeterminate write that took effect") {
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1","version":1}}
 {"id":4,"client":"c1","invoke_ns":50,"complete_ns":60,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1","version":1}}
 )";
-  CHECK(zk(h).verdict == Verdict::kOk);
-  CHECK(lin(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
+  CHECK(lin(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk accepts an indeterminate write that did not take effect") {
@@ -182,8 +182,8 @@ TEST_CASE("zk accepts an indeterminate write that did not take effect") {
 {"id":4,"client":"c2","invoke_ns":1020,"complete_ns":1030,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0","version":0}}
 {"id":5,"client":"c1","invoke_ns":1040,"complete_ns":1050,"type":"setData","path":"/x","value":"2","version":0,"outcome":"ok","result":{"version":1}}
 )";
-  CHECK(zk(h).verdict == Verdict::kOk);
-  CHECK(lin(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
+  CHECK(lin(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk rejects a value that appears, vanishes and reappears for one session") {
@@ -194,7 +194,7 @@ TEST_CASE("zk rejects a value that appears, vanishes and reappears for one sessi
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1"}}
 {"id":4,"client":"c2","invoke_ns":50,"complete_ns":60,"type":"getData","path":"/x","outcome":"ok","result":{"data":"0"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk keeps a session's pipelined writes in the order it issued them") {
@@ -205,9 +205,9 @@ TEST_CASE("zk keeps a session's pipelined writes in the order it issued them") {
 {"id":4,"client":"c2","invoke_ns":60,"complete_ns":70,"type":"sync","path":"/x","outcome":"ok"}
 {"id":5,"client":"c2","invoke_ns":80,"complete_ns":90,"type":"getData","path":"/x","outcome":"ok","result":{"data":"a"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
   // Linearizability has no session order: the two writes overlap, so "a" last is fine.
-  CHECK(lin(h).verdict == Verdict::kOk);
+  CHECK(lin(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk lets an ephemeral node vanish when its session may have ended") {
@@ -216,7 +216,7 @@ TEST_CASE("zk lets an ephemeral node vanish when its session may have ended") {
 {"id":2,"client":"c2","session":8,"invoke_ns":100,"complete_ns":110,"type":"sync","path":"/e","outcome":"ok"}
 {"id":3,"client":"c2","session":8,"invoke_ns":120,"complete_ns":130,"type":"exists","path":"/e","outcome":"failed","result":{"err":"NONODE"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk rejects an ephemeral node that outlives its closed session") {
@@ -226,7 +226,7 @@ TEST_CASE("zk rejects an ephemeral node that outlives its closed session") {
 {"id":3,"client":"c2","session":8,"invoke_ns":100,"complete_ns":110,"type":"sync","path":"/e","outcome":"ok"}
 {"id":4,"client":"c2","session":8,"invoke_ns":120,"complete_ns":130,"type":"getData","path":"/e","outcome":"ok","result":{"data":"v"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
 }
 
 TEST_CASE("zk checks a sequential create as a create of the node it returned") {
@@ -235,12 +235,12 @@ TEST_CASE("zk checks a sequential create as a create of the node it returned") {
 {"id":2,"client":"c2","invoke_ns":10,"complete_ns":20,"type":"getData","path":"/q-0000000000","outcome":"ok","result":{"data":"a"}}
 {"id":3,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/q-0000000001","outcome":"ok","result":{"data":"b"}}
 )";
-  CHECK(zk(h).verdict == Verdict::kViolation);
+  CHECK(zk(h).verdict == HistoryVerdict::kViolation);
   const std::string indeterminate = R"(
 {"id":1,"client":"c1","invoke_ns":0,"type":"create","path":"/q-","value":"b","sequential":true,"outcome":"indeterminate"}
 {"id":2,"client":"c2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/q-0000000001","outcome":"ok","result":{"data":"b"}}
 )";
-  CHECK(zk(indeterminate).verdict == Verdict::kOk);
+  CHECK(zk(indeterminate).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk judges what clients saw, not the zxids servers reported") {
@@ -250,7 +250,7 @@ TEST_CASE("zk judges what clients saw, not the zxids servers reported") {
 {"id":2,"client":"c1","invoke_ns":10,"complete_ns":15,"type":"setData","path":"/x","value":"1","outcome":"ok","result":{"zxid":3}}
 {"id":3,"client":"c2","invoke_ns":20,"complete_ns":25,"type":"getData","path":"/x","outcome":"ok","result":{"data":"1","zxid":1}}
 )";
-  CHECK(zk(h).verdict == Verdict::kOk);
+  CHECK(zk(h).verdict == HistoryVerdict::kOk);
 }
 
 TEST_CASE("zk witness names the operations and the reason") {
