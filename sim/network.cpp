@@ -384,7 +384,19 @@ void Network::process_crashed(Address process) {
   for (std::uint64_t id : ids) {
     Connection& c = connections_.at(id);
     for (int end = 0; end < 2; ++end) {
-      if (c.ends[end] == process && c.open[end]) end_closed(c, end, ItemKind::kReset);
+      if (c.ends[end] != process || !c.open[end]) continue;
+      // A crash takes the machine's send buffers with it: what was already on the wire still
+      // arrives, but what a cut link held back for retransmission never will.
+      Direction& d = c.directions[end];
+      for (auto it = d.items.begin(); it != d.items.end();) {
+        if (items_[*it].event.valid()) {
+          ++it;
+          continue;
+        }
+        free_item(*it);
+        it = d.items.erase(it);
+      }
+      end_closed(c, end, ItemKind::kReset);
     }
     maybe_erase(ConnId{id});
   }

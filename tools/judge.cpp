@@ -4,11 +4,13 @@
 
 #include <algorithm>
 
+#include "checkers/judge.h"
 #include "checkers/liveness.h"
 #include "checkers/log_agreement.h"
 #include "checkers/world_adapter.h"
 #include "checkers/zab_properties.h"
 #include "protocol/client_wire.h"
+#include "tools/history_convert.h"
 
 namespace zab::tools {
 
@@ -64,6 +66,31 @@ Judgement judge(const sim::ScenarioRun& run) {
     if (is_write(op.request.type) && op.invoke >= last_fault) live.require_commit = true;
   }
   j.results.push_back(check::check_liveness(zab_run, live));
+  // ZooKeeper's client guarantees over what the clients saw (OSC(U): linearizable writes,
+  // FIFO sessions, sequentially consistent reads).
+  const check::History history = to_check_history(run.history(), sim::ScenarioRun::kFirstClientAddress);
+  if (!history.ops.empty()) {
+    const check::CheckReport report = check::judge(history, check::Consistency::kZooKeeper, check::CheckOptions{});
+    check::CheckResult r{.checker = "zk-consistency"};
+    switch (report.verdict) {
+      case check::HistoryVerdict::kOk: r.verdict = check::Verdict::kPass; break;
+      case check::HistoryVerdict::kViolation: r.verdict = check::Verdict::kSafetyViolation; break;
+      case check::HistoryVerdict::kUnknown: r.verdict = check::Verdict::kInconclusive; break;
+      case check::HistoryVerdict::kBadInput: r.verdict = check::Verdict::kInconclusive; break;
+    }
+    if (report.verdict == check::HistoryVerdict::kViolation) {
+      std::int64_t t_ns = 0;
+      for (std::uint64_t id : report.witness_ids) {
+        for (const auto& op : history.ops) {
+          if (op.id == id) t_ns = std::max(t_ns, op.complete_ns.value_or(op.invoke_ns));
+        }
+      }
+      r.violations.push_back(check::Violation{"ZooKeeper consistency", t_ns, check::format_report(report)});
+    } else if (report.verdict != check::HistoryVerdict::kOk) {
+      r.note = check::format_report(report);
+    }
+    j.results.push_back(std::move(r));
+  }
   for (const auto& r : j.results) {
     if (r.verdict == check::Verdict::kSafetyViolation) j.safety_violated = true;
     if (r.verdict == check::Verdict::kLivenessViolation) j.liveness_violated = true;

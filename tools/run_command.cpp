@@ -11,6 +11,8 @@
 #include "sim/scenario/runner.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "checkers/history.h"
+#include "tools/history_convert.h"
 #include "tools/judge.h"
 #include "tools/report.h"
 #include "tools/run_record.h"
@@ -19,12 +21,14 @@ namespace zab::tools {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  std::string scenario_path, trace_file, out_dir;
+  std::string scenario_path, trace_file, history_file, out_dir;
   std::uint64_t seed = 0;
   options.add_options()("help,h", "show this help")(
       "scenario", po::value<std::string>(&scenario_path)->required(), "the scenario file (JSON)")(
       "seed", po::value<std::uint64_t>(&seed), "the run's seed (default: the scenario's, else 1)")(
       "trace", po::value<std::string>(&trace_file), "write the trace as JSON lines to this file")(
+      "history", po::value<std::string>(&history_file),
+      "write the clients' history as JSON lines (checkers/README.md) to this file")(
       "out", po::value<std::string>(&out_dir),
       "write the run record (record.json) and the trace (trace.jsonl) into this directory");
   po::positional_options_description positional;
@@ -54,6 +58,7 @@ int run_run(const std::vector<std::string>& args) {
       return kExitUsage;
     }
     if (trace_file.empty()) trace_file = (std::filesystem::path(out_dir) / "trace.jsonl").string();
+    if (history_file.empty()) history_file = (std::filesystem::path(out_dir) / "history.jsonl").string();
   }
   if (!trace_file.empty()) {
     trace_out.open(trace_file);
@@ -78,6 +83,14 @@ int run_run(const std::vector<std::string>& args) {
   }
   if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
   fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(recovery_phases(run)), render_clients(run));
+  if (!history_file.empty()) {
+    std::ofstream h(history_file);
+    if (!h) {
+      fmt::print(stderr, "zabsim run: cannot write history file '{}'\n", history_file);
+      return kExitUsage;
+    }
+    check::write_history(h, to_check_history(run.history(), sim::ScenarioRun::kFirstClientAddress));
+  }
   const Judgement judgement = judge(run);
   fmt::print("\n{}", render_judgement(judgement));
   const bool failed = judgement.safety_violated || judgement.liveness_violated;

@@ -399,6 +399,9 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
         cs.servers.push_back(t.id);
       }
     }
+    const std::string first = c.string("first_server", std::string("random"));
+    if (first != "random" && first != "first") fail("/clients/first_server", "must be 'random' or 'first'");
+    cs.random_first_server = first == "random";
     cs.session_timeout_ms = static_cast<std::int32_t>(c.integer("session_timeout_ms", cs.session_timeout_ms, 1, INT32_MAX));
     cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
     cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);

@@ -58,6 +58,7 @@ void ScenarioRun::add_clients() {
   for (std::uint32_t i = 1; i <= cs.count; ++i) {
     ClientConfig cc;
     cc.servers = servers;
+    cc.random_first_server = cs.random_first_server;
     cc.session_timeout_ms = cs.session_timeout_ms;
     cc.request_timeout = Duration::ms(cs.request_timeout_ms);
     auto script = cs.scripts.find(i);

@@ -86,6 +86,7 @@ struct WorkloadSpec {
 struct ClientsSpec {
   std::uint32_t count = 0;
   std::vector<std::uint32_t> servers;  // the connect string (default: every server)
+  bool random_first_server = true;     // false: every client tries `servers` in order from the first
   std::int32_t session_timeout_ms = 10'000;
   std::int64_t request_timeout_ms = 0;
   std::int64_t start_ms = 0;
