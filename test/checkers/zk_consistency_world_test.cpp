@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include "sim/scenario/runner.h"
+#include "checkers/judge.h"
+#include "tools/history_convert.h"
 #include "tools/judge.h"
 
 using namespace zab::sim;
@@ -31,7 +33,12 @@ const char* kScenario = R"({
   ]
 })";
 
-zab::tools::Judgement run_with(const std::string& mutations) {
+struct Outcome {
+  zab::tools::Judgement judgement;
+  bool linearizable = true;
+};
+
+Outcome run_with(const std::string& mutations) {
   std::string text = kScenario;
   text.replace(text.find("MUTATIONS"), 9, mutations);
   const auto parsed = parse_scenario(text, "lost-write");
@@ -39,15 +46,22 @@ zab::tools::Judgement run_with(const std::string& mutations) {
   const Scenario& s = std::get<Scenario>(parsed);
   ScenarioRun run(s, 1);
   run.run();
-  return zab::tools::judge(run);
+  Outcome o{zab::tools::judge(run)};
+  // The strict-linearizability mode of the same engine, on the same history.
+  const auto history = zab::tools::to_check_history(run.history(), ScenarioRun::kFirstClientAddress);
+  const auto report = zab::check::judge(history, zab::check::Consistency::kLinearizable, zab::check::CheckOptions{});
+  o.linearizable = report.verdict != zab::check::HistoryVerdict::kViolation;
+  return o;
 }
 }  // namespace
 
 TEST_CASE("the ZooKeeper-consistency checker catches a write lost by a leader that commits without a quorum") {
   const auto broken = run_with(R"(["commit-without-quorum"])");
-  CAPTURE(zab::tools::render_judgement(broken));
-  CHECK(broken.violates("ZooKeeper consistency"));
+  CAPTURE(zab::tools::render_judgement(broken.judgement));
+  CHECK(broken.judgement.violates("ZooKeeper consistency"));
+  CHECK_FALSE(broken.linearizable);
   const auto correct = run_with("[]");
-  CAPTURE(zab::tools::render_judgement(correct));
-  CHECK_FALSE(correct.safety_violated);
+  CAPTURE(zab::tools::render_judgement(correct.judgement));
+  CHECK_FALSE(correct.judgement.safety_violated);
+  CHECK(correct.linearizable);
 }
