@@ -103,7 +103,15 @@ std::string render_timeline(const sim::ScenarioRun& run) {
     } else if (is_protocol(e, kTraceFollowerSynced)) {
       line = fmt::format("{} synced with s{} (epoch {})", who, e.a, e.b);
     } else if (is_protocol(e, kTraceLeaderShutdown)) {
-      line = fmt::format("{} stops leading (reason {})", who, e.a);
+      static const char* kReasons[] = {"?", "no epoch quorum in initLimit", "no epoch-ack quorum in initLimit",
+                                       "no NEWLEADER quorum in initLimit", "not sufficient followers synced",
+                                       "zxid counter rolled over"};
+      line = fmt::format("{} stops leading: {}", who, e.a < 6 ? kReasons[e.a] : "?");
+    } else if (is_protocol(e, kTraceFollowerExit)) {
+      static const char* kExits[] = {"?", "cannot connect to the leader", "connection to the leader lost",
+                                     "read timeout (leader silent)", "leader's epoch is older", "bad packet",
+                                     "truncate failed"};
+      line = fmt::format("{} stops following: {}", who, e.a < 7 ? kExits[e.a] : "?");
     } else if (is_protocol(e, kTraceStartupRefused)) {
       line = fmt::format("{} REFUSES TO START", who);
     } else if (is_protocol(e, kTraceSyncChosen)) {
