@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "protocol/election_trace.h"
@@ -141,10 +142,33 @@ std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
 
 std::string render_clients(const sim::ScenarioRun& run) {
   std::map<sim::Outcome, std::uint64_t> counts;
-  for (const auto& op : run.history().ops()) counts[op.outcome]++;
-  return fmt::format("clients: {} operations: {} ok, {} failed, {} indeterminate, {} pending at the end\n",
-                     run.history().ops().size(), counts[sim::Outcome::kOk], counts[sim::Outcome::kFailed],
-                     counts[sim::Outcome::kIndeterminate], counts[sim::Outcome::kPending]);
+  // Client availability: stretches of at least a second in which some operation was waiting
+  // and none completed (ok or with a ZooKeeper error: an answer is availability).
+  std::vector<std::pair<std::int64_t, std::int64_t>> busy;  // [invoke, end) of each operation
+  std::vector<std::int64_t> answers;
+  for (const auto& op : run.history().ops()) {
+    counts[op.outcome]++;
+    const std::int64_t end = op.complete ? op.complete->ns() : run.world().now().ns();
+    busy.emplace_back(op.invoke.ns(), end);
+    if (op.outcome == sim::Outcome::kOk || op.outcome == sim::Outcome::kFailed) answers.push_back(end);
+  }
+  std::sort(answers.begin(), answers.end());
+  std::string out = fmt::format("clients: {} operations: {} ok, {} failed, {} indeterminate, {} pending at the end\n",
+                                run.history().ops().size(), counts[sim::Outcome::kOk], counts[sim::Outcome::kFailed],
+                                counts[sim::Outcome::kIndeterminate], counts[sim::Outcome::kPending]);
+  constexpr std::int64_t kGapNs = 1'000'000'000;
+  std::string gaps;
+  for (std::size_t i = 0; i + 1 < answers.size(); ++i) {
+    const std::int64_t from = answers[i], to = answers[i + 1];
+    if (to - from < kGapNs) continue;
+    // Only a gap during which some operation was outstanding is unavailability.
+    const bool waiting = std::any_of(busy.begin(), busy.end(), [&](const auto& b) { return b.first <= from + kGapNs / 2 && b.second >= to; });
+    if (!waiting) continue;
+    gaps += fmt::format("{}{:.1f}-{:.1f} ms", gaps.empty() ? "" : ", ", static_cast<double>(from) / 1e6, static_cast<double>(to) / 1e6);
+  }
+  out += gaps.empty() ? "client availability: no stretch of 1 s or more without an answer\n"
+                      : "client availability: no answers during " + gaps + "\n";
+  return out;
 }
 
 }  // namespace zab::tools
