@@ -9,15 +9,6 @@
 
 namespace zab {
 
-namespace {
-std::uint64_t txn_hash(const Bytes& txn) {
-  // FNV-1a: the trace's fingerprint of a txn, so checkers can tell different txns apart.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
-  return h;
-}
-}  // namespace
-
 Leader::Leader(PeerContext& ctx) : ctx_(ctx) {}
 Leader::~Leader() = default;
 
@@ -293,7 +284,7 @@ void Leader::propose(const Bytes& txn, Zxid zxid) {
   }
   last_proposed_ = zxid;
   outstanding_[zxid] = Outstanding{txn, {}};
-  ctx_.trace(kTraceProposed, zxid.raw(), txn_hash(txn));
+  ctx_.trace(kTraceProposed, zxid.raw(), txn_fingerprint(txn));
   // ProposalRequestProcessor: send to the followers first, then log locally.
   send_to_forwarding(QuorumPacket{PacketType::kProposal, zxid, txn});
   ctx_.syncer.log(Proposal{zxid, txn});

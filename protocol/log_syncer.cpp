@@ -8,14 +8,6 @@
 
 namespace zab {
 
-namespace {
-std::uint64_t txn_hash(const Bytes& txn) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
-  return h;
-}
-}  // namespace
-
 LogSyncer::LogSyncer(const ServerConfig& config, RandomSource* random) : config_(config), random_(random) {
   ZAB_ASSERT(random_ != nullptr, "the snapshot trigger draws from the node's random source");
 }
@@ -106,7 +98,7 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
     if (--in_flight_->fsyncs_left > 0) return true;
     std::vector<Zxid> zxids;
     for (const Queued& q : in_flight_->batch) {
-      out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_hash(q.proposal.txn)});
+      out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_fingerprint(q.proposal.txn)});
       if (q.generation == generation_) zxids.push_back(q.proposal.zxid);
     }
     in_flight_.reset();
@@ -115,7 +107,7 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   }
   if (direct_ && direct_->tag == tag) {
     if (--direct_->fsyncs_left > 0) return true;
-    for (const Queued& q : direct_->batch) out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_hash(q.proposal.txn)});
+    for (const Queued& q : direct_->batch) out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_fingerprint(q.proposal.txn)});
     direct_.reset();
     if (hooks_.direct_commit_done) hooks_.direct_commit_done();
     return true;

@@ -159,6 +159,12 @@ std::optional<Txn> decode_txn(std::span<const std::uint8_t> bytes) {
   return txn;
 }
 
+std::uint64_t txn_fingerprint(std::span<const std::uint8_t> txn) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
+  return h;
+}
+
 std::string describe_txn(const Txn& txn) {
   std::string what = op_name(txn.header.type);
   std::visit(

@@ -107,6 +107,9 @@ void encode_txn(const Txn& txn, Writer& w);
 std::optional<Txn> decode_txn(std::span<const std::uint8_t> bytes);
 std::optional<Txn> decode_txn(Reader& r);
 
+// The trace's fingerprint of a serialized txn (FNV-1a), so checkers can tell txns apart.
+std::uint64_t txn_fingerprint(std::span<const std::uint8_t> txn);
+
 // "create /a/b (zxid 0x100000003)" for timelines.
 std::string describe_txn(const Txn& txn);
 

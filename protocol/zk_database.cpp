@@ -9,14 +9,6 @@
 
 namespace zab {
 
-namespace {
-std::uint64_t txn_hash(const Bytes& txn) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::uint8_t b : txn) h = (h ^ b) * 0x100000001b3ULL;
-  return h;
-}
-}  // namespace
-
 ZkDatabase::ZkDatabase(const ServerConfig& config, LogSyncer& syncer, LocalFiles& files)
     : config_(config), syncer_(syncer), files_(files), committed_log_(config.commit_log_count) {}
 
@@ -31,7 +23,7 @@ RestoreTree ZkDatabase::restore_hooks(std::vector<Output>& out) {
   hooks.process_txn = [this, &out](const Txn& txn) {
     tree_.process_txn(txn);
     // For the checkers: the replayed txn, so the tree's rebuilt history is in the trace.
-    out.push_back(out::Trace{kTraceReplayed, txn.header.zxid.raw(), txn_hash(encode_txn(txn))});
+    out.push_back(out::Trace{kTraceReplayed, txn.header.zxid.raw(), txn_fingerprint(encode_txn(txn))});
     // PlayBackListener.onTxnLoaded: the replayed txn enters the committedLog.
     if (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid) {
       committed_log_.add(Proposal{txn.header.zxid, encode_txn(txn)});
@@ -70,7 +62,7 @@ ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_com
     committed_log_.add(Proposal{txn.header.zxid, raw});
     added = true;
   }
-  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_hash(raw), added ? 1u : 0u,
+  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_fingerprint(raw), added ? 1u : 0u,
                           static_cast<std::uint64_t>(source)});
   if (on_applied) on_applied(result, out);
   return result;
