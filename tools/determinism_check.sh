@@ -12,7 +12,8 @@ for scenario in scenarios/*.json; do
   for seed in 1 2; do
     reference=""
     for build in "$@"; do
-      hash=$("$build/tools/zabsim" run "$scenario" --seed "$seed" | tail -n 1)
+      # The verdict's exit code does not matter here (some scenarios expect violations).
+      hash=$({ "$build/tools/zabsim" run "$scenario" --seed "$seed" || true; } | tail -n 1)
       if [ -z "$reference" ]; then
         reference="$hash"
       elif [ "$hash" != "$reference" ]; then
