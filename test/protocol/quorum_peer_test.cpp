@@ -9,6 +9,8 @@
 #include <set>
 
 #include "protocol/coverage.h"
+#include "protocol/snapshot.h"
+#include "protocol/txn_log_file.h"
 #include "protocol/zab_trace.h"
 #include "sim/ensemble.h"
 
@@ -423,4 +425,52 @@ TEST_CASE("a reconnecting client is refused by a server that has seen less than 
   CHECK(history.ops()[0].outcome == Outcome::kOk);
   CHECK(history.ops()[1].outcome == Outcome::kOk);  // served after reconnecting to s3
   CHECK(history.ops()[1].server == 3);
+}
+
+namespace {
+
+// A server's data directory as files: an empty snapshot, a log with one txn of epoch 2, and
+// the two epoch files.
+DurableFiles data_dir(const std::string& current_epoch, const std::string& accepted_epoch) {
+  DurableFiles files;
+  DataTree empty;
+  files["snapshot.0"] = serialize_snapshot({}, [&](Writer& w) { empty.serialize(w); });
+  const Txn txn{TxnHeader{SessionId{1}, 1, Zxid::make(2, 1), 0, OpCode::kCreate}, CreateTxn{"/a", {}, false, 1}};
+  Bytes log = encode_log_file_header();
+  const Bytes record = encode_log_record(txn);
+  log.insert(log.end(), record.begin(), record.end());
+  files["log.200000001"] = log;
+  files["currentEpoch"] = Bytes(current_epoch.begin(), current_epoch.end());
+  files["acceptedEpoch"] = Bytes(accepted_epoch.begin(), accepted_epoch.end());
+  return files;
+}
+
+std::optional<std::uint64_t> refusal(const DurableFiles& files) {
+  struct NoRandom final : RandomSource {
+    std::uint64_t uniform_below(std::uint64_t) override { return 0; }
+  } random;
+  ServerConfig config;
+  config.my_id = ServerId{1};
+  config.voters = {ServerId{1}, ServerId{2}, ServerId{3}};
+  QuorumPeer peer(NodeContext{Address{1}, &random}, config);
+  std::vector<Output> out;
+  peer.step(Clocks{}, in::Start{files}, out);
+  for (const Output& o : out) {
+    if (const auto* t = std::get_if<out::Trace>(&o); t != nullptr && t->kind == kTraceStartupRefused) return t->a;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("a server whose currentEpoch is older than its last zxid refuses to start") {
+  CHECK(refusal(data_dir("1", "2")) == 1u);
+}
+
+TEST_CASE("a server whose acceptedEpoch is below its currentEpoch refuses to start") {
+  CHECK(refusal(data_dir("3", "2")) == 2u);
+}
+
+TEST_CASE("a server with consistent epoch files starts") {
+  CHECK_FALSE(refusal(data_dir("2", "2")).has_value());
 }
