@@ -17,5 +17,8 @@ int run_demo(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_replay(const std::vector<std::string>& args);
+int run_fuzz(const std::vector<std::string>& args);
+int run_merge(const std::vector<std::string>& args);
+int run_shrink(const std::vector<std::string>& args);
 
 }  // namespace zab::tools

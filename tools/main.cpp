@@ -17,8 +17,11 @@ void print_usage() {
       "commands:\n"
       "  run      run a scenario file: timeline, recovery phases, trace hash\n"
       "  replay   run a recorded run again and confirm its trace hash\n"
+      "  fuzz     a campaign of random fault schedules; findings as run records, shrunk\n"
+      "  shrink   the smallest scenario that still fails a recorded run the same way\n"
+      "  merge    the summary of a campaign run in shards (fuzz --shard K/N)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
-      "  bench    measure the simulator (bench kernel)\n"
+      "  bench    measure the simulator (bench kernel, run, fuzz)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
       "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation\n");
@@ -37,6 +40,9 @@ int main(int argc, char** argv) {
   if (command == "run") return zab::tools::run_run(args);
   if (command == "replay") return zab::tools::run_replay(args);
   if (command == "bench") return zab::tools::run_bench(args);
+  if (command == "fuzz") return zab::tools::run_fuzz(args);
+  if (command == "merge") return zab::tools::run_merge(args);
+  if (command == "shrink") return zab::tools::run_shrink(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;
