@@ -13,6 +13,7 @@
 #include "sim/rng.h"
 #include "sim/scenario/runner.h"
 #include "sim/world_event.h"
+#include "tools/bench_fuzz.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 
@@ -89,23 +90,32 @@ int run_bench(const std::vector<std::string>& args) {
   po::options_description options("bench options");
   std::string which;
   std::uint64_t operations = 20'000'000;
+  std::uint64_t runs = 5000;
+  unsigned jobs = 1;
   options.add_options()("help,h", "show this help")(
-      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run")(
+      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, fuzz")(
+      "runs", po::value<std::uint64_t>(&runs)->default_value(5000), "fuzz: runs in the campaign")(
+      "jobs", po::value<unsigned>(&jobs)->default_value(1), "fuzz: worker processes")(
       "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
       "schedule+pop pairs per measurement");
   po::positional_options_description positional;
   positional.add("which", 1);
   po::variables_map vm;
   if (auto code = parse_options("bench", args, options, positional, vm,
-                                "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n")) {
+                                "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n"
+                                "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
     return *code;
+  }
+  if (which == "fuzz") {
+    fmt::print("{}\n", bench_fuzz(runs, std::max(1u, jobs)).dump(2));
+    return kExitOk;
   }
   if (which == "run") {
     fmt::print("{}\n", measure_run("scenarios/demo.json", 20).dump(2));
     return kExitOk;
   }
   if (which != "kernel") {
-    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run)\n", which);
+    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run, fuzz)\n", which);
     return kExitUsage;
   }
   nlohmann::ordered_json result;
