@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -79,6 +80,16 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
     return result;
   }
   const std::int64_t deadline = healed_ns + options.bound();
+  bool require_commit = options.require_commit;
+  std::int64_t commit_deadline = deadline;
+  if (options.write_invoked_ns) {
+    std::optional<std::int64_t> first_write;
+    for (std::int64_t t : *options.write_invoked_ns) {
+      if (t >= healed_ns && (!first_write || t < *first_write)) first_write = t;
+    }
+    require_commit = first_write.has_value();
+    if (first_write) commit_deadline = std::max(deadline, *first_write + options.bound());
+  }
 
   // Pass 2: the first moment after the heal with an established leader and a quorum serving
   // its epoch, and the first commit after the heal.
@@ -120,9 +131,9 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
     }
   }
   const bool leader_in_time = leader_ok_ns && *leader_ok_ns <= deadline;
-  const bool commit_in_time = !options.require_commit || (commit_ns && *commit_ns <= deadline);
+  const bool commit_in_time = !require_commit || (commit_ns && *commit_ns <= commit_deadline);
   if (leader_in_time && commit_in_time) return result;
-  if (run.end_ns < deadline) {
+  if (run.end_ns < (leader_in_time ? commit_deadline : deadline)) {
     result.verdict = Verdict::kInconclusive;
     result.note = fmt::format("the run ended {} after the last fault healed at {}, before the bound of {}",
                               time_text(run.end_ns - healed_ns), time_text(healed_ns), time_text(options.bound()));
@@ -134,9 +145,9 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
                          "(last: {})",
                          time_text(healed_ns), up, quorum, time_text(deadline), last_leader));
   } else {
-    sink.add("write-commits", deadline,
+    sink.add("write-commits", commit_deadline,
              fmt::format("faults healed at {}; a leader served with a quorum from {}, but no txn committed by {}",
-                         time_text(healed_ns), time_text(*leader_ok_ns), time_text(deadline)));
+                         time_text(healed_ns), time_text(*leader_ok_ns), time_text(commit_deadline)));
   }
   return result;
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "checkers/verdict.h"
 #include "checkers/zab_events.h"
@@ -24,6 +25,13 @@ struct LivenessOptions {
   std::int32_t sync_limit = 5;
   std::optional<std::int64_t> bound_ns;  // overrides the derived bound
   bool require_commit = true;           // false when no client writes after the heal
+  // Client writes' invocation times. When given, they replace require_commit: a commit is
+  // required only if a write was invoked at or after the heal *as this checker sees it* (the
+  // last fault event in the trace), and within the bound of the first such write. A caller
+  // cannot decide this alone: a fault that changed nothing (starting a running server) leaves
+  // no trace event, and a write invoked long after the heal cannot have committed by
+  // heal + bound (found by fuzzing: a client that only starts writing at a no-op heal).
+  std::optional<std::vector<std::int64_t>> write_invoked_ns;
   std::int64_t bound() const;
 };
 

@@ -129,6 +129,22 @@ SyncPlan plan_sync(const SyncInputs& in) {
         static_cast<std::int64_t>(static_cast<double>(in.txn_log->last_snapshot_bytes) * in.snapshot_size_factor);
     std::vector<Proposal> from_log = in.txn_log->proposals_from(peer);
     if (!from_log.empty() && from_log.front().zxid > peer) from_log.clear();  // does not reach back
+    // Deviation D28: the log must be one unbroken history, each txn the successor of the one
+    // before (the next counter, or the first of a later epoch). A server synced by SNAP keeps
+    // its older log files, whose txns its snapshot replaced: the log jumps from them to the
+    // txns after the snapshot, and may hold proposals that were never committed. ZooKeeper
+    // (ZKDatabase.getProposalsFromTxnLog) checks only the first txn, so it sends a DIFF with a
+    // hole, or a TRUNC to a wrong point (found by `zabsim fuzz`: no-gap and
+    // committed-never-truncated on the correct protocol). Such a log does not serve a DIFF.
+    for (std::size_t i = 1; i < from_log.size(); ++i) {
+      const Zxid a = from_log[i - 1].zxid, b = from_log[i].zxid;
+      const bool next_counter = b.epoch() == a.epoch() && b.counter() == a.counter() + 1;
+      const bool next_epoch = b.epoch() > a.epoch() && b.counter() == 1;
+      if (!next_counter && !next_epoch) {
+        from_log.clear();
+        break;
+      }
+    }
     if (size_limit > 0 && in.txn_log->log_bytes_from(peer) > size_limit) from_log.clear();
     if (!from_log.empty()) {
       current = queue_committed_proposals(q, from_log, peer, min_committed, max_committed);

@@ -76,7 +76,14 @@ std::optional<DiskError> FileTxnLog::truncate(Zxid zxid, std::vector<Output>& ou
         "old setup or log files were deleted accidentally or dataLogDir was changed in zoo.cfg."};
   }
   const std::size_t cut_index = *it.open_file();
-  const std::uint64_t position = it.position();
+  // Deviation D27: ZooKeeper (3.8 and master) cuts just past the first record >= zxid even when
+  // that record is *above* zxid, i.e. when the target is absent from the log: a learner whose
+  // log starts after its snapshot (it was synced by SNAP), or a TRUNC to 0 of a learner whose
+  // first log holds an uncommitted proposal. The kept txn is one the leader told the learner to
+  // drop; the reload replays it and the learner diverges from the leader (found by
+  // `zabsim fuzz`: prefix-agreement on the correct protocol). We cut before such a record.
+  const bool target_absent = it.txn() != nullptr && it.txn()->header.zxid > zxid;
+  const std::uint64_t position = target_absent ? it.record_start() : it.position();
   std::vector<std::string> later;
   for (const std::size_t i : it.stored_files()) later.push_back(files_[i].name);
 

@@ -143,6 +143,12 @@ std::uint64_t FileTxnIterator::position() const {
   return (*files_)[*open_].records[*on_].end_offset;
 }
 
+std::uint64_t FileTxnIterator::record_start() const {
+  ZAB_ASSERT(open_.has_value() && on_.has_value(), "a record start exists only while on a record");
+  if (*on_ == 0) return kTxnLogHeaderBytes;
+  return (*files_)[*open_].records[*on_ - 1].end_offset;
+}
+
 std::uint64_t FileTxnIterator::storage_size_bytes() const {
   std::uint64_t sum = 0;
   for (const std::size_t i : stored_) sum += (*files_)[i].size_bytes;

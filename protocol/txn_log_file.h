@@ -88,6 +88,8 @@ class FileTxnIterator {
   std::optional<std::size_t> open_file() const { return open_; }
   // The open stream's position: just past the record the iterator is on.
   std::uint64_t position() const;
+  // Where the record the iterator is on begins (the previous record's end, or the header's).
+  std::uint64_t record_start() const;
   // Files selected but not yet opened, newest first (storedFiles).
   const std::vector<std::size_t>& stored_files() const { return stored_; }
   // FileTxnIterator.getStorageSize: the sizes of the files not yet opened.

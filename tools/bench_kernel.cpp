@@ -13,6 +13,7 @@
 #include "sim/rng.h"
 #include "sim/scenario/runner.h"
 #include "sim/world_event.h"
+#include "tools/bench_fuzz.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 
@@ -90,8 +91,12 @@ int run_bench(const std::vector<std::string>& args) {
   std::string which;
   std::uint64_t operations = 20'000'000;
   std::vector<std::size_t> sizes;
+  std::uint64_t runs = 5000;
+  unsigned jobs = 1;
   options.add_options()("help,h", "show this help")(
-      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run")(
+      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, fuzz")(
+      "runs", po::value<std::uint64_t>(&runs)->default_value(5000), "fuzz: runs in the campaign")(
+      "jobs", po::value<unsigned>(&jobs)->default_value(1), "fuzz: worker processes")(
       "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
       "schedule+pop pairs per measurement")(
       "sizes", po::value<std::vector<std::size_t>>(&sizes)->multitoken(),
@@ -101,8 +106,13 @@ int run_bench(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (auto code = parse_options("bench", args, options, positional, vm,
                                 "examples:\n  zabsim bench kernel\n  zabsim bench run    (from the source directory: runs scenarios/demo.json)\n"
-                                "  zabsim bench checkers\n  zabsim bench checkers --sizes 1000 5000\n")) {
+                                "  zabsim bench checkers\n  zabsim bench checkers --sizes 1000 5000\n"
+                                "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
     return *code;
+  }
+  if (which == "fuzz") {
+    fmt::print("{}\n", bench_fuzz(runs, std::max(1u, jobs)).dump(2));
+    return kExitOk;
   }
   if (which == "run") {
     fmt::print("{}\n", measure_run("scenarios/demo.json", 20).dump(2));
@@ -113,7 +123,8 @@ int run_bench(const std::vector<std::string>& args) {
     return run_bench_checkers({1'000, 10'000, 100'000});
   }
   if (which != "kernel") {
-    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run, checkers)\n", which);
+                                "  zabsim bench checkers\n  zabsim bench checkers --sizes 1000 5000\n"
+                                "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
     return kExitUsage;
   }
   nlohmann::ordered_json result;

@@ -20,5 +20,8 @@ int run_run(const std::vector<std::string>& args);
 int run_replay(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
 int run_bench_checkers(const std::vector<std::size_t>& sizes);  // called by run_bench
+int run_fuzz(const std::vector<std::string>& args);
+int run_merge(const std::vector<std::string>& args);
+int run_shrink(const std::vector<std::string>& args);
 
 }  // namespace zab::tools

@@ -57,14 +57,14 @@ Judgement judge(const sim::ScenarioRun& run) {
                               .init_limit = s.server.init_limit,
                               .sync_limit = s.server.sync_limit};
   if (s.liveness_bound_ms > 0) live.bound_ns = s.liveness_bound_ms * 1'000'000;
-  // A commit is required after the heal only if some client wrote after the last fault:
-  // otherwise there is nothing to commit, and an established leader is the whole criterion.
-  sim::SimTime last_fault = sim::SimTime::zero();
-  for (const auto& f : run.fired()) last_fault = std::max(last_fault, f.at);
-  live.require_commit = false;
+  // A commit is required after the heal only if some client wrote after it: otherwise there
+  // is nothing to commit, and an established leader is the whole criterion. The checker
+  // decides, from the writes' invocation times, against the heal as it sees it in the trace.
+  std::vector<std::int64_t> writes;
   for (const auto& op : run.history().ops()) {
-    if (is_write(op.request.type) && op.invoke >= last_fault) live.require_commit = true;
+    if (is_write(op.request.type)) writes.push_back(op.invoke.ns());
   }
+  live.write_invoked_ns = std::move(writes);
   j.results.push_back(check::check_liveness(zab_run, live));
   // ZooKeeper's client guarantees over what the clients saw (OSC(U): linearizable writes,
   // FIFO sessions, sequentially consistent reads).

@@ -18,7 +18,10 @@ void print_usage() {
       "  run      run a scenario file: timeline, recovery phases, verdicts, trace hash\n"
       "  replay   run a recorded run again and confirm its trace hash\n"
       "  check    judge a client history: ZooKeeper consistency or linearizability\n"
-      "  bench    measure the simulator and the checkers (bench kernel | run | checkers)\n"
+      "  fuzz     a campaign of random fault schedules; findings as run records, shrunk\n"
+      "  shrink   the smallest scenario that still fails a recorded run the same way\n"
+      "  merge    the summary of a campaign run in shards (fuzz --shard K/N)\n"
+      "  bench    measure the simulator and the checkers (bench kernel | run | checkers | fuzz)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
@@ -40,6 +43,9 @@ int main(int argc, char** argv) {
   if (command == "replay") return zab::tools::run_replay(args);
   if (command == "bench") return zab::tools::run_bench(args);
   if (command == "check") return zab::tools::run_check(args);
+  if (command == "fuzz") return zab::tools::run_fuzz(args);
+  if (command == "merge") return zab::tools::run_merge(args);
+  if (command == "shrink") return zab::tools::run_shrink(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;

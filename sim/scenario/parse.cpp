@@ -233,6 +233,10 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
     }
     trig.count = static_cast<std::uint32_t>(t.integer("count", 1, 1, 1'000'000));
     trig.after_ms = t.integer("after_ms", 0, 0, kMaxMs);
+    if (t.has("before_ms")) {
+      trig.before_ms = t.integer("before_ms", std::nullopt, 0, kMaxMs);
+      if (*trig.before_ms < trig.after_ms) fail(t.at("before_ms"), "must not be before after_ms");
+    }
     t.done();
     f.on = trig;
     f.delay_ms = o.integer("delay_ms", 0, 0, kMaxMs);
@@ -434,6 +438,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
         const json& ops = s.get("ops");
         if (!ops.is_array()) fail(s.at("ops"), "must be a list of operations");
         auto& list = cs.scripts[client];
+        if (s.has("start_ms")) cs.script_start_ms[client] = s.integer("start_ms", std::nullopt, 0, kMaxMs);
         for (std::size_t k = 0; k < ops.size(); ++k) {
           Obj op(ops[k], fmt::format("{}/ops/{}", sp, k));
           ScriptedClientOp sop;

@@ -73,7 +73,9 @@ void ScenarioRun::add_clients() {
     const Address address{kFirstClientAddress + i - 1};
     add_client(*world_, address, cc, &history_);
     world_->trace().set_process_name(address.value, fmt::format("c{}", i));
-    world_->at(SimTime::from_ms(cs.start_ms), [address](World& w) { w.start(address); });
+    const auto own_start = cs.script_start_ms.find(i);
+    const std::int64_t start_ms = own_start != cs.script_start_ms.end() ? own_start->second : cs.start_ms;
+    world_->at(SimTime::from_ms(start_ms), [address](World& w) { w.start(address); });
   }
 }
 
@@ -164,6 +166,7 @@ void ScenarioRun::schedule_faults() {
         [this, info, field_filters, trig, seen](const TraceEvent& e) {
           if (e.kind != info.kind || (info.kind == TraceKind::kProtocol && e.sub != info.sub)) return false;
           if (e.time < SimTime::from_ms(trig.after_ms)) return false;
+          if (trig.before_ms && e.time > SimTime::from_ms(*trig.before_ms)) return false;
           if (trig.server) {
             if (trig.server->kind == Target::Kind::kServer) {
               if (e.process != trig.server->id) return false;

@@ -41,6 +41,9 @@ struct Trigger {
   std::map<std::string, std::uint64_t> fields;
   std::uint32_t count = 1;
   std::int64_t after_ms = 0;
+  // Not after this time (unset: any time). Generated schedules use it so that no triggered
+  // fault can fire after the final heal, where it would move the liveness deadline.
+  std::optional<std::int64_t> before_ms;
 };
 
 enum class FaultKind : std::uint8_t {
@@ -92,6 +95,9 @@ struct ClientsSpec {
   std::int64_t start_ms = 0;
   WorkloadSpec workload;
   std::map<std::uint32_t, std::vector<ScriptedClientOp>> scripts;  // by client index (from 1)
+  // A scripted client's own start time, overriding start_ms: a client that starts after the
+  // final heal writes on a fresh session, so a campaign can demand that writes commit then.
+  std::map<std::uint32_t, std::int64_t> script_start_ms;  // by client index (from 1)
 };
 
 struct Expectations {

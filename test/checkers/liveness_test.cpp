@@ -53,6 +53,21 @@ TEST_CASE("liveness: a leader that commits nothing is a liveness violation unles
   CHECK(check_liveness(b.run(), o).verdict == Verdict::kPass);
 }
 
+TEST_CASE("liveness: writes invoked after the heal decide whether a commit is required, and from when") {
+  RunBuilder b = healed_at_one_second();
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1);
+  b.txn(25'000, 3, Z(1, 1), {3, 1}, {3, 1}).ev(40'000, 1, Ev::kPeerState, 1, 3, 1);
+  LivenessOptions o = ten_seconds();
+  o.write_invoked_ns = std::vector<std::int64_t>{500'000'000};  // before the heal: nothing to commit
+  CHECK(check_liveness(b.run(), o).verdict == Verdict::kPass);
+  // A write invoked at 20 s (long after the heal at 1 s) commits at 25 s: within its bound.
+  o.write_invoked_ns = std::vector<std::int64_t>{500'000'000, 20'000'000'000};
+  CHECK(check_liveness(b.run(), o).verdict == Verdict::kPass);
+  // Invoked at 2 s, it had until 12 s.
+  o.write_invoked_ns = std::vector<std::int64_t>{2'000'000'000};
+  CHECK(check_liveness(b.run(), o).violates("write-commits"));
+}
+
 TEST_CASE("liveness: a run ending with a link cut, or before the bound, is inconclusive") {
   RunBuilder b(3);
   b.boot(0, 1).boot(0, 2).boot(0, 3).ev(500, 0, Ev::kLinkCut, 1, 2).ev(20'000, 1, Ev::kPeerState, 0);

@@ -253,13 +253,28 @@ TEST_CASE("truncate cuts after the target txn and removes every later file") {
   CHECK(zxids(log.read(Zxid::zero()).txns) == range(1, 6));
 }
 
-TEST_CASE("truncate to a zxid that is not in the log keeps the first txn above it (quirk)") {
+TEST_CASE("truncate to a zxid that is not in the log keeps nothing above it (deviation D27)") {
   FileTxnLog log({});
   std::vector<Output> out;
   for (std::uint32_t c : {1u, 2u, 4u, 5u}) log.append(set_data(z(c)), out);
   out.clear();
   REQUIRE_FALSE(log.truncate(z(3), out).has_value());
-  CHECK(zxids(log.read(Zxid::zero()).txns) == std::vector<Zxid>{z(1), z(2), z(4)});
+  // ZooKeeper keeps <1,4> (the first record >= the target); it was never committed.
+  CHECK(zxids(log.read(Zxid::zero()).txns) == std::vector<Zxid>{z(1), z(2)});
+}
+
+TEST_CASE("truncate below a log's first txn cuts the file back to its header (a learner synced by SNAP)") {
+  // The learner's log starts after its snapshot, at <1,5>; the leader tells it to TRUNC to
+  // <1,4>, which only its snapshot holds, or to 0 (the fuzzer found both).
+  for (const Zxid target : {z(4), Zxid::zero()}) {
+    FileTxnLog log({});
+    std::vector<Output> out;
+    for (std::uint32_t c : {5u, 6u}) log.append(set_data(z(c)), out);
+    out.clear();
+    REQUIRE_FALSE(log.truncate(target, out).has_value());
+    CHECK(std::get<out::Truncate>(out[0]).size == kTxnLogHeaderBytes);
+    CHECK(log.read(Zxid::zero()).txns.empty());
+  }
 }
 
 TEST_CASE("truncate beyond the end of the log is ZooKeeper's error and changes nothing") {

@@ -1,0 +1,53 @@
+// The worker pool: every index answered once, in whatever order; a run that aborts (as a
+// broken ZAB_ASSERT does) is a crash with its message, and the campaign goes on.
+
+#include "tools/fuzz/pool.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "protocol/assert.h"
+
+using namespace zab::fuzz;
+
+TEST_CASE("the pool answers every index, and an aborting run is a crash that does not end the campaign") {
+  std::vector<std::uint64_t> indices;
+  for (std::uint64_t i = 0; i < 40; ++i) indices.push_back(i);
+  std::map<std::uint64_t, PoolResult> results;
+  PoolCallbacks cb;
+  cb.work = [](std::uint64_t i) {
+    if (i == 7 || i == 30) ZAB_ASSERT(i == 0, "run seven and run thirty break an invariant");
+    return std::string("answer ") + std::to_string(i * i);
+  };
+  cb.done = [&](PoolResult&& r) { results.emplace(r.index, std::move(r)); };
+  cb.keep_going = [] { return true; };
+  cb.tick = [] {};
+  CHECK(run_pool(indices, 3, cb) == 40);
+  REQUIRE(results.size() == 40);
+  for (const auto& [i, r] : results) {
+    CAPTURE(i);
+    if (i == 7 || i == 30) {
+      CHECK(r.crashed);
+      CHECK(r.crash_text.find("invariant broken: run seven and run thirty break an invariant") != std::string::npos);
+      CHECK(r.crash_text.find("signal 6") != std::string::npos);
+    } else {
+      CHECK_FALSE(r.crashed);
+      CHECK(r.line == "answer " + std::to_string(i * i));
+    }
+  }
+}
+
+TEST_CASE("keep_going stops handing out runs; those handed out still finish") {
+  std::vector<std::uint64_t> indices = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::size_t asked = 0, done = 0;
+  PoolCallbacks cb;
+  cb.work = [](std::uint64_t i) { return std::to_string(i); };
+  cb.done = [&](PoolResult&&) { ++done; };
+  cb.keep_going = [&] { return ++asked <= 4; };
+  cb.tick = [] {};
+  CHECK(run_pool(indices, 2, cb) == 4);
+  CHECK(done == 4);
+}

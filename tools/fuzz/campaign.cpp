@@ -1,0 +1,177 @@
+#include "tools/fuzz/campaign.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "protocol/assert.h"
+#include "tools/fuzz/execute.h"
+#include "tools/fuzz/pool.h"
+#include "tools/fuzz/summary.h"
+
+namespace zab::fuzz {
+
+using json = nlohmann::ordered_json;
+
+std::vector<std::uint64_t> shard_indices(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards) {
+  ZAB_ASSERT(shards >= 1 && shard >= 1 && shard <= shards, "a shard is K/N with 1 <= K <= N");
+  std::vector<std::uint64_t> indices;
+  for (std::uint64_t i = shard - 1; i < runs; i += shards) indices.push_back(i);
+  return indices;
+}
+
+std::string finding_dir(const std::string& out_dir, std::uint64_t index) {
+  return (std::filesystem::path(out_dir) / "findings" / fmt::format("run-{:06}", index)).string();
+}
+
+namespace {
+
+// Resident memory of this process, KiB (/proc/self/statm: pages).
+std::uint64_t rss_kib() {
+  std::ifstream in("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) / 1024;
+}
+
+void save_record(tools::RunRecord record, const std::string& out_dir, std::uint64_t index) {
+  const std::string dir = finding_dir(out_dir, index);
+  std::filesystem::create_directories(dir);
+  const std::string path = (std::filesystem::path(dir) / "record.json").string();
+  record.scenario_path = fmt::format("zabsim fuzz --seed {} run {}", record.seed, index);
+  record.replay_command = "zabsim replay " + path;
+  std::ofstream(path) << tools::to_json(record).dump(2) << "\n";
+}
+
+json base_line(const GeneratedRun& g) {
+  json line;
+  line["index"] = g.index;
+  line["seed"] = g.seed;
+  line["profile"] = g.profile;
+  line["params"] = run_parameters(g.scenario);
+  return line;
+}
+
+}  // namespace
+
+json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& out_dir) {
+  const auto started = std::chrono::steady_clock::now();
+  const GeneratedRun g = generate_run(spec, index);
+  const Execution x = execute(g.scenario, g.seed);
+  json line = base_line(g);
+  json verdicts = json::object();
+  std::string outcome = "pass";
+  for (const auto& [checker, verdict] : x.verdicts) {
+    verdicts[checker] = verdict;
+    if (verdict == "SAFETY VIOLATION") outcome = "safety";
+    if (verdict == "LIVENESS VIOLATION" && outcome == "pass") outcome = "liveness";
+  }
+  line["outcome"] = outcome;
+  line["verdicts"] = verdicts;
+  line["properties"] = x.properties;
+  line["witness"] = x.witness;
+  line["coverage"] = x.coverage;
+  line["recovery"] = x.recovery;
+  line["trace_hash"] = fmt::format("{:016x}", x.trace_hash);
+  line["events"] = x.events;
+  if (x.failed() && !out_dir.empty()) save_record(x.record, out_dir, index);
+  line["wall_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  line["rss_kib"] = rss_kib();
+  return line;
+}
+
+json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string& crash_text, const std::string& out_dir) {
+  const GeneratedRun g = generate_run(spec, index);
+  json line = base_line(g);
+  line["outcome"] = "crash";
+  line["verdicts"] = {{"crash", crash_text}};
+  line["properties"] = json::array({"crash"});
+  const auto first_line = crash_text.substr(0, crash_text.find('\n'));
+  line["witness"] = first_line;
+  line["coverage"] = json::object();
+  line["trace_hash"] = "0000000000000000";  // the run never finished
+  line["events"] = 0;
+  if (!out_dir.empty()) {
+    tools::RunRecord record;
+    record.scenario = g.scenario;
+    record.seed = g.seed;
+    record.mutations = spec.mutations;
+    record.verdicts.emplace_back("crash", crash_text);
+    save_record(record, out_dir, index);
+  }
+  return line;
+}
+
+CampaignOutcome run_campaign(const CampaignOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  const std::vector<std::uint64_t> indices = shard_indices(o.runs, o.shard, o.shards);
+  std::ofstream runs_out;
+  if (!o.out_dir.empty()) {
+    std::filesystem::create_directories(o.out_dir);
+    json campaign = campaign_identity(o.spec, o.runs);
+    campaign["shard"] = fmt::format("{}/{}", o.shard, o.shards);
+    std::ofstream((std::filesystem::path(o.out_dir) / "campaign.json").string()) << campaign.dump(2) << "\n";
+    runs_out.open((std::filesystem::path(o.out_dir) / "runs.jsonl").string());
+  }
+
+  CampaignOutcome outcome;
+  std::map<std::uint64_t, json> pending;  // finished, waiting for the runs before them
+  std::size_t next_to_write = 0;          // position in `indices`
+  std::uint64_t finished = 0, findings = 0;
+  double last_progress = 0;
+  auto progress = [&](bool final) {
+    if (o.quiet) return;
+    const double t = elapsed();
+    if (!final && t - last_progress < (o.progress_bar ? 0.1 : 5.0)) return;
+    last_progress = t;
+    const double rate = t > 0 ? static_cast<double>(finished) / t : 0;
+    const double left = rate > 0 ? static_cast<double>(indices.size() - finished) / rate : 0;
+    if (o.progress_bar) {
+      constexpr int kWidth = 30;
+      const int filled = indices.empty() ? kWidth : static_cast<int>(kWidth * finished / indices.size());
+      fmt::print("\r[{}{}] {}/{} runs  {:.1f} runs/s  {} findings  eta {:.0f}s   {}", std::string(static_cast<std::size_t>(filled), '#'),
+                 std::string(static_cast<std::size_t>(kWidth - filled), '.'), finished, indices.size(), rate, findings, left,
+                 final ? "\n" : "");
+    } else {
+      fmt::print("{}/{} runs, {:.1f} runs/s, {} findings, {:.0f} s elapsed\n", finished, indices.size(), rate, findings, t);
+    }
+    std::fflush(stdout);
+  };
+
+  PoolCallbacks callbacks;
+  callbacks.work = [&](std::uint64_t index) { return run_one(o.spec, index, o.out_dir).dump(); };
+  callbacks.done = [&](PoolResult&& r) {
+    json line = r.crashed ? crash_line(o.spec, r.index, r.crash_text, o.out_dir) : json::parse(r.line);
+    ++finished;
+    if (!line["properties"].empty()) ++findings;
+    pending.emplace(r.index, std::move(line));
+    while (next_to_write < indices.size() && pending.contains(indices[next_to_write])) {
+      auto node = pending.extract(indices[next_to_write++]);
+      if (runs_out.is_open()) runs_out << node.mapped().dump() << "\n";
+      outcome.lines.push_back(std::move(node.mapped()));
+    }
+  };
+  callbacks.keep_going = [&] { return o.time_budget_s <= 0 || elapsed() < o.time_budget_s; };
+  callbacks.tick = [&] { progress(false); };
+  run_pool(indices, o.jobs, callbacks);
+  // With a time budget, runs finish out of order up to the last one handed out.
+  for (auto& [index, line] : pending) {
+    if (runs_out.is_open()) runs_out << line.dump() << "\n";
+    outcome.lines.push_back(std::move(line));
+  }
+  progress(true);
+  outcome.wall_s = elapsed();
+  outcome.summary = summarize(campaign_identity(o.spec, o.runs), outcome.lines);
+  if (o.shards > 1) outcome.summary["campaign"]["shard"] = fmt::format("{}/{}", o.shard, o.shards);
+  if (!o.out_dir.empty()) {
+    std::ofstream((std::filesystem::path(o.out_dir) / "summary.json").string()) << outcome.summary.dump(2) << "\n";
+  }
+  return outcome;
+}
+
+}  // namespace zab::fuzz

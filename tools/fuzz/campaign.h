@@ -1,0 +1,51 @@
+#pragma once
+// A fuzzing campaign: the run indices of this shard, run on a pool of worker processes, each
+// run judged; one JSON line per run (runs.jsonl, in index order), a run record for every
+// finding, a summary, and progress on the way. Wall-clock time only feeds the progress display,
+// the runs' wall_ms column and the time budget, never a run.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/fuzz/generate.h"
+
+namespace zab::fuzz {
+
+struct CampaignOptions {
+  CampaignSpec spec;
+  std::uint64_t runs = 1000;      // the whole campaign's runs (all shards)
+  unsigned jobs = 1;              // worker processes
+  double time_budget_s = 0;       // 0: none; else stop handing out runs after this long
+  std::uint32_t shard = 1;        // this shard, 1..shards: run indices i with i % shards == shard - 1
+  std::uint32_t shards = 1;
+  std::string out_dir;            // "" : write nothing (benchmarks)
+  bool progress_bar = false;      // a terminal: one redrawn line; else a plain line every 5 s
+  bool quiet = false;             // no progress at all
+};
+
+struct CampaignOutcome {
+  nlohmann::ordered_json summary;
+  std::vector<nlohmann::ordered_json> lines;  // in index order
+  double wall_s = 0;
+};
+
+// The indices shard `shard` of `shards` runs, in order.
+std::vector<std::uint64_t> shard_indices(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards);
+
+// One run, start to line: generate, execute, judge; saves a record under
+// out_dir/findings/run-<index>/ if the run failed (and out_dir is set).
+nlohmann::ordered_json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& out_dir);
+
+// The line of a run that crashed its worker (with what it wrote to stderr); saves its record.
+nlohmann::ordered_json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string& crash_text,
+                                  const std::string& out_dir);
+
+CampaignOutcome run_campaign(const CampaignOptions& options);
+
+// Where a finding's files go.
+std::string finding_dir(const std::string& out_dir, std::uint64_t index);
+
+}  // namespace zab::fuzz

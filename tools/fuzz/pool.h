@@ -1,0 +1,37 @@
+#pragma once
+// A pool of forked worker processes for a fuzz campaign. A run that crashes — a ZAB_ASSERT
+// aborts, a segfault — takes down only its worker: the parent sees the worker's result pipe
+// close, records the run as a crash with what the worker wrote to stderr, and forks a new
+// worker. Each worker runs one run index at a time, sent over a pipe, and answers with one
+// line (the run's JSON) over another; the parent hands out indices as workers become free.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace zab::fuzz {
+
+struct PoolResult {
+  std::uint64_t index = 0;
+  bool crashed = false;
+  std::string line;        // the worker's answer (no newline); empty if crashed
+  std::string crash_text;  // crashed: the worker's stderr, or how it died
+};
+
+struct PoolCallbacks {
+  // In the worker: compute the answer for one run index (one line, no newline).
+  std::function<std::string(std::uint64_t index)> work;
+  // In the parent: one run finished (in completion order, not index order).
+  std::function<void(PoolResult&&)> done;
+  // In the parent, before handing out each index: false stops handing out (a time budget).
+  std::function<bool()> keep_going;
+  // In the parent, about every 100 ms of wall time (progress display).
+  std::function<void()> tick;
+};
+
+// Runs every index in `indices` (in order of hand-out) on `jobs` workers. Returns how many
+// were handed out (all, unless keep_going said stop).
+std::size_t run_pool(const std::vector<std::uint64_t>& indices, unsigned jobs, const PoolCallbacks& callbacks);
+
+}  // namespace zab::fuzz

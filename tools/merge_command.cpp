@@ -1,0 +1,85 @@
+// `zabsim merge DIR...`: the summary of a campaign run in shards (zabsim fuzz --shard K/N),
+// from the shards' output directories. It is computed from the runs' lines exactly as an
+// unsharded campaign's is, so the two are identical (the tests check it).
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "tools/commands.h"
+#include "tools/fuzz/summary.h"
+#include "tools/options.h"
+
+namespace zab::tools {
+
+int run_merge(const std::vector<std::string>& args) {
+  po::options_description options("merge options");
+  std::vector<std::string> dirs;
+  std::string out;
+  options.add_options()("help,h", "show this help")(
+      "dirs", po::value<std::vector<std::string>>(&dirs)->required(), "the shards' output directories")(
+      "out,o", po::value<std::string>(&out), "write the merged summary.json into this directory");
+  po::positional_options_description positional;
+  positional.add("dirs", -1);
+  po::variables_map vm;
+  if (auto code = parse_options("merge", args, options, positional, vm,
+                                "example:\n  zabsim merge shard1 shard2 shard3 shard4 -o merged\n")) {
+    return *code;
+  }
+  nlohmann::ordered_json identity;
+  std::vector<nlohmann::ordered_json> lines;
+  std::set<std::uint64_t> seen;
+  for (const auto& dir : dirs) {
+    const auto campaign_path = std::filesystem::path(dir) / "campaign.json";
+    std::ifstream campaign_in(campaign_path);
+    if (!campaign_in) {
+      fmt::print(stderr, "zabsim merge: {}: not a campaign's output (no campaign.json)\n", dir);
+      return kExitUsage;
+    }
+    nlohmann::ordered_json campaign;
+    try {
+      campaign = nlohmann::ordered_json::parse(campaign_in);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "zabsim merge: {}: {}\n", campaign_path.string(), e.what());
+      return kExitUsage;
+    }
+    campaign.erase("shard");
+    if (identity.is_null()) identity = campaign;
+    if (campaign != identity) {
+      fmt::print(stderr, "zabsim merge: {} is another campaign ({}) than {} ({})\n", dir, campaign.dump(), dirs.front(),
+                 identity.dump());
+      return kExitUsage;
+    }
+    std::ifstream runs_in(std::filesystem::path(dir) / "runs.jsonl");
+    std::string text;
+    std::uint64_t line_number = 0;
+    while (std::getline(runs_in, text)) {
+      ++line_number;
+      if (text.empty()) continue;
+      nlohmann::ordered_json line;
+      try {
+        line = nlohmann::ordered_json::parse(text);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "zabsim merge: {}/runs.jsonl:{}: {}\n", dir, line_number, e.what());
+        return kExitUsage;
+      }
+      const auto index = line["index"].get<std::uint64_t>();
+      if (!seen.insert(index).second) {
+        fmt::print(stderr, "zabsim merge: {}/runs.jsonl:{}: run {} appears in two shards\n", dir, line_number, index);
+        return kExitUsage;
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  const auto summary = fuzz::summarize(identity, std::move(lines));
+  if (!out.empty()) {
+    std::filesystem::create_directories(out);
+    std::ofstream(std::filesystem::path(out) / "summary.json") << summary.dump(2) << "\n";
+  }
+  fmt::print("{}", fuzz::render_summary(summary));
+  return fuzz::finding_count(summary) == 0 ? kExitOk : kExitSafety;
+}
+
+}  // namespace zab::tools
