@@ -94,7 +94,7 @@ int run_bench(const std::vector<std::string>& args) {
   std::uint64_t runs = 5000;
   unsigned jobs = 1;
   options.add_options()("help,h", "show this help")(
-      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, fuzz")(
+      "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, checkers, fuzz")(
       "runs", po::value<std::uint64_t>(&runs)->default_value(5000), "fuzz: runs in the campaign")(
       "jobs", po::value<unsigned>(&jobs)->default_value(1), "fuzz: worker processes")(
       "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
@@ -123,8 +123,7 @@ int run_bench(const std::vector<std::string>& args) {
     return run_bench_checkers({1'000, 10'000, 100'000});
   }
   if (which != "kernel") {
-                                "  zabsim bench checkers\n  zabsim bench checkers --sizes 1000 5000\n"
-                                "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
+    fmt::print(stderr, "zabsim bench: unknown benchmark '{}' (known: kernel, run, checkers, fuzz)\n", which);
     return kExitUsage;
   }
   nlohmann::ordered_json result;
