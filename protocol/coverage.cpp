@@ -25,6 +25,7 @@ const char* coverage_mark_name(CoverageMark mark) {
     case CoverageMark::kLearnerSyncLimit: return "learner_sync_limit";
     case CoverageMark::kFollowerReadTimeout: return "follower_read_timeout";
     case CoverageMark::kInterruptedSnapCleared: return "interrupted_snap_cleared";
+    case CoverageMark::kUnservedLearnerFastForwarded: return "unserved_learner_fast_forwarded";
     case CoverageMark::kStartupRefused: return "startup_refused";
     case CoverageMark::kClientRefusedBehind: return "client_refused_behind";
     case CoverageMark::kSessionExpired: return "session_expired";

@@ -34,6 +34,7 @@ enum class CoverageMark : std::uint16_t {
   kLearnerSyncLimit,          // the leader dropped a learner that did not ack in syncLimit
   kFollowerReadTimeout,       // a follower heard nothing from its leader for its read timeout
   kInterruptedSnapCleared,    // a learner interrupted during SNAP cleared its database
+  kUnservedLearnerFastForwarded,  // a learner that left before UPTODATE fast-forwarded (D30)
   kStartupRefused,            // a server refused to start (epoch files or database)
   kClientRefusedBehind,       // a server refused a client that had seen more than it
   kSessionExpired,            // the leader expired a session

@@ -178,14 +178,16 @@ void QuorumPeer::check_role_ended() {
     follower_.reset();
     // Learner.shutdown -> zk.shutdown(fullyShutDown = syncMode == SNAP): drain the logger
     // (ZOOKEEPER-4712's fix), then clear the half-synced database of an interrupted SNAP
-    // (ZOOKEEPER-3642), or fast-forward a server that was RUNNING; one that never reached
-    // RUNNING keeps its tree as it is, behind its log, as ZooKeeper's does.
+    // (ZOOKEEPER-3642), or fast-forward the tree over the whole log. ZooKeeper fast-forwards
+    // only a server that reached RUNNING; one interrupted between NEWLEADER and UPTODATE keeps
+    // the txns it logged out of its tree and votes with the older zxid (deviation D30).
     syncer_.drain(*ctx_.out);
     if (interrupted_snap) {
       ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);
-    } else if (served && !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
+    } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
+      if (!served) ctx_.out->push_back(coverage(CoverageMark::kUnservedLearnerFastForwarded));
       db_.fast_forward(*ctx_.out);
     }
     look_for_leader();
