@@ -100,7 +100,7 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     recvset_.clear();
     trace(out, kFleRoundAdvanced, u64(logicalclock_), n.sid.value);
     if (total_order_predicate(n.leader, n.zxid, n.peer_epoch, init_id(), init_last_logged_zxid(),
-                              init_peer_epoch())) {
+                              init_peer_epoch(), config_.mutations)) {
       update_proposal(n.leader, n.zxid, n.peer_epoch, out);
     } else {
       update_proposal(init_id(), init_last_logged_zxid(), init_peer_epoch(), out);
@@ -111,7 +111,7 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     trace(out, kFleIgnored, n.sid.value, kIgnoreStaleRound);
     return false;
   } else if (total_order_predicate(n.leader, n.zxid, n.peer_epoch, proposed_leader_, proposed_zxid_,
-                                   proposed_epoch_)) {
+                                   proposed_epoch_, config_.mutations)) {
     update_proposal(n.leader, n.zxid, n.peer_epoch, out);
     send_notifications(out);
   }
@@ -278,7 +278,7 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
     // The finalize wait looks at nothing but whether the vote is better than ours — not the
     // state, the round or the voter check.
     if (!total_order_predicate(n->leader, n->zxid, n->peer_epoch, proposed_leader_, proposed_zxid_,
-                               proposed_epoch_)) {
+                               proposed_epoch_, config_.mutations)) {
       // Discarded for good, not even kept for recvset; the next 200 ms poll starts afresh.
       trace(out, kFleFinalizeDiscard, n->sid.value, n->leader.value);
       set_timer(now, Timer::kFinalize, config_.finalize_wait, out);

@@ -173,6 +173,9 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
     switch (packet.type) {
       case PacketType::kDiff:
         // ZOOKEEPER-2355: a DIFF does not touch lastProcessedZxid.
+        // MUTATION diff-sets-last-processed-zxid (ZOOKEEPER-2355): before the fix the learner set
+        // it to the DIFF's zxid here, before any of the diff had arrived.
+        if (ctx_.config.mutations.on(Mutation::kDiffSetsLastProcessedZxid)) ctx_.db.set_last_processed_zxid(packet.zxid);
         sync_mode_ = SyncMode::kDiff;
         snapshot_needed_ = false;
         break;
@@ -274,8 +277,18 @@ void Follower::new_leader_log() {
     return;
   }
   // ZOOKEEPER-4785: append every txn received during the sync and fsync them, synchronously.
-  if (packets_not_committed_.empty()) {
+  // MUTATION log-synced-txns-at-uptodate (ZOOKEEPER-3911): before 3911 they stayed in
+  // packetsNotCommitted past the NEWLEADER ACK; on_up_to_date hands them to the logger.
+  if (packets_not_committed_.empty() || ctx_.config.mutations.on(Mutation::kLogSyncedTxnsAtUpToDate)) {
     new_leader_persist_epoch();
+    return;
+  }
+  // MUTATION current-epoch-before-logging (ZOOKEEPER-4643): 3.8.0 wrote currentEpoch first and
+  // only then logged the txns; on_current_epoch_persisted comes back here for them. The write
+  // after them (new_leader_persist_epoch) stays, so only a crash in between tells the orders apart.
+  if (ctx_.config.mutations.on(Mutation::kCurrentEpochBeforeLogging) && ctx_.epochs.current() != new_epoch_zxid_.epoch()) {
+    state_ = State::kNewLeaderEpoch;
+    ctx_.epochs.persist(EpochKind::kCurrent, new_epoch_zxid_.epoch(), *ctx_.out);
     return;
   }
   for (const Proposal& p : packets_not_committed_) {
@@ -294,11 +307,22 @@ void Follower::on_direct_commit_done() {
 }
 
 void Follower::new_leader_persist_epoch() {
+  // MUTATION current-epoch-at-uptodate (ZOOKEEPER-1282): before the fix the learner ACKed
+  // NEWLEADER without writing currentEpoch; on_up_to_date writes it.
+  if (ctx_.config.mutations.on(Mutation::kCurrentEpochAtUpToDate)) {
+    send_new_leader_ack();
+    return;
+  }
   state_ = State::kNewLeaderEpoch;
   ctx_.epochs.persist(EpochKind::kCurrent, new_epoch_zxid_.epoch(), *ctx_.out);
 }
 
 void Follower::on_current_epoch_persisted(Epoch epoch) {
+  if (up_to_date_waits_for_epoch_ && state_ == State::kSyncingAfterNewLeader && epoch == new_epoch_zxid_.epoch()) {
+    up_to_date_waits_for_epoch_ = false;  // current-epoch-at-uptodate: UPTODATE goes on now
+    on_up_to_date();
+    return;
+  }
   if (state_ != State::kNewLeaderEpoch || epoch != new_epoch_zxid_.epoch()) return;
   if (ctx_.config.mutations.on(Mutation::kAckNewLeaderBeforeLogging)) {
     for (const Proposal& p : packets_not_committed_) {
@@ -307,10 +331,20 @@ void Follower::on_current_epoch_persisted(Epoch epoch) {
     }
     packets_not_committed_.clear();
   }
+  if (ctx_.config.mutations.on(Mutation::kCurrentEpochBeforeLogging) && !packets_not_committed_.empty()) {
+    new_leader_log();  // MUTATION current-epoch-before-logging (ZOOKEEPER-4643): the txns after the epoch
+    return;
+  }
   send_new_leader_ack();
 }
 
 void Follower::send_new_leader_ack() {
+  // MUTATION ack-proposals-before-newleader (ZOOKEEPER-4685): in 3.8 the logger's ACKs of the
+  // synced txns could overtake the NEWLEADER ACK; here they simply go first.
+  if (ctx_.config.mutations.on(Mutation::kAckProposalsBeforeNewLeader)) {
+    for (Zxid z : requests_to_ack_) send(QuorumPacket{PacketType::kAck, z, std::nullopt});
+    requests_to_ack_.clear();
+  }
   send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
   ctx_.trace(kTraceNewLeaderAcked, new_epoch_zxid_.epoch());
   state_ = State::kSyncingAfterNewLeader;
@@ -321,6 +355,13 @@ void Follower::send_new_leader_ack() {
 void Follower::on_up_to_date() {
   if (state_ != State::kSyncingAfterNewLeader) {
     exit(FollowerExitReason::kBadPacket);  // UPTODATE before NEWLEADER: pre-Zab-1.0 leaders only
+    return;
+  }
+  // MUTATION current-epoch-at-uptodate (ZOOKEEPER-1282): the write the NEWLEADER ACK skipped
+  // happens here, synchronously in Java: UPTODATE goes on once it is done.
+  if (ctx_.config.mutations.on(Mutation::kCurrentEpochAtUpToDate) && ctx_.epochs.current() != new_epoch_zxid_.epoch()) {
+    up_to_date_waits_for_epoch_ = true;
+    ctx_.epochs.persist(EpochKind::kCurrent, new_epoch_zxid_.epoch(), *ctx_.out);
     return;
   }
   // The UPTODATE ACK, which the leader ignores (counter 0).

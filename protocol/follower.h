@@ -123,6 +123,9 @@ class Follower {
   std::deque<Zxid> packets_committed_;
   std::vector<Zxid> requests_to_ack_;  // appended at NEWLEADER, ACKed after UPTODATE
   Zxid snap_zxid_;                     // SNAP's zxid, set once the snapshot data arrives
+  // Only with the current-epoch-at-uptodate mutation: UPTODATE arrived and waits for the
+  // currentEpoch write that the NEWLEADER ACK skipped.
+  bool up_to_date_waits_for_epoch_ = false;
   std::deque<QuorumPacket> held_;      // arrived while a synchronous write was in progress
 
   // FollowerZooKeeperServer.pendingTxns: logged (or being logged), waiting for their COMMIT.

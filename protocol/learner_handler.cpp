@@ -216,7 +216,8 @@ void LearnerHandler::synchronize() {
                           .committed_log = &ctx_.db.committed_log(),
                           .last_processed_zxid = ctx_.db.last_processed_zxid(),
                           .snapshot_size_factor = ctx_.config.snapshot_size_factor,
-                          .txn_log = &view};
+                          .txn_log = &view,
+                          .mutations = ctx_.config.mutations};
   SyncPlan plan = plan_sync(inputs);
   ctx_.trace(kTraceSyncChosen, sid_->value, static_cast<std::uint64_t>(plan.mode), summary_.last_zxid.raw(),
              plan.current_zxid.raw());

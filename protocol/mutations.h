@@ -35,6 +35,36 @@ enum class Mutation : std::uint8_t {
   // Synthetic (no JIRA): the leader never counts a follower's NEWLEADER ACK, so no epoch is
   // ever established: a liveness bug, for the liveness checker.
   kIgnoreNewLeaderAcks,
+  // ZOOKEEPER-4643: the learner persists currentEpoch at NEWLEADER before the txns it was synced
+  // with are durable; a crash in between leaves a server that votes with the new epoch over an
+  // old log, wins the next election and truncates committed txns from the others.
+  kCurrentEpochBeforeLogging,
+  // ZOOKEEPER-3911: the learner logs the txns it was DIFF-synced with only after UPTODATE, but
+  // ACKs NEWLEADER before that, so a crash between the two loses txns the leader counted.
+  kLogSyncedTxnsAtUpToDate,
+  // ZOOKEEPER-1282: the learner persists currentEpoch at UPTODATE instead of before its
+  // NEWLEADER ACK, so a server counted towards establishing an epoch can forget it and let an
+  // older epoch's uncommitted txn be elected back.
+  kCurrentEpochAtUpToDate,
+  // ZOOKEEPER-335 / 1081: no epoch files: a restarted server knows epochs only from its last
+  // logged zxid, so a new leader can reuse the epoch of a leader that failed, and two txns get
+  // one zxid.
+  kNoEpochFiles,
+  // ZOOKEEPER-1419: the vote order's sid tie-break is not guarded by equal peerEpochs, so the
+  // order is not antisymmetric and an election with mixed epochs may never settle.
+  kUnguardedSidTiebreak,
+  // ZOOKEEPER-2355: a DIFF sets the learner's lastProcessedZxid to the leader's before the diff
+  // is applied; a learner whose sync breaks then advertises txns it never received.
+  kDiffSetsLastProcessedZxid,
+  // ZOOKEEPER-3642: an interrupted SNAP sync keeps the half-synced in-memory database, which is
+  // ahead of the disk, so the next sync DIFFs on top of txns the log never held.
+  kKeepInterruptedSnap,
+  // ZOOKEEPER-1154 / 1156: a learner whose last zxid is not in the leader's history (an old
+  // leader's uncommitted tail) gets DIFF instead of TRUNC and keeps the phantom txn.
+  kDiffInsteadOfTrunc,
+  // ZOOKEEPER-4685: the learner ACKs the txns it was synced with before its NEWLEADER ACK; the
+  // leader takes the first ACK for the NEWLEADER ACK, does not count it, and gives up the epoch.
+  kAckProposalsBeforeNewLeader,
   kCount,
 };
 

@@ -87,7 +87,14 @@ void QuorumPeer::start(const in::Start& start) {
     return;
   }
   const StartupEpochs& e = std::get<StartupEpochs>(epochs);
-  epochs_.reset(e.accepted_epoch, e.current_epoch);
+  // MUTATION no-epoch-files (ZOOKEEPER-1081): before ZOOKEEPER-335/1081 there were no epoch
+  // files; a starting server knew no epoch but that of its last zxid.
+  const Epoch zxid_epoch = db_.last_processed_zxid().epoch();
+  if (config_.mutations.on(Mutation::kNoEpochFiles)) {
+    epochs_.reset(zxid_epoch, zxid_epoch);
+  } else {
+    epochs_.reset(e.accepted_epoch, e.current_epoch);
+  }
   if (e.write_current_epoch) epochs_.persist(EpochKind::kCurrent, e.current_epoch, *ctx_.out);
   if (e.write_accepted_epoch) epochs_.persist(EpochKind::kAccepted, e.accepted_epoch, *ctx_.out);
   ctx_.trace(kTraceRestored, db_.last_processed_zxid().raw(), r.snapshot_zxid ? r.snapshot_zxid->raw() : 0,
@@ -182,7 +189,9 @@ void QuorumPeer::check_role_ended() {
     // only a server that reached RUNNING; one interrupted between NEWLEADER and UPTODATE keeps
     // the txns it logged out of its tree and votes with the older zxid (deviation D30).
     syncer_.drain(*ctx_.out);
-    if (interrupted_snap) {
+    // MUTATION keep-interrupted-snap (ZOOKEEPER-3642): before the fix the half-synced database
+    // was kept (and, never RUNNING, not fast-forwarded either).
+    if (interrupted_snap && !config_.mutations.on(Mutation::kKeepInterruptedSnap)) {
       ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
       db_.clear();
       db_.reload(*ctx_.out);

@@ -21,6 +21,7 @@ struct Queueing {
   Zxid peer_last_zxid;
   bool peer_new_epoch_zxid = false;  // counter 0: a leader's <e,0>, which names no txn
   bool need_op_packet = true;
+  bool diff_instead_of_trunc = false;  // the ZOOKEEPER-1154 mutation
   SyncMode mode = SyncMode::kDiff;
   std::vector<QuorumPacket> queued;
 };
@@ -54,7 +55,9 @@ Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_la
         q.need_op_packet = false;
         continue;
       }
-      if (q.peer_new_epoch_zxid) {
+      // MUTATION diff-instead-of-trunc (ZOOKEEPER-1154): before the fix a peer whose last zxid
+      // is not in our history got a plain DIFF too, and kept the txn we never had.
+      if (q.peer_new_epoch_zxid || q.diff_instead_of_trunc) {
         q.queued.push_back(packet(PacketType::kDiff, last_committed_zxid));
         q.mode = SyncMode::kDiff;
         q.need_op_packet = false;
@@ -92,6 +95,7 @@ SyncPlan plan_sync(const SyncInputs& in) {
   Queueing q;
   q.peer_last_zxid = peer;
   q.peer_new_epoch_zxid = peer.counter() == 0;
+  q.diff_instead_of_trunc = in.mutations.on(Mutation::kDiffInsteadOfTrunc);
   Zxid current = peer;
   bool need_snap = true;
   bool used_txn_log = false;

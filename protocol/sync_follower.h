@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/committed_log.h"
+#include "protocol/mutations.h"
 #include "protocol/quorum_packet.h"
 
 namespace zab {
@@ -37,6 +38,7 @@ struct SyncInputs {
   double snapshot_size_factor = 0.33;  // < 0 disables syncing from the txn log
   bool force_snap_sync = false;        // zookeeper.forceSnapshotSync (tests only)
   const TxnLogView* txn_log = nullptr;  // may be null: no txn-log sync
+  Mutations mutations;                  // the leader's switches (diff-instead-of-trunc)
 };
 
 struct SyncPlan {

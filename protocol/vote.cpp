@@ -24,9 +24,15 @@ bool same_vote(const Vote& a, const Vote& b) {
 }
 
 bool total_order_predicate(ServerId new_id, Zxid new_zxid, std::int64_t new_epoch, ServerId cur_id,
-                           Zxid cur_zxid, std::int64_t cur_epoch) {
+                           Zxid cur_zxid, std::int64_t cur_epoch, const Mutations& mutations) {
   const auto new_zxid_signed = static_cast<std::int64_t>(new_zxid.raw());
   const auto cur_zxid_signed = static_cast<std::int64_t>(cur_zxid.raw());
+  // MUTATION unguarded-sid-tiebreak (ZOOKEEPER-1419): before the fix the sid tie-break needed
+  // only equal zxids, so a lower peerEpoch with a higher sid could beat a higher peerEpoch.
+  if (mutations.on(Mutation::kUnguardedSidTiebreak)) {
+    return new_epoch > cur_epoch || (new_epoch == cur_epoch && new_zxid_signed > cur_zxid_signed) ||
+           (new_zxid_signed == cur_zxid_signed && new_id > cur_id);
+  }
   if (new_epoch != cur_epoch) return new_epoch > cur_epoch;
   if (new_zxid_signed != cur_zxid_signed) return new_zxid_signed > cur_zxid_signed;
   return new_id > cur_id;

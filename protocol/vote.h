@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "protocol/ids.h"
+#include "protocol/mutations.h"
 
 namespace zab {
 
@@ -51,6 +52,6 @@ bool same_vote(const Vote& a, const Vote& b);
 // longs, so the zxid is compared as signed: -1 loses to everything. The weight-0 check of
 // hierarchical quorums never triggers with majority quorums (QuorumMaj.getWeight is 1).
 bool total_order_predicate(ServerId new_id, Zxid new_zxid, std::int64_t new_epoch, ServerId cur_id,
-                           Zxid cur_zxid, std::int64_t cur_epoch);
+                           Zxid cur_zxid, std::int64_t cur_epoch, const Mutations& mutations = Mutations{});
 
 }  // namespace zab
