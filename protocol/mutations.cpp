@@ -32,6 +32,8 @@ constexpr MutationInfo kCatalog[] = {
      "a learner holding a txn the leader lacks gets DIFF instead of TRUNC (or SNAP) and keeps it"},
     {Mutation::kAckProposalsBeforeNewLeader, "ack-proposals-before-newleader", "ZOOKEEPER-4685",
      "the learner ACKs the txns it was synced with before the NEWLEADER ACK, which the leader then does not count"},
+    {Mutation::kFastForwardOnlyIfRunning, "fast-forward-only-if-running", "none (3.8 and master; cf. ZOOKEEPER-4712)",
+     "a learner that leaves between NEWLEADER and UPTODATE keeps its tree behind the txns it logged"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

@@ -65,6 +65,11 @@ enum class Mutation : std::uint8_t {
   // ZOOKEEPER-4685: the learner ACKs the txns it was synced with before its NEWLEADER ACK; the
   // leader takes the first ACK for the NEWLEADER ACK, does not count it, and gives up the epoch.
   kAckProposalsBeforeNewLeader,
+  // ZooKeeper 3.8 and master as they are (deviation D30; no JIRA found, ZOOKEEPER-4712 is the
+  // nearest): only a server that reached RUNNING fast-forwards its tree at the end of a term, so
+  // a learner interrupted between NEWLEADER and UPTODATE keeps the txns it logged out of its
+  // tree, votes with the older zxid, then logs them twice or replays them as stale txns.
+  kFastForwardOnlyIfRunning,
   kCount,
 };
 
