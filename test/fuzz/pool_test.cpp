@@ -27,7 +27,10 @@ TEST_CASE("the pool answers every index, and an aborting run is a crash that doe
   cb.tick = [] {};
   CHECK(run_pool(indices, 3, cb) == 40);
   REQUIRE(results.size() == 40);
-  for (const auto& [i, r] : results) {
+  for (const auto& entry : results) {
+    // Not a structured binding: CAPTURE takes it into a lambda, which clang before 16 refuses.
+    const auto i = entry.first;
+    const auto& r = entry.second;
     CAPTURE(i);
     if (i == 7 || i == 30) {
       CHECK(r.crashed);
