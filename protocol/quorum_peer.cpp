@@ -191,10 +191,12 @@ void QuorumPeer::check_role_ended() {
     syncer_.drain(*ctx_.out);
     // MUTATION keep-interrupted-snap (ZOOKEEPER-3642): before the fix the half-synced database
     // was kept (and, never RUNNING, not fast-forwarded either).
-    if (interrupted_snap && !config_.mutations.on(Mutation::kKeepInterruptedSnap)) {
-      ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
-      db_.clear();
-      db_.reload(*ctx_.out);
+    if (interrupted_snap) {
+      if (!config_.mutations.on(Mutation::kKeepInterruptedSnap)) {
+        ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
+        db_.clear();
+        db_.reload(*ctx_.out);
+      }
     } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
       if (served) {
         db_.fast_forward(*ctx_.out);
