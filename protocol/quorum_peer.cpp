@@ -197,13 +197,10 @@ void QuorumPeer::check_role_ended() {
         db_.clear();
         db_.reload(*ctx_.out);
       }
-    } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) {  // MUTATION (ZOOKEEPER-2845)
-      if (served) {
-        db_.fast_forward(*ctx_.out);
-      } else if (!config_.mutations.on(Mutation::kFastForwardOnlyIfRunning)) {  // MUTATION (D30)
-        ctx_.out->push_back(coverage(CoverageMark::kUnservedLearnerFastForwarded));
-        db_.fast_forward(*ctx_.out);
-      }
+    } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown) &&  // MUTATION (ZOOKEEPER-2845)
+               (served || !config_.mutations.on(Mutation::kFastForwardOnlyIfRunning))) {  // MUTATION (D30)
+      if (!served) ctx_.out->push_back(coverage(CoverageMark::kUnservedLearnerFastForwarded));
+      db_.fast_forward(*ctx_.out);
     }
     look_for_leader();
   }
