@@ -128,6 +128,24 @@ std::string render_timeline(const sim::ScenarioRun& run) {
   return out;
 }
 
+nlohmann::ordered_json recovery_to_json(const std::vector<RecoveryPhases>& phases) {
+  auto ms_or_null = [](std::int64_t ns) -> nlohmann::ordered_json {
+    if (ns < 0) return nullptr;
+    return static_cast<double>(ns) / 1'000'000.0;
+  };
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& p : phases) {
+    out.push_back({{"fault", p.fault},
+                   {"at_ms", static_cast<double>(p.at.ns()) / 1'000'000.0},
+                   {"noticed_ms", ms_or_null(p.noticed_ns)},
+                   {"elected_ms", ms_or_null(p.elected_ns)},
+                   {"epoch_agreed_ms", ms_or_null(p.epoch_agreed_ns)},
+                   {"synced_ms", ms_or_null(p.synced_ns)},
+                   {"first_commit_ms", ms_or_null(p.first_commit_ns)}});
+  }
+  return out;
+}
+
 std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
   if (phases.empty()) return "recovery: no faults\n";
   std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/scenario/runner.h"
 
 namespace zab::tools {
@@ -24,6 +26,9 @@ struct RecoveryPhases {
 };
 
 std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run);
+// The phases as JSON for the run record and the HTML report: one object per fault, times in
+// ms after the fault (null when the phase did not happen).
+nlohmann::ordered_json recovery_to_json(const std::vector<RecoveryPhases>& phases);
 std::string render_timeline(const sim::ScenarioRun& run);
 std::string render_recovery(const std::vector<RecoveryPhases>& phases);
 std::string render_clients(const sim::ScenarioRun& run);

@@ -118,6 +118,7 @@ int run_run(const std::vector<std::string>& args) {
     record.trace_hash = run.world().trace_hash();
     record.events = run.world().trace().event_count();
     record.checkpoints = run.world().trace().checkpoints();
+    record.recovery = recovery_to_json(recovery_phases(run));
     const std::string record_path = (std::filesystem::path(out_dir) / "record.json").string();
     record.replay_command = "zabsim replay " + record_path;
     std::ofstream out(record_path);

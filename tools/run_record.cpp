@@ -20,6 +20,7 @@ nlohmann::ordered_json to_json(const RunRecord& r) {
   for (std::uint64_t c : r.checkpoints) checkpoints.push_back(fmt::format("{:016x}", c));
   j["checkpoints"] = checkpoints;
   j["replay"] = r.replay_command;
+  j["recovery"] = r.recovery;
   j["scenario"] = r.scenario;
   return j;
 }
@@ -72,6 +73,7 @@ std::optional<RunRecord> record_from_json(const nlohmann::json& j, std::string& 
       r.checkpoints.push_back(*c);
     }
   }
+  if (j.contains("recovery") && j["recovery"].is_array()) r.recovery = j["recovery"];
   if (j.contains("version") && j["version"].is_string()) r.version = j["version"].get<std::string>();
   if (j.contains("scenario_path") && j["scenario_path"].is_string()) r.scenario_path = j["scenario_path"].get<std::string>();
   return r;

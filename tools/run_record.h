@@ -25,6 +25,8 @@ struct RunRecord {
   std::uint64_t events = 0;
   std::vector<std::uint64_t> checkpoints;
   std::string replay_command;
+  // Recovery phases per fault (recovery_to_json); informational, recomputed by a replay.
+  nlohmann::ordered_json recovery = nlohmann::ordered_json::array();
 };
 
 nlohmann::ordered_json to_json(const RunRecord& record);
