@@ -28,10 +28,20 @@ void ZkClient::send(const ClientMessage& message, std::vector<Output>& out) {
   out.push_back(out::Send{*conn_, encode_client_message(message)});
 }
 
+Duration ZkClient::connect_timeout() const {
+  const std::int32_t session_ms = negotiated_timeout_ms_ > 0 ? negotiated_timeout_ms_ : config_.session_timeout_ms;
+  return Duration::ms(session_ms / static_cast<std::int32_t>(config_.servers.size()));
+}
+
+Duration ZkClient::read_timeout() const {
+  const std::int32_t session_ms = negotiated_timeout_ms_ > 0 ? negotiated_timeout_ms_ : config_.session_timeout_ms;
+  return Duration::ms(session_ms * 2 / 3);
+}
+
 void ZkClient::connect(std::vector<Output>& out) {
   state_ = State::kConnecting;
   const Address server = config_.servers[server_index_ % config_.servers.size()];
-  out.push_back(out::Connect{server, kClientPort, 1, config_.connect_timeout});
+  out.push_back(out::Connect{server, kClientPort, 1, connect_timeout()});
 }
 
 void ZkClient::lost(std::vector<Output>& out) {
@@ -82,8 +92,9 @@ void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
           send(ConnectRequest{.last_zxid_seen = last_zxid_seen_, .timeout_ms = config_.session_timeout_ms,
                               .session = session_, .password = Bytes(session_.value == 0 ? 0 : 16, 0)},
                out);
-          // ClientCnxn: a handshake that gets no answer counts as a lost connection.
-          out.push_back(out::SetTimer{kReadTimeout, Duration::ms(config_.session_timeout_ms * 2 / 3)});
+          // ClientCnxn: until the ConnectResponse the connection is not CONNECTED, so the
+          // connect timeout applies, counted afresh from the TCP connect's completion.
+          out.push_back(out::SetTimer{kReadTimeout, connect_timeout()});
         } else if constexpr (std::is_same_v<T, in::ConnectFailed>) {
           lost(out);
         } else if constexpr (std::is_same_v<T, in::ConnectionDown>) {
@@ -129,9 +140,10 @@ void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
 
 void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out) {
   // Anything from the server proves it is alive (ClientCnxn's read timeout).
-  if (negotiated_timeout_ms_ > 0 || state_ == State::kHandshake) {
-    const std::int32_t timeout = negotiated_timeout_ms_ > 0 ? negotiated_timeout_ms_ : config_.session_timeout_ms;
-    out.push_back(out::SetTimer{kReadTimeout, Duration::ms(timeout * 2 / 3)});
+  if (state_ == State::kHandshake) {
+    out.push_back(out::SetTimer{kReadTimeout, connect_timeout()});
+  } else if (negotiated_timeout_ms_ > 0) {
+    out.push_back(out::SetTimer{kReadTimeout, read_timeout()});
   }
   if (const auto* response = std::get_if<ConnectResponse>(&message)) {
     if (response->timeout_ms <= 0) {
@@ -143,6 +155,7 @@ void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out
     session_ = response->session;
     negotiated_timeout_ms_ = response->timeout_ms;
     state_ = State::kConnected;
+    out.push_back(out::SetTimer{kReadTimeout, read_timeout()});  // CONNECTED now: the read timeout
     out.push_back(out::SetTimer{kPing, Duration::ms(negotiated_timeout_ms_ / 3)});
     if (!op_timer_armed_ && next_op_ < config_.ops.size()) {
       op_timer_armed_ = true;

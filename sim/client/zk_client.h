@@ -32,7 +32,6 @@ struct ClientConfig {
   std::vector<Address> servers;            // the connect string, in the order tried
   bool random_first_server = true;         // start at a random entry (as ZooKeeper shuffles)
   std::int32_t session_timeout_ms = 10'000;
-  Duration connect_timeout = Duration::ms(2'000);
   Duration reconnect_delay = Duration::ms(100);
   Duration request_timeout = Duration::ms(0);  // 0: none (zookeeper.request.timeout's default)
   std::vector<ScriptedOp> ops;             // issued one at a time (closed loop)
@@ -66,6 +65,12 @@ class ZkClient final : public Node {
   std::size_t server_index_ = 0;
   SessionId session_;
   std::int32_t negotiated_timeout_ms_ = 0;
+  // ClientCnxn's two timeouts, from the session timeout (the negotiated one once known): a
+  // connection that is not yet CONNECTED (TCP connect, then the handshake) is given up after
+  // sessionTimeout / (servers in the connect string) without hearing from the server; a
+  // CONNECTED one after sessionTimeout * 2 / 3.
+  Duration connect_timeout() const;
+  Duration read_timeout() const;
   Zxid last_zxid_seen_;
   std::int32_t next_xid_ = 1;
   std::size_t next_op_ = 0;

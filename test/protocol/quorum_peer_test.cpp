@@ -427,6 +427,33 @@ TEST_CASE("a reconnecting client is refused by a server that has seen less than 
   CHECK(history.ops()[1].server == 3);
 }
 
+TEST_CASE("a client whose handshake gets no answer moves on after sessionTimeout / connect-string size (ClientCnxn's connectTimeout)") {
+  World w(17, {});
+  EnsembleConfig ec;
+  ec.servers = 3;
+  add_ensemble(w, ec);
+  History history;
+  // A hung server's kernel still completes the TCP connect, but the ConnectRequest is never
+  // answered. With two servers in the connect string and a 9 s session the client gives up
+  // after 4.5 s, not after the read timeout's 2/3 x 9 s = 6 s.
+  add_client(w, Address{100},
+             ClientConfig{.servers = {Address{1}, Address{2}}, .random_first_server = false, .session_timeout_ms = 9000,
+                          .ops = {ScriptedOp{Duration::ms(0), create("/x")}}},
+             &history);
+  for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
+  w.at(ms(1000), [](World& world) { world.hang(Address{1}); });
+  w.at(ms(1500), [](World& world) { world.start(Address{100}); });
+  w.run_until(ms(9000));
+  REQUIRE(history.ops().size() == 1);
+  const auto& op = history.ops()[0];
+  CHECK(op.outcome == Outcome::kOk);
+  CHECK(op.server == 2);
+  // Invoked once the session is established on s2: after 1.5 s + 4.5 s (9000 / 2 connect-string
+  // entries) of waiting on s1, plus the reconnect pause and a handshake; well before 1.5 + 6 s.
+  CHECK(op.invoke >= ms(6000));
+  CHECK(op.invoke < ms(6500));
+}
+
 namespace {
 
 // A server's data directory as files: an empty snapshot, a log with one txn of epoch 2, and
