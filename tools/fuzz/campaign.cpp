@@ -156,7 +156,10 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
       outcome.lines.push_back(std::move(node.mapped()));
     }
   };
-  callbacks.keep_going = [&] { return o.time_budget_s <= 0 || elapsed() < o.time_budget_s; };
+  callbacks.keep_going = [&] {
+    if (o.stop_at_first_finding && findings > 0) return false;
+    return o.time_budget_s <= 0 || elapsed() < o.time_budget_s;
+  };
   callbacks.tick = [&] { progress(false); };
   run_pool(indices, o.jobs, callbacks);
   // With a time budget, runs finish out of order up to the last one handed out.

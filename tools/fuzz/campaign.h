@@ -24,6 +24,8 @@ struct CampaignOptions {
   std::string out_dir;            // "" : write nothing (benchmarks)
   bool progress_bar = false;      // a terminal: one redrawn line; else a plain line every 5 s
   bool quiet = false;             // no progress at all
+  bool stop_at_first_finding = false;  // hand out no run after one has failed (with jobs 1:
+                                       // the campaign ends at its first finding, exactly)
 };
 
 struct CampaignOutcome {
