@@ -20,6 +20,7 @@ std::span<const BugEntry> bug_catalog() {
       {"skip-fast-forward-on-shutdown", {"skip-fast-forward-on-shutdown"}, "prefix-agreement"},
       {"ack-proposals-before-newleader", {"ack-proposals-before-newleader", "fast-forward-only-if-running"}, "leader-established"},
       {"fast-forward-only-if-running", {"fast-forward-only-if-running"}, "apply-order"},
+      {"epoch-rename-not-durable", {"epoch-rename-not-durable"}, "PrimaryIntegrity"},
   };
   return kEntries;
 }
