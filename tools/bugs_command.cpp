@@ -40,7 +40,7 @@ std::string entry_label(const bugs::BugEntry& e) {
 std::string caught_by(const Row& row, double budget_s) {
   const bugs::HuntResult& r = row.result;
   if (!row.crash.empty()) return "worker died: " + row.crash.substr(0, row.crash.find('\n'));
-  if (!r.found) return fmt::format("not found in {} schedules / {:.0f} s", r.schedules, budget_s);
+  if (!r.found) return fmt::format("not found in {} schedule{} / {:g} s", r.schedules, r.schedules == 1 ? "" : "s", budget_s);
   if (r.expected()) return r.property;
   return fmt::format("{} (expected {})", r.property, r.expected_property);
 }
@@ -55,7 +55,7 @@ std::string shrunk_size(const bugs::HuntResult& r) {
 // the median is one of those.
 std::string median_time(const std::vector<Row>& rows) {
   std::vector<double> t;
-  for (const Row& row : rows) t.push_back(row.result.found ? row.result.wall_s : std::numeric_limits<double>::infinity());
+  for (const Row& row : rows) t.push_back(row.result.found ? row.result.cpu_s : std::numeric_limits<double>::infinity());
   if (t.empty()) return "-";
   std::sort(t.begin(), t.end());
   const std::size_t n = t.size();
@@ -65,15 +65,15 @@ std::string median_time(const std::vector<Row>& rows) {
 }
 
 std::string render_table(const std::vector<Row>& rows, double budget_s) {
-  std::vector<std::array<std::string, 6>> cells;
-  cells.push_back({"entry (switch)", "JIRA", "caught by (property)", "schedules", "time", "shrunk to"});
+  std::vector<std::array<std::string, 7>> cells;
+  cells.push_back({"entry (switch)", "JIRA", "caught by (property)", "schedules", "cpu", "wall", "shrunk to"});
   for (const Row& row : rows) {
     const bugs::HuntResult& r = row.result;
     cells.push_back({entry_label(*row.entry), r.jira, caught_by(row, budget_s),
-                     r.found ? fmt::format("{}", r.schedules) : "-", r.found ? fmt::format("{:.2f} s", r.wall_s) : "-",
-                     shrunk_size(r)});
+                     r.found ? fmt::format("{}", r.schedules) : "-", r.found ? fmt::format("{:.2f} s", r.cpu_s) : "-",
+                     r.found ? fmt::format("{:.2f} s", r.wall_s) : "-", shrunk_size(r)});
   }
-  std::array<std::size_t, 6> width{};
+  std::array<std::size_t, 7> width{};
   for (const auto& line : cells) {
     for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
   }
@@ -81,7 +81,7 @@ std::string render_table(const std::vector<Row>& rows, double budget_s) {
   for (const auto& line : cells) {
     std::string text;
     for (std::size_t c = 0; c < line.size(); ++c) {
-      const bool numeric = c == 3 || c == 4;
+      const bool numeric = c >= 3 && c <= 5;
       text += numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
       if (c + 1 < line.size()) text += "  ";
     }
@@ -100,7 +100,7 @@ int run_bugs(const std::vector<std::string>& args) {
   unsigned jobs = 1;
   std::string out_dir;
   options.add_options()("help,h", "show this help")(
-      "budget", po::value<double>(&h.budget_s)->default_value(60), "wall-clock seconds of schedules per entry (one core)")(
+      "budget", po::value<double>(&h.budget_s)->default_value(60), "CPU seconds of schedules per entry (its runs' own CPU time, one core)")(
       "max-schedules", po::value<std::uint64_t>(&h.max_schedules)->default_value(1'000'000),
       "at most this many schedules per entry")(
       "jobs", po::value<unsigned>(&jobs)->default_value(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))),
@@ -164,7 +164,7 @@ int run_bugs(const std::vector<std::string>& args) {
     rows.push_back(Row{.entry = e});
   }
 
-  fmt::print("zabsim bugs: {} entries, seed {}, budget {} s and {} schedules per entry on one core each, {} workers, "
+  fmt::print("zabsim bugs: {} entries, seed {}, budget {} s of CPU and {} schedules per entry on one core each, {} workers, "
              "output in {}\n",
              rows.size(), h.seed, h.budget_s, h.max_schedules, jobs, out_dir);
   std::filesystem::create_directories(out_dir);
@@ -189,7 +189,9 @@ int run_bugs(const std::vector<std::string>& args) {
       row.result = bugs::hunt_result_from_json(json::parse(p.line));
     }
     fmt::print("  {}: {}{}\n", row.entry->name, caught_by(row, h.budget_s),
-               row.result.found ? fmt::format(" after {} schedules, {:.2f} s", row.result.schedules, row.result.wall_s) : "");
+               row.result.found ? fmt::format(" after {} schedules, {:.2f} s cpu, {:.2f} s wall", row.result.schedules,
+                                              row.result.cpu_s, row.result.wall_s)
+                                : "");
     std::fflush(stdout);
   };
   callbacks.keep_going = [] { return true; };
@@ -201,8 +203,8 @@ int run_bugs(const std::vector<std::string>& args) {
   const auto expected = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.result.expected(); }));
   fmt::print("\n{}", render_table(rows, h.budget_s));
   const std::string median = median_time(rows);
-  fmt::print("\ncaught {} of {} entries ({} by the expected property) within {} s of one core each; median time to first "
-             "detection {}; {:.1f} s in all on {} workers\n",
+  fmt::print("\ncaught {} of {} entries ({} by the expected property) within {} s of one core each; median CPU time to "
+             "first detection {}; {:.1f} s wall in all on {} workers\n",
              caught, rows.size(), expected, h.budget_s, median, wall_s, jobs);
 
   json report;
@@ -213,7 +215,7 @@ int run_bugs(const std::vector<std::string>& args) {
   report["caught"] = caught;
   report["caught_by_expected_property"] = expected;
   report["entries_selected"] = rows.size();
-  report["median_time"] = median;
+  report["median_cpu_time"] = median;
   report["entries"] = json::array();
   for (const Row& row : rows) {
     json j = bugs::to_json(row.result);

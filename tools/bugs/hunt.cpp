@@ -22,13 +22,14 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
   o.spec.mutations = entry.switches;
   o.runs = options.max_schedules;
   o.jobs = 1;  // one core: the figures are one core's
-  o.time_budget_s = options.budget_s;
+  o.cpu_budget_s = options.budget_s;
   o.out_dir = options.out_dir;
   o.quiet = true;
   o.stop_at_first_finding = true;
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
 
   r.schedules = outcome.lines.size();
+  r.cpu_s = outcome.cpu_s;
   r.wall_s = outcome.wall_s;
   for (const json& line : outcome.lines) {
     if (line["properties"].empty()) continue;
@@ -74,6 +75,7 @@ json to_json(const HuntResult& r) {
     j["expected"] = r.expected();
     j["witness"] = r.witness;
   }
+  j["cpu_s"] = r.cpu_s;
   j["wall_s"] = r.wall_s;
   if (r.shrunk) {
     j["shrunk"] = {{"faults", r.shrunk_faults},
@@ -98,6 +100,7 @@ HuntResult hunt_result_from_json(const json& j) {
     r.property = j.at("property").get<std::string>();
     r.witness = j.at("witness").get<std::string>();
   }
+  r.cpu_s = j.at("cpu_s").get<double>();
   r.wall_s = j.at("wall_s").get<double>();
   if (j.contains("shrunk")) {
     const json& s = j["shrunk"];

@@ -2,8 +2,10 @@
 // Hunting one catalog entry: a random-schedule campaign (tools/fuzz) with the entry's switches
 // on, on one core, run indices in order from the campaign seed, until the first run that
 // violates any property or until the budget runs out; then the finding is shrunk. "Schedules
-// until first detection" is deterministic (the same seed gives the same index); the wall time
-// is this machine's, for the report only.
+// until first detection" is deterministic (the same seed gives the same index). The budget is
+// CPU time — the runs' own, measured in the worker — so that "60 s of one core" means the same
+// on a machine other jobs share; the wall time is reported beside it. Both are this machine's,
+// for the report only.
 
 #include <cstdint>
 #include <string>
@@ -16,7 +18,7 @@ namespace zab::bugs {
 
 struct HuntOptions {
   std::uint64_t seed = 1;             // the campaign seed
-  double budget_s = 60;               // wall-clock seconds of schedules (a run started is finished)
+  double budget_s = 60;               // CPU seconds of schedules (a run started is finished)
   std::uint64_t max_schedules = 1'000'000;
   std::string out_dir;                // this entry's campaign output; "" writes nothing
   bool shrink = true;
@@ -32,7 +34,8 @@ struct HuntResult {
   std::uint64_t first_index = 0;      // found: the finding's run index (schedules - 1)
   std::string property;               // found: the first property it violated
   std::string witness;                // found: the first violation, readable
-  double wall_s = 0;                  // to the finding, or the whole campaign
+  double cpu_s = 0;                   // the runs' CPU time, to the finding or in all
+  double wall_s = 0;                  // the same, wall-clock (the campaign's, with its worker)
   bool shrunk = false;
   std::size_t shrunk_faults = 0, shrunk_servers = 0;
   double shrink_s = 0;

@@ -1,8 +1,8 @@
 #pragma once
 // A fuzzing campaign: the run indices of this shard, run on a pool of worker processes, each
 // run judged; one JSON line per run (runs.jsonl, in index order), a run record for every
-// finding, a summary, and progress on the way. Wall-clock time only feeds the progress display,
-// the runs' wall_ms column and the time budget, never a run.
+// finding, a summary, and progress on the way. Wall-clock and CPU time only feed the progress
+// display, the runs' wall_ms and cpu_ms columns and the budgets, never a run.
 
 #include <cstdint>
 #include <string>
@@ -19,6 +19,7 @@ struct CampaignOptions {
   std::uint64_t runs = 1000;      // the whole campaign's runs (all shards)
   unsigned jobs = 1;              // worker processes
   double time_budget_s = 0;       // 0: none; else stop handing out runs after this long
+  double cpu_budget_s = 0;        // 0: none; else stop once the finished runs used this much CPU
   std::uint32_t shard = 1;        // this shard, 1..shards: run indices i with i % shards == shard - 1
   std::uint32_t shards = 1;
   std::string out_dir;            // "" : write nothing (benchmarks)
@@ -32,6 +33,7 @@ struct CampaignOutcome {
   nlohmann::ordered_json summary;
   std::vector<nlohmann::ordered_json> lines;  // in index order
   double wall_s = 0;
+  double cpu_s = 0;  // the runs' CPU time, summed over workers (a crashed run's is not counted)
 };
 
 // The indices shard `shard` of `shards` runs, in order.
