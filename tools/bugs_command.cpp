@@ -16,6 +16,7 @@
 #include "tools/bugs/catalog.h"
 #include "tools/bugs/hunt.h"
 #include "tools/commands.h"
+#include "tools/fuzz/campaign.h"
 #include "tools/fuzz/pool.h"
 #include "tools/options.h"
 
@@ -202,6 +203,14 @@ int run_bugs(const std::vector<std::string>& args) {
   const auto caught = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.result.found; }));
   const auto expected = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.result.expected(); }));
   fmt::print("\n{}", render_table(rows, h.budget_s));
+  for (const Row& row : rows) {
+    for (const auto& [index, property] : row.result.correct_protocol_findings) {
+      fmt::print("note: {} run {} fails with the switches off too ({}): a finding on the correct protocol, not this "
+                 "entry's; the hunt went on. Its record: {}/record.json\n",
+                 row.entry->name, index, property,
+                 fuzz::finding_dir((std::filesystem::path(out_dir) / row.entry->name).string(), index));
+    }
+  }
   const std::string median = median_time(rows);
   fmt::print("\ncaught {} of {} entries ({} by the expected property) within {} s of one core each; median CPU time to "
              "first detection {}; {:.1f} s wall in all on {} workers\n",

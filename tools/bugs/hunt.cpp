@@ -25,21 +25,26 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
   o.cpu_budget_s = options.budget_s;
   o.out_dir = options.out_dir;
   o.quiet = true;
-  o.stop_at_first_finding = true;
+  o.stop_after_finding = [&](const json& line) {
+    // The control: the same schedule and seed with the switches off, in a forked child.
+    const std::uint64_t index = line["index"].get<std::uint64_t>();
+    json control = fuzz::generate_run(o.spec, index).scenario;
+    control["cluster"].erase("mutations");
+    const fuzz::Probe p = fuzz::probe(control, control["seed"].get<std::uint64_t>());
+    if (!p.properties.empty()) {
+      r.correct_protocol_findings.emplace_back(index, p.properties.front());
+      return false;
+    }
+    r.found = true;
+    r.first_index = index;
+    r.property = line["properties"][0].get<std::string>();
+    r.witness = line["witness"].get<std::string>();
+    return true;
+  };
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
-
   r.schedules = outcome.lines.size();
   r.cpu_s = outcome.cpu_s;
   r.wall_s = outcome.wall_s;
-  for (const json& line : outcome.lines) {
-    if (line["properties"].empty()) continue;
-    // One worker, indices in order, none handed out after a finding: the finding is the last.
-    ZAB_ASSERT(&line == &outcome.lines.back(), "a one-worker hunt ends at its first finding");
-    r.found = true;
-    r.first_index = line["index"].get<std::uint64_t>();
-    r.property = line["properties"][0].get<std::string>();
-    r.witness = line["witness"].get<std::string>();
-  }
   if (!r.found) return r;
   ZAB_ASSERT(r.first_index + 1 == r.schedules, "a hunt runs the indices from 0 in order");
   if (!options.out_dir.empty()) {
@@ -84,6 +89,11 @@ json to_json(const HuntResult& r) {
                    {"budget_reached", r.shrink_budget_reached}};
   }
   if (!r.record_path.empty()) j["record"] = r.record_path;
+  if (!r.correct_protocol_findings.empty()) {
+    json c = json::array();
+    for (const auto& [index, property] : r.correct_protocol_findings) c.push_back({{"index", index}, {"property", property}});
+    j["correct_protocol_findings"] = c;
+  }
   if (!r.min_path.empty()) j["min"] = r.min_path;
   return j;
 }
@@ -112,6 +122,11 @@ HuntResult hunt_result_from_json(const json& j) {
   }
   r.record_path = j.value("record", std::string());
   r.min_path = j.value("min", std::string());
+  if (j.contains("correct_protocol_findings")) {
+    for (const json& c : j["correct_protocol_findings"]) {
+      r.correct_protocol_findings.emplace_back(c.at("index").get<std::uint64_t>(), c.at("property").get<std::string>());
+    }
+  }
   return r;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Hunting one catalog entry: a random-schedule campaign (tools/fuzz) with the entry's switches
 // on, on one core, run indices in order from the campaign seed, until the first run that
-// violates any property or until the budget runs out; then the finding is shrunk. "Schedules
+// violates any property or until the budget runs out; then the finding is shrunk. A failing
+// run counts only if the same schedule passes with the switches off: one the correct protocol
+// fails too is a finding on the correct protocol, not this entry's, and the hunt goes on. "Schedules
 // until first detection" is deterministic (the same seed gives the same index). The budget is
 // CPU time — the runs' own, measured in the worker — so that "60 s of one core" means the same
 // on a machine other jobs share; the wall time is reported beside it. Both are this machine's,
@@ -9,6 +11,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +45,8 @@ struct HuntResult {
   double shrink_s = 0;
   bool shrink_budget_reached = false;
   std::string min_path;               // the shrunk scenario file, if out_dir was given
+  // Failing runs on the way that failed with the switches off too: (run index, property).
+  std::vector<std::pair<std::uint64_t, std::string>> correct_protocol_findings;
   std::string record_path;            // the finding's run record, if out_dir was given
 
   bool expected() const { return found && property == expected_property; }

@@ -135,6 +135,7 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   std::size_t next_to_write = 0;          // position in `indices`
   std::uint64_t finished = 0, findings = 0;
   double cpu_s = 0;  // the finished runs' CPU time
+  bool stop = false;
   double last_progress = 0;
   auto progress = [&](bool final) {
     if (o.quiet) return;
@@ -160,7 +161,10 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   callbacks.done = [&](PoolResult&& r) {
     json line = r.crashed ? crash_line(o.spec, r.index, r.crash_text, o.out_dir) : json::parse(r.line);
     ++finished;
-    if (!line["properties"].empty()) ++findings;
+    if (!line["properties"].empty()) {
+      ++findings;
+      if (o.stop_after_finding && o.stop_after_finding(line)) stop = true;
+    }
     cpu_s += line.value("cpu_ms", 0.0) / 1e3;
     pending.emplace(r.index, std::move(line));
     while (next_to_write < indices.size() && pending.contains(indices[next_to_write])) {
@@ -170,7 +174,7 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
     }
   };
   callbacks.keep_going = [&] {
-    if (o.stop_at_first_finding && findings > 0) return false;
+    if (stop) return false;
     if (o.cpu_budget_s > 0 && cpu_s >= o.cpu_budget_s) return false;
     return o.time_budget_s <= 0 || elapsed() < o.time_budget_s;
   };

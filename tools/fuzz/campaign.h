@@ -5,6 +5,7 @@
 // display, the runs' wall_ms and cpu_ms columns and the budgets, never a run.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,9 @@ struct CampaignOptions {
   std::string out_dir;            // "" : write nothing (benchmarks)
   bool progress_bar = false;      // a terminal: one redrawn line; else a plain line every 5 s
   bool quiet = false;             // no progress at all
-  bool stop_at_first_finding = false;  // hand out no run after one has failed (with jobs 1:
-                                       // the campaign ends at its first finding, exactly)
+  // Called in the parent with each failing run's line (completion order); true: hand out no
+  // more runs (with jobs 1 the campaign then ends at exactly that run). Unset: never stop.
+  std::function<bool(const nlohmann::ordered_json& line)> stop_after_finding;
 };
 
 struct CampaignOutcome {
