@@ -21,12 +21,14 @@ void print_usage() {
       "  fuzz     a campaign of random fault schedules; findings as run records, shrunk\n"
       "  shrink   the smallest scenario that still fails a recorded run the same way\n"
       "  merge    the summary of a campaign run in shards (fuzz --shard K/N)\n"
+      "  bugs     hunt each entry of the bug catalog with random schedules: how soon it is caught\n"
       "  bench    measure the simulator and the checkers (bench kernel | run | checkers | fuzz)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options.\n"
       "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation,\n"
-      "            4 inconclusive (a checker ran out of budget)\n");
+      "            4 inconclusive (a checker ran out of budget),\n"
+      "            5 (bugs) a catalog entry not found within its budget\n");
 }
 
 }  // namespace
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "fuzz") return zab::tools::run_fuzz(args);
   if (command == "merge") return zab::tools::run_merge(args);
   if (command == "shrink") return zab::tools::run_shrink(args);
+  if (command == "bugs") return zab::tools::run_bugs(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;

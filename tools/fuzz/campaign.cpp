@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +40,13 @@ std::uint64_t rss_kib() {
   return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) / 1024;
 }
 
+// CPU time of this process, ms: what a run costs one core, whatever else the machine is doing.
+double process_cpu_ms() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
 void save_record(tools::RunRecord record, const std::string& out_dir, std::uint64_t index) {
   const std::string dir = finding_dir(out_dir, index);
   std::filesystem::create_directories(dir);
@@ -60,6 +69,7 @@ json base_line(const GeneratedRun& g) {
 
 json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& out_dir) {
   const auto started = std::chrono::steady_clock::now();
+  const double cpu_started_ms = process_cpu_ms();
   const GeneratedRun g = generate_run(spec, index);
   const Execution x = execute(g.scenario, g.seed);
   json line = base_line(g);
@@ -80,6 +90,7 @@ json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& o
   line["events"] = x.events;
   if (x.failed() && !out_dir.empty()) save_record(x.record, out_dir, index);
   line["wall_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  line["cpu_ms"] = process_cpu_ms() - cpu_started_ms;
   line["rss_kib"] = rss_kib();
   return line;
 }
@@ -123,6 +134,8 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   std::map<std::uint64_t, json> pending;  // finished, waiting for the runs before them
   std::size_t next_to_write = 0;          // position in `indices`
   std::uint64_t finished = 0, findings = 0;
+  double cpu_s = 0;  // the finished runs' CPU time
+  bool stop = false;
   double last_progress = 0;
   auto progress = [&](bool final) {
     if (o.quiet) return;
@@ -148,7 +161,11 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   callbacks.done = [&](PoolResult&& r) {
     json line = r.crashed ? crash_line(o.spec, r.index, r.crash_text, o.out_dir) : json::parse(r.line);
     ++finished;
-    if (!line["properties"].empty()) ++findings;
+    if (!line["properties"].empty()) {
+      ++findings;
+      if (o.stop_after_finding && o.stop_after_finding(line)) stop = true;
+    }
+    cpu_s += line.value("cpu_ms", 0.0) / 1e3;
     pending.emplace(r.index, std::move(line));
     while (next_to_write < indices.size() && pending.contains(indices[next_to_write])) {
       auto node = pending.extract(indices[next_to_write++]);
@@ -156,7 +173,11 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
       outcome.lines.push_back(std::move(node.mapped()));
     }
   };
-  callbacks.keep_going = [&] { return o.time_budget_s <= 0 || elapsed() < o.time_budget_s; };
+  callbacks.keep_going = [&] {
+    if (stop) return false;
+    if (o.cpu_budget_s > 0 && cpu_s >= o.cpu_budget_s) return false;
+    return o.time_budget_s <= 0 || elapsed() < o.time_budget_s;
+  };
   callbacks.tick = [&] { progress(false); };
   run_pool(indices, o.jobs, callbacks);
   // With a time budget, runs finish out of order up to the last one handed out.
@@ -166,6 +187,7 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   }
   progress(true);
   outcome.wall_s = elapsed();
+  outcome.cpu_s = cpu_s;
   outcome.summary = summarize(campaign_identity(o.spec, o.runs), outcome.lines);
   if (o.shards > 1) outcome.summary["campaign"]["shard"] = fmt::format("{}/{}", o.shard, o.shards);
   if (!o.out_dir.empty()) {

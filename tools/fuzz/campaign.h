@@ -1,10 +1,11 @@
 #pragma once
 // A fuzzing campaign: the run indices of this shard, run on a pool of worker processes, each
 // run judged; one JSON line per run (runs.jsonl, in index order), a run record for every
-// finding, a summary, and progress on the way. Wall-clock time only feeds the progress display,
-// the runs' wall_ms column and the time budget, never a run.
+// finding, a summary, and progress on the way. Wall-clock and CPU time only feed the progress
+// display, the runs' wall_ms and cpu_ms columns and the budgets, never a run.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,17 +20,22 @@ struct CampaignOptions {
   std::uint64_t runs = 1000;      // the whole campaign's runs (all shards)
   unsigned jobs = 1;              // worker processes
   double time_budget_s = 0;       // 0: none; else stop handing out runs after this long
+  double cpu_budget_s = 0;        // 0: none; else stop once the finished runs used this much CPU
   std::uint32_t shard = 1;        // this shard, 1..shards: run indices i with i % shards == shard - 1
   std::uint32_t shards = 1;
   std::string out_dir;            // "" : write nothing (benchmarks)
   bool progress_bar = false;      // a terminal: one redrawn line; else a plain line every 5 s
   bool quiet = false;             // no progress at all
+  // Called in the parent with each failing run's line (completion order); true: hand out no
+  // more runs (with jobs 1 the campaign then ends at exactly that run). Unset: never stop.
+  std::function<bool(const nlohmann::ordered_json& line)> stop_after_finding;
 };
 
 struct CampaignOutcome {
   nlohmann::ordered_json summary;
   std::vector<nlohmann::ordered_json> lines;  // in index order
   double wall_s = 0;
+  double cpu_s = 0;  // the runs' CPU time, summed over workers (a crashed run's is not counted)
 };
 
 // The indices shard `shard` of `shards` runs, in order.

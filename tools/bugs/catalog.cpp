@@ -1,0 +1,42 @@
+#include "tools/bugs/catalog.h"
+
+#include "protocol/assert.h"
+#include "protocol/mutations.h"
+
+namespace zab::bugs {
+
+std::span<const BugEntry> bug_catalog() {
+  // One line per entry. The 4685 entry also needs ZooKeeper's own rule that a learner which
+  // never reached RUNNING keeps its tree behind its log (D30) for its endless cycle.
+  static const std::vector<BugEntry> kEntries = {
+      {"ack-newleader-before-logging", {"ack-newleader-before-logging"}, "CommittedLogDurability"},
+      {"log-synced-txns-at-uptodate", {"log-synced-txns-at-uptodate"}, "CommittedLogDurability"},
+      {"current-epoch-before-logging", {"current-epoch-before-logging"}, "committed-never-truncated"},
+      {"current-epoch-at-uptodate", {"current-epoch-at-uptodate"}, "PrimaryIntegrity"},
+      {"no-epoch-files", {"no-epoch-files"}, "txn-uniqueness"},
+      {"diff-sets-last-processed-zxid", {"diff-sets-last-processed-zxid"}, "no-gap"},
+      {"keep-interrupted-snap", {"keep-interrupted-snap"}, "prefix-agreement"},
+      {"diff-instead-of-trunc", {"diff-instead-of-trunc"}, "prefix-agreement"},
+      {"skip-fast-forward-on-shutdown", {"skip-fast-forward-on-shutdown"}, "prefix-agreement"},
+      {"ack-proposals-before-newleader", {"ack-proposals-before-newleader", "fast-forward-only-if-running"}, "leader-established"},
+      {"fast-forward-only-if-running", {"fast-forward-only-if-running"}, "apply-order"},
+      {"epoch-rename-not-durable", {"epoch-rename-not-durable"}, "PrimaryIntegrity"},
+  };
+  return kEntries;
+}
+
+const BugEntry* bug_entry(const std::string& name) {
+  for (const BugEntry& e : bug_catalog()) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::string bug_jira(const BugEntry& entry) {
+  if (entry.switches.empty()) return "none";  // only a test's pseudo-entry: the correct protocol
+  const auto m = mutation_by_name(entry.switches.front());
+  ZAB_ASSERT(m.has_value(), "a catalog entry's switches are in the mutation catalog");
+  return mutation_catalog()[static_cast<std::size_t>(*m)].jira;
+}
+
+}  // namespace zab::bugs
