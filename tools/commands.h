@@ -23,5 +23,6 @@ int run_bench_checkers(const std::vector<std::size_t>& sizes);  // called by run
 int run_fuzz(const std::vector<std::string>& args);
 int run_merge(const std::vector<std::string>& args);
 int run_shrink(const std::vector<std::string>& args);
+int run_study(const std::vector<std::string>& args);
 
 }  // namespace zab::tools
