@@ -154,7 +154,7 @@ TEST_CASE("a sweep chart has the swept parameter on its x axis and a legend") {
   const StudyResult r = run_study(spec, "tiny.json", 2, nullptr);
   const std::string svg = sweep_svg(r, 0, phase_index("established"));
   CHECK(svg.find("leader established against ensemble size (servers)") != std::string::npos);
-  CHECK(svg.find("fault=leader_crash") != std::string::npos);
+  CHECK(svg.find("; leader crash; 2 seeds per point") != std::string::npos);  // the one-value axis, in the subtitle
   CHECK(svg.find("p90 (nearest rank)") != std::string::npos);
   CHECK(svg.find("<polyline") != std::string::npos);
 }

@@ -14,7 +14,7 @@ namespace {
 
 // Colour-blind-safe (Okabe–Ito plus two), one per phase / series.
 constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00",
-                                    "#56B4E9", "#8C6D31", "#F0B400", "#000000", "#999999"};
+                                    "#56B4E9", "#8C6D31", "#F0B400", "#7F3C8D", "#999999"};
 constexpr std::size_t kColourCount = std::size(kColours);
 
 std::string escape(const std::string& s) {
@@ -88,6 +88,22 @@ std::string header(int width, int height) {
 
 std::string text(double x, double y, const std::string& s, const std::string& extra = "") {
   return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" {}>{}</text>\n", x, y, extra, escape(s));
+}
+
+// A swept value as a reader says it: "5 servers", "tickTime 500 ms", "leader crash".
+std::string value_label(const std::string& name, const nlohmann::ordered_json& v) {
+  if (v.is_string()) {
+    std::string text = v.get<std::string>();
+    std::replace(text.begin(), text.end(), '_', ' ');
+    return text;
+  }
+  const std::string n = v.dump();
+  if (name == "servers") return n + " servers";
+  if (name == "tick_time_ms") return "tickTime " + n + " ms";
+  if (name == "init_limit") return "initLimit " + n;
+  if (name == "sync_limit") return "syncLimit " + n;
+  if (name == "latency_median_us") return "latency " + n + " µs";
+  return name + " " + n;
 }
 
 }  // namespace
@@ -202,9 +218,9 @@ std::string sweep_svg(const StudyResult& r, std::size_t axis, std::size_t phase)
   for (std::size_t s = 0; s < r.settings.size(); ++s) {
     std::string key;
     for (std::size_t a = 0; a < r.spec.axes.size(); ++a) {
-      if (a == axis) continue;
-      const auto& v = r.settings[s].setting.values[a];
-      key += (key.empty() ? "" : ", ") + r.spec.axes[a].name + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+      // The swept axis is on x; an axis with one value is in the title, not each entry.
+      if (a == axis || r.spec.axes[a].values.size() < 2) continue;
+      key += (key.empty() ? "" : ", ") + value_label(r.spec.axes[a].name, r.settings[s].setting.values[a]);
     }
     if (key.empty()) key = "all runs";
     if (!series_members.count(key)) series_order.push_back(key);
@@ -233,7 +249,11 @@ std::string sweep_svg(const StudyResult& r, std::size_t axis, std::size_t phase)
   std::string svg = header(width, height);
   const std::string x_title = axis_title(r.spec.axes[axis].name);
   svg += text(20, 26, fmt::format("{} against {}", kPhases[phase].label, x_title), "font-size=\"18\" font-weight=\"bold\"");
-  svg += text(20, 46, fmt::format("{}: {} seeds per point; time after the fault", r.spec.name, r.spec.seeds),
+  std::string fixed;
+  for (std::size_t a = 0; a < r.spec.axes.size(); ++a) {
+    if (a != axis && r.spec.axes[a].values.size() == 1) fixed += "; " + value_label(r.spec.axes[a].name, r.spec.axes[a].values[0]);
+  }
+  svg += text(20, 46, fmt::format("{}{}; {} seeds per point; time after the fault", r.spec.name, fixed, r.spec.seeds),
               "font-size=\"13\" fill=\"#333\"");
   for (double t : y.ticks()) {
     svg += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", left, y.at(t), width - right, y.at(t));
