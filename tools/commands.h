@@ -28,5 +28,6 @@ int run_fuzz(const std::vector<std::string>& args);
 int run_merge(const std::vector<std::string>& args);
 int run_shrink(const std::vector<std::string>& args);
 int run_bugs(const std::vector<std::string>& args);
+int run_study(const std::vector<std::string>& args);
 
 }  // namespace zab::tools

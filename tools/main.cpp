@@ -20,6 +20,7 @@ void print_usage() {
       "  check    judge a client history: ZooKeeper consistency or linearizability\n"
       "  fuzz     a campaign of random fault schedules; findings as run records, shrunk\n"
       "  shrink   the smallest scenario that still fails a recorded run the same way\n"
+      "  study    recovery timing over a sweep of settings and seeds: percentiles, CSV, SVG\n"
       "  merge    the summary of a campaign run in shards (fuzz --shard K/N)\n"
       "  bugs     hunt each entry of the bug catalog with random schedules: how soon it is caught\n"
       "  bench    measure the simulator and the checkers (bench kernel | run | checkers | fuzz)\n"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "merge") return zab::tools::run_merge(args);
   if (command == "shrink") return zab::tools::run_shrink(args);
   if (command == "bugs") return zab::tools::run_bugs(args);
+  if (command == "study") return zab::tools::run_study(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;

@@ -18,59 +18,12 @@ using sim::TraceKind;
 bool is_protocol(const TraceEvent& e, std::uint16_t kind) { return e.kind == TraceKind::kProtocol && e.sub == kind; }
 
 std::string ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
-std::string rel(std::int64_t ns) {
-  return ns < 0 ? std::string("-") : fmt::format("+{:.1f}", static_cast<double>(ns) / 1'000'000.0);
-}
 
 const char* role_name(std::uint64_t state) {
   return state == 0 ? "LOOKING" : state == 1 ? "FOLLOWING" : "LEADING";
 }
 
 }  // namespace
-
-std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
-  const auto& events = run.world().trace().events();
-  const auto& fired = run.fired();
-  std::vector<RecoveryPhases> result;
-  for (std::size_t i = 0; i < fired.size(); ++i) {
-    const sim::FiredFault& f = fired[i];
-    if (f.skipped) continue;
-    RecoveryPhases p{.fault = f.description, .at = f.at};
-    // A phase belongs to this fault only until the next fault fires.
-    sim::SimTime until = sim::SimTime::max();
-    for (std::size_t k = i + 1; k < fired.size(); ++k) {
-      if (!fired[k].skipped && fired[k].at > f.at) {
-        until = fired[k].at;
-        break;
-      }
-    }
-    // A (re)started server's own recovery: it looks, finds the leader, syncs.
-    const bool rejoin = (f.fault->kind == sim::FaultKind::kStart || f.fault->kind == sim::FaultKind::kRestart) &&
-                        f.targets.size() == 1;
-    const std::uint32_t who = rejoin ? f.targets.front() : 0;
-    bool established = false;
-    for (const TraceEvent& e : events) {
-      if (e.time < f.at) continue;
-      if (e.time >= until) break;
-      if (rejoin && e.process != who) continue;
-      const std::int64_t dt = (e.time - f.at).count_ns();
-      if (p.noticed_ns < 0 && is_protocol(e, kTracePeerState) && e.a == 0) p.noticed_ns = dt;
-      if (p.noticed_ns < 0) continue;  // phases count only once leadership was disturbed
-      if (p.elected_ns < 0 && (is_protocol(e, kFleElectionFinished) || is_protocol(e, kFleJoined))) p.elected_ns = dt;
-      if (p.epoch_agreed_ns < 0 && is_protocol(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
-      if (!established && (is_protocol(e, kTraceLeaderEstablished) || (rejoin && is_protocol(e, kTraceFollowerSynced)))) {
-        established = true;
-        p.synced_ns = dt;
-      }
-      if (established && p.first_commit_ns < 0 && (is_protocol(e, kTraceCommitted) || (rejoin && is_protocol(e, kTraceApplied)))) {
-        p.first_commit_ns = dt;
-        break;
-      }
-    }
-    result.push_back(p);
-  }
-  return result;
-}
 
 std::string render_timeline(const sim::ScenarioRun& run) {
   const sim::World& w = run.world();
@@ -125,36 +78,6 @@ std::string render_timeline(const sim::ScenarioRun& run) {
     out += fmt::format("{:>10}  {}\n", ms(e.time), line);
   }
   flush_faults(sim::SimTime::max());
-  return out;
-}
-
-nlohmann::ordered_json recovery_to_json(const std::vector<RecoveryPhases>& phases) {
-  auto ms_or_null = [](std::int64_t ns) -> nlohmann::ordered_json {
-    if (ns < 0) return nullptr;
-    return static_cast<double>(ns) / 1'000'000.0;
-  };
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& p : phases) {
-    out.push_back({{"fault", p.fault},
-                   {"at_ms", static_cast<double>(p.at.ns()) / 1'000'000.0},
-                   {"noticed_ms", ms_or_null(p.noticed_ns)},
-                   {"elected_ms", ms_or_null(p.elected_ns)},
-                   {"epoch_agreed_ms", ms_or_null(p.epoch_agreed_ns)},
-                   {"synced_ms", ms_or_null(p.synced_ns)},
-                   {"first_commit_ms", ms_or_null(p.first_commit_ns)}});
-  }
-  return out;
-}
-
-std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
-  if (phases.empty()) return "recovery: no faults\n";
-  std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
-                                "fault", "at", "noticed", "elected", "epoch", "synced", "commit");
-  for (const auto& p : phases) {
-    out += fmt::format("  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault.substr(0, 36), ms(p.at),
-                       rel(p.noticed_ns), rel(p.elected_ns), rel(p.epoch_agreed_ns), rel(p.synced_ns),
-                       rel(p.first_commit_ns));
-  }
   return out;
 }
 

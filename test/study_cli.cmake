@@ -1,0 +1,23 @@
+# `zabsim study` end to end: it exits 0, prints the table, writes every file, and the files are
+# byte-for-byte the same with one worker and with two.
+foreach(jobs 1 2)
+  file(REMOVE_RECURSE ${WORK}/j${jobs})
+  execute_process(COMMAND ${ZABSIM} study ${SPEC} --jobs ${jobs} --out ${WORK}/j${jobs} --quiet
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "zabsim study --jobs ${jobs} exited ${code}\n${out}\n${err}")
+  endif()
+  if(NOT out MATCHES "servers=5 fault=leader_crash  \\(2 runs; first noticed by: reset 2")
+    message(FATAL_ERROR "unexpected table:\n${out}")
+  endif()
+endforeach()
+foreach(f table.txt table.csv results.json runs.jsonl phases.svg sweep-servers-established.svg)
+  if(NOT EXISTS ${WORK}/j1/${f})
+    message(FATAL_ERROR "zabsim study did not write ${f}")
+  endif()
+  file(READ ${WORK}/j1/${f} a)
+  file(READ ${WORK}/j2/${f} b)
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "${f} differs between --jobs 1 and --jobs 2")
+  endif()
+endforeach()

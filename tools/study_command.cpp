@@ -1,0 +1,116 @@
+// `zabsim study SPEC`: a recovery-timing study. Runs one scenario per (setting, seed) on worker
+// processes, prints median / p90 / p99 / max per recovery phase for each setting, and writes
+// table.csv, results.json, runs.jsonl and SVG charts into --out.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "tools/commands.h"
+#include "tools/options.h"
+#include "tools/study/plot.h"
+#include "tools/study/spec.h"
+#include "tools/study/study.h"
+
+namespace zab::tools {
+
+namespace {
+
+bool write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int run_study(const std::vector<std::string>& args) {
+  po::options_description options("study options");
+  std::string spec_path, out_dir;
+  unsigned jobs = 1;
+  std::uint64_t seeds = 0;
+  options.add_options()("help,h", "show this help")(
+      "spec", po::value<std::string>(&spec_path)->required(), "the study spec (JSON; scenarios/studies/README.md)")(
+      "jobs", po::value<unsigned>(&jobs)->default_value(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))),
+      "worker processes (results do not depend on it)")(
+      "out", po::value<std::string>(&out_dir),
+      "output directory: table.csv, results.json, runs.jsonl, *.svg (default: zabsim-study/<spec name>)")(
+      "seeds", po::value<std::uint64_t>(&seeds), "seeds per setting (overrides the spec's)")(
+      "quiet", "no progress output");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map vm;
+  if (auto code = parse_options("study", args, options, positional, vm,
+                                "examples:\n  zabsim study scenarios/studies/fault-kind.json\n"
+                                "  zabsim study scenarios/studies/cluster-size.json --seeds 10 --jobs 2 --out /tmp/size\n")) {
+    return *code;
+  }
+  if (jobs < 1) {
+    fmt::print(stderr, "zabsim study: --jobs: must be at least 1\n");
+    return kExitUsage;
+  }
+  if (vm.count("seeds") && (seeds < 1 || seeds > 100000)) {
+    fmt::print(stderr, "zabsim study: --seeds: must be from 1 to 100000\n");
+    return kExitUsage;
+  }
+  study::SpecError error;
+  auto spec = study::load_spec(spec_path, error);
+  if (!spec) {
+    fmt::print(stderr, "zabsim study: {}\n", error.text());
+    return kExitUsage;
+  }
+  if (seeds > 0) spec->seeds = seeds;
+  if (out_dir.empty()) out_dir = (std::filesystem::path("zabsim-study") / std::filesystem::path(spec_path).stem()).string();
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    fmt::print(stderr, "zabsim study: cannot create directory '{}': {}\n", out_dir, ec.message());
+    return kExitUsage;
+  }
+
+  const bool quiet = vm.count("quiet") != 0;
+  const auto started = std::chrono::steady_clock::now();
+  // Progress goes to stderr with the wall time; nothing written to stdout or files depends on it.
+  auto progress = [&](std::size_t done, std::size_t total) {
+    if (quiet || (done % 20 != 0 && done != total)) return;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print(stderr, "\r  {}/{} runs, {:.1f} s wall", done, total, s);
+    if (done == total) fmt::print(stderr, "\n");
+  };
+  const study::StudyResult result = study::run_study(*spec, spec_path, jobs, progress);
+
+  const std::string table = study::render_table(result);
+  fmt::print("{}", table);
+  const std::filesystem::path dir(out_dir);
+  bool ok = write_text(dir / "table.txt", table) && write_text(dir / "table.csv", study::table_csv(result)) &&
+            write_text(dir / "results.json", study::results_json(result).dump(2) + "\n");
+  std::string runs;
+  const auto all = study::settings(result.spec);
+  for (const auto& row : result.rows) runs += study::row_to_json(row, result.spec, all).dump() + "\n";
+  ok = ok && write_text(dir / "runs.jsonl", runs);
+  std::vector<std::string> charts = {"phases.svg"};
+  ok = ok && write_text(dir / "phases.svg", study::distribution_svg(result));
+  // Recovery against each swept number: when it is noticed, when a leader serves, when clients do.
+  const std::size_t sweep_phases[] = {0, 4, 8};  // detected, established, unavailable
+  for (std::size_t a = 0; a < result.spec.axes.size(); ++a) {
+    if (!result.spec.axes[a].numeric() || result.spec.axes[a].values.size() < 2) continue;
+    for (std::size_t k : sweep_phases) {
+      const std::string name = fmt::format("sweep-{}-{}.svg", result.spec.axes[a].name, study::kPhases[k].key);
+      ok = ok && write_text(dir / name, study::sweep_svg(result, a, k));
+      charts.push_back(name);
+    }
+  }
+  if (!ok) {
+    fmt::print(stderr, "zabsim study: cannot write into '{}'\n", out_dir);
+    return kExitUsage;
+  }
+  std::string list;
+  for (const auto& c : charts) list += " " + c;
+  fmt::print("\nwritten to {}: table.txt table.csv results.json runs.jsonl{}\n", out_dir, list);
+  return kExitOk;
+}
+
+}  // namespace zab::tools
