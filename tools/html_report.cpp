@@ -101,6 +101,15 @@ class Extractor {
       types.push_back(Json::array({t, name, group}));
     }
     out["types"] = std::move(types);
+    // To deltas and durations (kMsgFields' comment), from the back so each sees its predecessor.
+    for (std::size_t i = msgs_.size(); i >= kMsgFields; i -= kMsgFields) {
+      const std::size_t m = i - kMsgFields;
+      if (msgs_[m + 1] >= 0) msgs_[m + 1] -= msgs_[m];
+      if (m > 0) msgs_[m] -= msgs_[m - kMsgFields];
+    }
+    for (std::size_t i = zx_.size(); i >= 2 * kZxidFields; i -= kZxidFields) {
+      zx_[i - kZxidFields + 1] -= zx_[i - 2 * kZxidFields + 1];
+    }
     out["msgs"] = std::move(msgs_);
     out["bands"] = std::move(bands_);
     out["marks"] = std::move(marks_);
@@ -173,7 +182,7 @@ class Extractor {
     const bool server = is_server_lane(l);
     switch (e.kind) {
       case TraceKind::kCrash:
-        mark(l, t, ReportMark::kCrash, 0);
+        mark(l, t, ReportMark::kCrash, static_cast<std::int64_t>(e.b));
         if (server) set_phase(l, t, ReportPhase::kDown, 0);
         end_hang(l, t);
         return;
@@ -285,11 +294,15 @@ class Extractor {
 
   Json ops() const {
     std::vector<std::int64_t> out;
+    std::int64_t previous_us = 0;
     for (const sim::HistoryOp& op : run_.history().ops()) {
       const int l = lane(op.client);
       if (l < 0) continue;
-      push(out, {l, us(op.invoke), op.complete ? us(*op.complete) : -1, static_cast<int>(op.outcome),
-                 is_write(op.request.type) ? 1 : 0, lane(op.server), static_cast<std::int64_t>(op.id)});
+      ZAB_ASSERT(us(op.invoke) >= previous_us, "the history lists operations in invocation order");
+      push(out, {l, us(op.invoke) - previous_us, op.complete ? us(*op.complete) - us(op.invoke) : -1,
+                 static_cast<int>(op.outcome), is_write(op.request.type) ? 1 : 0, lane(op.server),
+                 static_cast<std::int64_t>(op.id)});
+      previous_us = us(op.invoke);
     }
     return out;
   }

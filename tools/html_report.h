@@ -18,11 +18,13 @@
 namespace zab::tools {
 
 // Record widths of the flat arrays in report_data(); the page reads them with the same strides.
-inline constexpr int kMsgFields = 6;   // msgs: send_us, end_us (-1 never), from lane, to lane, type, fate
+// The three long arrays keep the page small: their time is a delta from the previous record's
+// (they are in time order), and an end is a duration (-1: never).
+inline constexpr int kMsgFields = 6;   // msgs: Δsend_us, flight_us (-1 never), from lane, to lane, type, fate
 inline constexpr int kBandFields = 5;  // bands: lane, start_us, end_us, phase (ReportPhase), epoch
 inline constexpr int kMarkFields = 4;  // marks: lane, t_us, kind (ReportMark), value
-inline constexpr int kZxidFields = 5;  // zx: lane, t_us, kind (0 logged, 1 committed, 2 applied, 3 truncated to), epoch, counter
-inline constexpr int kOpFields = 7;    // ops: lane, invoke_us, complete_us (-1 pending), outcome, is write, server lane, op id
+inline constexpr int kZxidFields = 5;  // zx: lane, Δt_us, kind (0 logged, 1 committed, 2 applied, 3 truncated to), epoch, counter
+inline constexpr int kOpFields = 7;    // ops: lane, Δinvoke_us, duration_us (-1 pending), outcome, is write, server lane, op id
 
 // What became of a message (msgs' last field).
 enum class MessageFate : int { kDelivered = 0, kDropped = 1, kNeverArrived = 2 };
@@ -42,7 +44,7 @@ enum class ReportPhase : int {
 
 // Point events on a lane (marks' kind field).
 enum class ReportMark : int {
-  kCrash = 0,
+  kCrash = 0,             // value: disk operations lost (written but not yet durable)
   kStart = 1,             // value: incarnation
   kHang = 2,
   kResume = 3,

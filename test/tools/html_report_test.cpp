@@ -68,9 +68,9 @@ TEST_CASE("report data: lanes, paired messages, bands, faults of a leader crash"
     types_used.insert(msgs[i + 4]);
     if (msgs[i + 5] == static_cast<int>(tools::MessageFate::kDelivered)) {
       ++delivered;
-      CHECK(msgs[i + 1] > msgs[i]);  // the network has positive latency
+      CHECK(msgs[i + 1] > 0);  // the network has positive latency
     }
-    if (i > 0) CHECK(msgs[i] >= msgs[i - tools::kMsgFields]);  // in send order, for the page's culling
+    CHECK(msgs[i] >= 0);  // in send order (a delta from the previous send), for the page's culling
   }
   CHECK(delivered == delivers);
   CHECK(delivered > 100);
