@@ -3,7 +3,8 @@
 # record, open the page in headless Chromium, and check that it rendered without errors (the
 # page copies window errors and console.error into #errors; Chromium's own log is searched for
 # console errors too), that the diagram drew the expected lanes and fault markers (the page
-# writes what it drew into #render-status), and save a screenshot.
+# writes what it drew into #render-status), that zoom, pan, hover and reset work (the page's
+# #selftest), and save a screenshot.
 # Exit 77 (CTest SKIP_RETURN_CODE) when no Chromium is installed.
 #
 # usage: report_browser.sh ZABSIM SCENARIO WORKDIR EXPECTED_LANES MIN_FAULT_MARKERS [MIN_WITNESS_MARKS]
@@ -30,6 +31,10 @@ flags="--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scro
 # shellcheck disable=SC2086
 timeout 120 "$chromium" $flags --virtual-time-budget=10000 --dump-dom "file://$work/report.html" \
   >"$work/dom.html" 2>"$work/chromium.log"
+# The page's own #selftest drives wheel zoom, drag pan, hover and reset with synthetic events.
+# shellcheck disable=SC2086
+timeout 120 "$chromium" $flags --window-size=1400,900 --virtual-time-budget=10000 --dump-dom \
+  "file://$work/report.html#selftest" >"$work/selftest.html" 2>>"$work/chromium.log"
 # shellcheck disable=SC2086
 timeout 120 "$chromium" $flags --window-size=1400,900 --screenshot="$work/report.png" \
   "file://$work/report.html" >/dev/null 2>>"$work/chromium.log"
@@ -48,5 +53,8 @@ drawn=$(sed -n 's/.*data-fault-markers="\([0-9]*\)".*/\1/p' "$work/dom.html")
 [ -n "$drawn" ] && [ "$drawn" -ge "$faults" ] || fail "expected at least $faults fault markers, drew '$drawn'"
 marked=$(sed -n 's/.*data-witness-marks="\([0-9]*\)".*/\1/p' "$work/dom.html")
 [ -n "$marked" ] && [ "$marked" -ge "$witness" ] || fail "expected at least $witness witness marks, drew '$marked'"
+grep -q 'data-selftest="ok"' "$work/selftest.html" ||
+  fail "zoom/pan/hover self-test: $(grep -o 'data-selftest="[^"]*"' "$work/selftest.html")"
+grep -q '<div id="errors"></div>' "$work/selftest.html" || fail "the page reported errors during the self-test"
 [ -s "$work/report.png" ] || fail "no screenshot"
 echo "ok: lanes $lanes, $drawn fault markers, $marked witness marks, screenshot $work/report.png ($(wc -c <"$work/report.png") bytes)"
