@@ -7,9 +7,10 @@
 # #selftest), and save a screenshot.
 # Exit 77 (CTest SKIP_RETURN_CODE) when no Chromium is installed.
 #
-# usage: report_browser.sh ZABSIM SCENARIO WORKDIR EXPECTED_LANES MIN_FAULT_MARKERS [MIN_WITNESS_MARKS]
+# usage: report_browser.sh ZABSIM SCENARIO WORKDIR EXPECTED_LANES MIN_FAULT_MARKERS [MIN_WITNESS_MARKS [MAX_DRAW_MS]]
+# MAX_DRAW_MS bounds the time the page takes to draw the whole run once (default 2000).
 set -eu
-zabsim=$1 scenario=$2 work=$3 lanes=$4 faults=$5 witness=${6:-0}
+zabsim=$1 scenario=$2 work=$3 lanes=$4 faults=$5 witness=${6:-0} max_draw_ms=${7:-2000}
 
 chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$chromium" ]; then
@@ -56,5 +57,7 @@ marked=$(sed -n 's/.*data-witness-marks="\([0-9]*\)".*/\1/p' "$work/dom.html")
 grep -q 'data-selftest="ok"' "$work/selftest.html" ||
   fail "zoom/pan/hover self-test: $(grep -o 'data-selftest="[^"]*"' "$work/selftest.html")"
 grep -q '<div id="errors"></div>' "$work/selftest.html" || fail "the page reported errors during the self-test"
+draw_ms=$(sed -n 's/.*data-draw-ms="\([0-9]*\)[.0-9]*".*/\1/p' "$work/dom.html")
+[ -n "$draw_ms" ] && [ "$draw_ms" -le "$max_draw_ms" ] || fail "drawing the whole run took '$draw_ms' ms (bound $max_draw_ms)"
 [ -s "$work/report.png" ] || fail "no screenshot"
-echo "ok: lanes $lanes, $drawn fault markers, $marked witness marks, screenshot $work/report.png ($(wc -c <"$work/report.png") bytes)"
+echo "ok: lanes $lanes, $drawn fault markers, $marked witness marks, whole run drawn in $draw_ms ms, screenshot $work/report.png ($(wc -c <"$work/report.png") bytes)"
