@@ -58,7 +58,7 @@ struct LaneBand {
 
 class Extractor {
  public:
-  Extractor(const sim::ScenarioRun& run) : run_(run) {
+  explicit Extractor(const sim::ScenarioRun& run) : run_(run) {
     const auto& trace = run.world().trace();
     for (std::uint32_t s = 1; s <= run.scenario().servers; ++s) add_lane(s, trace.process_name(s), 0);
     for (std::uint32_t c = 0; c < run.scenario().clients.count; ++c) {
