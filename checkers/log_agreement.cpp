@@ -56,14 +56,16 @@ class LogAgreement {
     if (e.kind == Ev::kProposed && it->second.kind == Ev::kProposed) {
       sink_.add("txn-uniqueness", e.t_ns,
                 fmt::format("{} proposed twice: by {} and by {}", zxid_text(e.a), at(it->second.server, it->second.t_ns),
-                            at(e.server, e.t_ns)));
+                            at(e.server, e.t_ns)),
+                {{it->second.server, it->second.t_ns, e.a}, {e.server, e.t_ns, e.a}});
       return;
     }
     if (it->second.hash != e.b) {
       sink_.add("txn-uniqueness", e.t_ns,
                 fmt::format("{} names two txns: {:016x} {} on {}, {:016x} {} on {}", zxid_text(e.a), it->second.hash,
                             event_word(it->second.kind), at(it->second.server, it->second.t_ns), e.b,
-                            event_word(e.kind), at(e.server, e.t_ns)));
+                            event_word(e.kind), at(e.server, e.t_ns)),
+                {{it->second.server, it->second.t_ns, e.a}, {e.server, e.t_ns, e.a}});
     }
   }
 
@@ -73,7 +75,8 @@ class LogAgreement {
     if (it == ledger_.proposals.end() || it->second.t_ns > e.t_ns) {
       sink_.add("no-phantom-txn", e.t_ns,
                 fmt::format("{} {} {} but no leader had proposed it", zxid_text(e.a), event_word(e.kind),
-                            at(e.server, e.t_ns)));
+                            at(e.server, e.t_ns)),
+                {{e.server, e.t_ns, e.a}});
     }
   }
 
@@ -96,7 +99,8 @@ class LogAgreement {
           if (c == ledger_.committed_at.end() || c->second > e.t_ns) continue;
           sink_.add("committed-never-truncated", e.t_ns,
                     fmt::format("{} truncated its log to {}, removing {}, {}", at(e.server, e.t_ns), zxid_text(e.a),
-                                zxid_text(it->first), ledger_.committed_how.at(it->first)));
+                                zxid_text(it->first), ledger_.committed_how.at(it->first)),
+                    {{e.server, e.t_ns, e.a, "truncated to"}, {0, c->second, it->first, "committed"}});
           break;
         }
         break;
@@ -106,7 +110,8 @@ class LogAgreement {
         if (!s.log.empty() && s.log.rbegin()->first > e.a) {
           sink_.add("logged-survives-restart", e.t_ns,
                     fmt::format("{} restarted at {} but had durably logged {} (fsync done) before", at(e.server, e.t_ns),
-                                zxid_text(e.a), zxid_text(s.log.rbegin()->first)));
+                                zxid_text(e.a), zxid_text(s.log.rbegin()->first)),
+                    {{e.server, e.t_ns, e.a, "restarted at"}});
         }
         break;
       }
@@ -119,7 +124,8 @@ class LogAgreement {
     if (t.floor && t.zxid <= *t.floor) {
       sink_.add("apply-order", t.t_ns,
                 fmt::format("{} {} {} after standing at {}: zxids must increase", at(t.server, t.t_ns), how_word(t.how),
-                            zxid_text(t.zxid), zxid_text(*t.floor)));
+                            zxid_text(t.zxid), zxid_text(*t.floor)),
+                {{t.server, t.t_ns, t.zxid}});
     }
     if (t.how == TreeEntry::How::kDelivered && t.prev) check_gap(t);
     if (t.prev) {
@@ -128,7 +134,9 @@ class LogAgreement {
         sink_.add("prefix-agreement", t.t_ns,
                   fmt::format("{} follows {} on {} but {} on {} ({})", zxid_text(t.zxid), zxid_text(it->second.prev),
                               at(it->second.server, it->second.t_ns), zxid_text(*t.prev), at(t.server, t.t_ns),
-                              how_word(t.how)));
+                              how_word(t.how)),
+                  {{it->second.server, it->second.t_ns, t.zxid, "after " + zxid_text(it->second.prev)},
+                   {t.server, t.t_ns, t.zxid, "after " + zxid_text(*t.prev)}});
       }
     }
   }
@@ -138,14 +146,16 @@ class LogAgreement {
     if (p != 0 && zxid_epoch(p) == zxid_epoch(t.zxid) && zxid_counter(t.zxid) != zxid_counter(p) + 1 && t.zxid > p) {
       sink_.add("no-gap", t.t_ns,
                 fmt::format("{} delivered {} right after {}: the txns between are missing", at(t.server, t.t_ns),
-                            zxid_text(t.zxid), zxid_text(p)));
+                            zxid_text(t.zxid), zxid_text(p)),
+                {{t.server, t.t_ns, t.zxid}});
       return;
     }
     if (t.zxid <= p) return;  // apply-order reports it
     if (auto skipped = between(ledger_.committed_at, p, t.zxid)) {
       sink_.add("no-gap", t.t_ns,
                 fmt::format("{} delivered {} right after {}, skipping {} ({})", at(t.server, t.t_ns), zxid_text(t.zxid),
-                            zxid_text(p), zxid_text(*skipped), ledger_.committed_how.at(*skipped)));
+                            zxid_text(p), zxid_text(*skipped), ledger_.committed_how.at(*skipped)),
+                {{t.server, t.t_ns, t.zxid}, {0, ledger_.committed_at.at(*skipped), *skipped}});
     }
   }
 
@@ -155,7 +165,8 @@ class LogAgreement {
       if (it == leader_committed_.end() || it->second > a.t_ns) {
         sink_.add("acked-write-committed", a.t_ns,
                   fmt::format("{} saw {} acknowledged at {}, but no leader had committed it", a.who, zxid_text(a.zxid),
-                              time_text(a.t_ns)));
+                              time_text(a.t_ns)),
+                {{0, a.t_ns, a.zxid}});
       }
     }
   }

@@ -31,7 +31,8 @@ std::string CheckResult::report() const {
   return s;
 }
 
-void ViolationSink::add(const std::string& property, std::int64_t t_ns, std::string witness) {
+void ViolationSink::add(const std::string& property, std::int64_t t_ns, std::string witness,
+                        std::vector<WitnessPoint> points) {
   result_.verdict = on_violation_;
   const auto same = std::count_if(result_.violations.begin(), result_.violations.end(),
                                   [&](const Violation& v) { return v.property == property; });
@@ -39,7 +40,7 @@ void ViolationSink::add(const std::string& property, std::int64_t t_ns, std::str
     ++result_.suppressed;
     return;
   }
-  result_.violations.push_back(Violation{property, t_ns, std::move(witness)});
+  result_.violations.push_back(Violation{property, t_ns, std::move(witness), std::move(points)});
 }
 
 }  // namespace zab::check

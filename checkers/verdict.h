@@ -16,10 +16,22 @@ enum class Verdict : std::uint8_t {
 };
 const char* verdict_name(Verdict verdict);
 
+// One place a witness names, so a tool can point at it (the HTML report draws it) without
+// parsing the sentence: a process (a server's address, or a client's; 0 = a time only), a
+// simulated time, the zxid involved there (0 when none), and what happened there in a word or
+// two ("acked NEWLEADER").
+struct WitnessPoint {
+  std::uint32_t process = 0;
+  std::int64_t t_ns = 0;
+  std::uint64_t zxid = 0;
+  std::string what = {};
+};
+
 struct Violation {
   std::string property;  // "PrefixConsistency", "committed-never-truncated", ...
   std::int64_t t_ns = 0;  // when it became visible in the trace
   std::string witness;    // one or two sentences naming zxids, servers and times
+  std::vector<WitnessPoint> points = {};  // the servers, times and zxids the sentence names
 };
 
 struct CheckResult {
@@ -40,7 +52,8 @@ inline constexpr std::size_t kMaxPerProperty = 5;
 class ViolationSink {
  public:
   explicit ViolationSink(CheckResult& result, Verdict on_violation) : result_(result), on_violation_(on_violation) {}
-  void add(const std::string& property, std::int64_t t_ns, std::string witness);
+  void add(const std::string& property, std::int64_t t_ns, std::string witness,
+           std::vector<WitnessPoint> points = {});
 
  private:
   CheckResult& result_;

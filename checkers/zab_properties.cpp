@@ -76,7 +76,8 @@ class ZabProperties {
     if (fresh || it->second.first == server) return;
     sink_.add("Leadership", t,
               fmt::format("two leaders in epoch {}: {} first, then {} {} it", epoch, at(it->second.first, it->second.second),
-                          at(server, t), what));
+                          at(server, t), what),
+              {{it->second.first, it->second.second, 0, "leads"}, {server, t, 0, what}});
   }
 
   // PrimaryIntegrity and LeaderLogCompleteness, at a leader's establishment.
@@ -88,7 +89,8 @@ class ZabProperties {
     if (auto d = between(ledger_.delivered_at, p, epoch_start)) {
       sink_.add("PrimaryIntegrity", e.t_ns,
                 fmt::format("{} established epoch {} standing at {}, but {} of an older epoch is delivered (first at {})",
-                            at(e.server, e.t_ns), e.a, zxid_text(p), zxid_text(*d), time_text(ledger_.delivered_at.at(*d))));
+                            at(e.server, e.t_ns), e.a, zxid_text(p), zxid_text(*d), time_text(ledger_.delivered_at.at(*d))),
+                {{e.server, e.t_ns, p, "established"}, {0, ledger_.delivered_at.at(*d), *d, "delivered"}});
     }
     // The newest txn of an older epoch committed before now must not lie above p.
     for (auto it = ledger_.committed_at.lower_bound(epoch_start); it != ledger_.committed_at.begin();) {
@@ -97,7 +99,8 @@ class ZabProperties {
       if (it->second <= e.t_ns) {
         sink_.add("LeaderLogCompleteness", e.t_ns,
                   fmt::format("{} established epoch {} standing at {}, without {} ({})", at(e.server, e.t_ns), e.a,
-                              zxid_text(p), zxid_text(it->first), ledger_.committed_how.at(it->first)));
+                              zxid_text(p), zxid_text(it->first), ledger_.committed_how.at(it->first)),
+                  {{e.server, e.t_ns, p, "established"}, {0, it->second, it->first, "committed"}});
         break;
       }
     }
@@ -109,12 +112,17 @@ class ZabProperties {
     if (it != logged_.end()) durable = it->second.size();
     if (durable >= quorum_) return;
     std::string who;
+    std::vector<WitnessPoint> points{{e.server, e.t_ns, e.a, "committed"}};
     if (it != logged_.end()) {
-      for (const auto& [server, t] : it->second) who += (who.empty() ? "" : ", ") + run_.name(server);
+      for (const auto& [server, t] : it->second) {
+        who += (who.empty() ? "" : ", ") + run_.name(server);
+        points.push_back({server, t, e.a, "logged"});
+      }
     }
     sink_.add("CommittedLogDurability", e.t_ns,
               fmt::format("{} committed {} when only {} of the {} servers of a quorum had logged it durably ({})",
-                          at(e.server, e.t_ns), zxid_text(e.a), durable, quorum_, who.empty() ? "none" : who));
+                          at(e.server, e.t_ns), zxid_text(e.a), durable, quorum_, who.empty() ? "none" : who),
+              std::move(points));
   }
 
   void judge(const TreeEntry& t) {
@@ -125,7 +133,8 @@ class ZabProperties {
       if (p == ledger_.proposals.end() || p->second.t_ns > t.t_ns || p->second.hash != t.hash) {
         sink_.add("Integrity", t.t_ns,
                   fmt::format("{} delivered {} (txn {:016x}), which no primary broadcast", at(t.server, t.t_ns),
-                              zxid_text(t.zxid), t.hash));
+                              zxid_text(t.zxid), t.hash),
+                  {{t.server, t.t_ns, t.zxid}});
       }
     }
     newleader_durability(t);
@@ -137,13 +146,15 @@ class ZabProperties {
       sink_.add("PrefixConsistency", t.t_ns,
                 fmt::format("{} delivered {} after {}, but {} delivered it after {}", at(t.server, t.t_ns), zxid_text(t.zxid),
                             zxid_text(p), at(std::get<1>(it->second), std::get<2>(it->second)),
-                            zxid_text(std::get<0>(it->second))));
+                            zxid_text(std::get<0>(it->second))),
+                {{t.server, t.t_ns, t.zxid, "delivered"}, {std::get<1>(it->second), std::get<2>(it->second), t.zxid, "delivered"}});
     }
     if (t.zxid <= p) {
       if (zxid_epoch(t.zxid) < zxid_epoch(p)) {
         sink_.add("GlobalPrimaryOrder", t.t_ns,
                   fmt::format("{} delivered {} of epoch {} after {} of epoch {}", at(t.server, t.t_ns), zxid_text(t.zxid),
-                              zxid_epoch(t.zxid), zxid_text(p), zxid_epoch(p)));
+                              zxid_epoch(t.zxid), zxid_text(p), zxid_epoch(p)),
+                  {{t.server, t.t_ns, t.zxid}});
       }
       return;
     }
@@ -152,7 +163,8 @@ class ZabProperties {
       sink_.add("TotalOrder", t.t_ns,
                 fmt::format("{} delivered {} right after {}, but {} lies between and was delivered (first at {})",
                             at(t.server, t.t_ns), zxid_text(t.zxid), zxid_text(p), zxid_text(*skipped),
-                            time_text(ledger_.delivered_at.at(*skipped))));
+                            time_text(ledger_.delivered_at.at(*skipped))),
+                {{t.server, t.t_ns, t.zxid, "delivered"}, {0, ledger_.delivered_at.at(*skipped), *skipped, "skipped"}});
     }
     // LocalPrimaryOrder
     auto prop = ledger_.proposals.find(t.zxid);
@@ -160,7 +172,8 @@ class ZabProperties {
       sink_.add("LocalPrimaryOrder", t.t_ns,
                 fmt::format("{} delivered {} right after {}, but its primary {} had proposed {} before it",
                             at(t.server, t.t_ns), zxid_text(t.zxid), zxid_text(p), run_.name(prop->second.server),
-                            zxid_text(*prop->second.prev_same_primary)));
+                            zxid_text(*prop->second.prev_same_primary)),
+                {{t.server, t.t_ns, t.zxid}});
     }
   }
 
@@ -171,9 +184,15 @@ class ZabProperties {
     const bool durable = logged != logged_.end() && logged->second.contains(t.server) &&
                          logged->second.at(t.server) <= s->second.acked_ns;
     if (durable) return;
+    std::vector<WitnessPoint> points{{t.server, s->second.acked_ns, 0, "acked NEWLEADER"},
+                                     {t.server, t.t_ns, t.zxid, "delivered, not durable"}};
+    if (logged != logged_.end() && logged->second.contains(t.server)) {
+      points.push_back({t.server, logged->second.at(t.server), t.zxid, "logged"});  // logged, but only after the ACK
+    }
     sink_.add("CommittedLogDurability", t.t_ns,
               fmt::format("{} acked NEWLEADER of epoch {} at {} before {}, which it was synced with, was durable in its log",
-                          run_.name(t.server), s->second.epoch, time_text(s->second.acked_ns), zxid_text(t.zxid)));
+                          run_.name(t.server), s->second.epoch, time_text(s->second.acked_ns), zxid_text(t.zxid)),
+              std::move(points));
   }
 
   void agreement_at_end() {
@@ -214,7 +233,8 @@ class ZabProperties {
     sink_.add("Agreement", run_.end_ns,
               fmt::format("at the end both serve, {} up to {} and {} up to {}, but {} holds {} and {} does not",
                           run_.name(x.first), zxid_text(*a.pos), run_.name(y.first), zxid_text(*b.pos), run_.name(holder),
-                          zxid_text(diff), run_.name(lacker)));
+                          zxid_text(diff), run_.name(lacker)),
+              {{holder, run_.end_ns, diff, "holds"}, {lacker, run_.end_ns, 0, "lacks it"}});
   }
 
   const ZabRun& run_;

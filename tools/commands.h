@@ -22,6 +22,7 @@ int run_demo(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_replay(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
 int run_bench_checkers(const std::vector<std::size_t>& sizes);  // called by run_bench
 int run_fuzz(const std::vector<std::string>& args);

@@ -80,12 +80,19 @@ Judgement judge(const sim::ScenarioRun& run) {
     }
     if (report.verdict == check::HistoryVerdict::kViolation) {
       std::int64_t t_ns = 0;
+      std::vector<check::WitnessPoint> points;
       for (std::uint64_t id : report.witness_ids) {
         for (const auto& op : history.ops) {
           if (op.id == id) t_ns = std::max(t_ns, op.complete_ns.value_or(op.invoke_ns));
         }
+        // The witness's operations, on their clients' lanes, at their completion (or invocation).
+        if (id >= 1 && id <= run.history().ops().size()) {
+          const sim::HistoryOp& op = run.history().op(id);
+          points.push_back({op.client, (op.complete ? *op.complete : op.invoke).ns(), op.reply.zxid.raw()});
+        }
       }
-      r.violations.push_back(check::Violation{"ZooKeeper consistency", t_ns, check::format_report(report)});
+      r.violations.push_back(
+          check::Violation{"ZooKeeper consistency", t_ns, check::format_report(report), std::move(points)});
     } else if (report.verdict != check::HistoryVerdict::kOk) {
       r.note = check::format_report(report);
     }

@@ -17,6 +17,7 @@ void print_usage() {
       "commands:\n"
       "  run      run a scenario file: timeline, recovery phases, verdicts, trace hash\n"
       "  replay   run a recorded run again and confirm its trace hash\n"
+      "  report   a recorded run as an HTML page: space-time diagram, faults, recovery, verdicts\n"
       "  check    judge a client history: ZooKeeper consistency or linearizability\n"
       "  fuzz     a campaign of random fault schedules; findings as run records, shrunk\n"
       "  shrink   the smallest scenario that still fails a recorded run the same way\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return zab::tools::run_demo(args);
   if (command == "run") return zab::tools::run_run(args);
   if (command == "replay") return zab::tools::run_replay(args);
+  if (command == "report") return zab::tools::run_report(args);
   if (command == "bench") return zab::tools::run_bench(args);
   if (command == "check") return zab::tools::run_check(args);
   if (command == "fuzz") return zab::tools::run_fuzz(args);

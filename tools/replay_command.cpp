@@ -27,22 +27,10 @@ int run_replay(const std::vector<std::string>& args) {
                                 "example:\n  zabsim replay runs/leader-crash-seed7/record.json\n")) {
     return *code;
   }
-  std::ifstream in(record_path);
-  if (!in) {
-    fmt::print(stderr, "zabsim replay: {}: cannot be read\n", record_path);
-    return kExitUsage;
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    fmt::print(stderr, "zabsim replay: {}: not valid JSON: {}\n", record_path, e.what());
-    return kExitUsage;
-  }
   std::string error;
-  const auto record = record_from_json(j, error);
+  const auto record = load_record(record_path, error);
   if (!record) {
-    fmt::print(stderr, "zabsim replay: {}: {}\n", record_path, error);
+    fmt::print(stderr, "zabsim replay: {}\n", error);
     return kExitUsage;
   }
   auto parsed = sim::parse_scenario(record->scenario.dump(), record_path + "#/scenario");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace zab::tools {
 
 nlohmann::ordered_json to_json(const RunRecord& r) {
@@ -77,6 +79,25 @@ std::optional<RunRecord> record_from_json(const nlohmann::json& j, std::string& 
   if (j.contains("version") && j["version"].is_string()) r.version = j["version"].get<std::string>();
   if (j.contains("scenario_path") && j["scenario_path"].is_string()) r.scenario_path = j["scenario_path"].get<std::string>();
   return r;
+}
+
+std::optional<RunRecord> load_record(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = fmt::format("{}: cannot be read", path);
+    return std::nullopt;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    error = fmt::format("{}: not valid JSON: {}", path, e.what());
+    return std::nullopt;
+  }
+  std::string why;
+  auto record = record_from_json(j, why);
+  if (!record) error = fmt::format("{}: {}", path, why);
+  return record;
 }
 
 }  // namespace zab::tools

@@ -32,5 +32,8 @@ struct RunRecord {
 nlohmann::ordered_json to_json(const RunRecord& record);
 // nullopt and `error` set if the document is not a run record.
 std::optional<RunRecord> record_from_json(const nlohmann::json& j, std::string& error);
+// Reads and parses a record file; nullopt and `error` set ("FILE: cannot be read", "FILE: not
+// valid JSON: ... line L, column C", "FILE: /seed: ...") if it cannot.
+std::optional<RunRecord> load_record(const std::string& path, std::string& error);
 
 }  // namespace zab::tools

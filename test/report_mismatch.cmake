@@ -1,0 +1,20 @@
+# zabsim report refuses a record whose run no longer gives its trace hash (here: a record
+# edited to another seed) with exit 2 and a message naming the file and /trace_hash, and
+# writes no page; the unedited record gives a page.
+set(dir "${WORK}/report_mismatch")
+file(REMOVE_RECURSE "${dir}")
+execute_process(COMMAND ${ZABSIM} run ${SCENARIO} --seed 3 --out ${dir} RESULT_VARIABLE code OUTPUT_QUIET)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "zabsim run failed: ${code}")
+endif()
+execute_process(COMMAND ${ZABSIM} report ${dir}/record.json -o ${dir}/good.html RESULT_VARIABLE code OUTPUT_VARIABLE out)
+if(NOT code EQUAL 0 OR NOT EXISTS ${dir}/good.html OR NOT out MATCHES "matches")
+  message(FATAL_ERROR "the report of an unedited record failed: ${code}\n${out}")
+endif()
+file(READ ${dir}/record.json record)
+string(REPLACE "\"seed\": 3" "\"seed\": 4" record "${record}")
+file(WRITE ${dir}/record.json "${record}")
+execute_process(COMMAND ${ZABSIM} report ${dir}/record.json -o ${dir}/bad.html RESULT_VARIABLE code ERROR_VARIABLE err)
+if(NOT code EQUAL 2 OR NOT err MATCHES "record.json#/trace_hash" OR EXISTS ${dir}/bad.html)
+  message(FATAL_ERROR "a record whose hash no longer matches was not refused: ${code}\n${err}")
+endif()
