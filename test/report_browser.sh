@@ -8,9 +8,11 @@
 # Exit 77 (CTest SKIP_RETURN_CODE) when no Chromium is installed.
 #
 # usage: report_browser.sh ZABSIM SCENARIO WORKDIR EXPECTED_LANES MIN_FAULT_MARKERS [MIN_WITNESS_MARKS [MAX_DRAW_MS]]
-# MAX_DRAW_MS bounds the time the page takes to draw the whole run once (default 2000).
+# MAX_DRAW_MS bounds the time the page takes to draw the whole run once (default 10000): a guard
+# against a page that is unusable, far above what it takes (30-100 ms for the 60 s run on this
+# project's machine), so that a loaded CI machine does not make it flake; not a benchmark.
 set -eu
-zabsim=$1 scenario=$2 work=$3 lanes=$4 faults=$5 witness=${6:-0} max_draw_ms=${7:-2000}
+zabsim=$1 scenario=$2 work=$3 lanes=$4 faults=$5 witness=${6:-0} max_draw_ms=${7:-10000}
 
 chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$chromium" ]; then
