@@ -30,6 +30,26 @@ bool is_fault_event(Ev kind) {
   }
 }
 
+// Each server's state at `t_ns`, for a witness: "s1 LOOKING, s2 down, ...".
+std::string states_at(const ZabRun& run, std::int64_t t_ns) {
+  std::map<std::uint32_t, std::string> state;
+  for (std::uint32_t id : run.servers) state[id] = "down";
+  for (const ZabEvent& e : run.events) {
+    if (e.t_ns > t_ns) break;
+    if (!run.servers.contains(e.server)) continue;
+    switch (e.kind) {
+      case Ev::kStart: state[e.server] = "starting"; break;
+      case Ev::kCrash: state[e.server] = "down"; break;
+      case Ev::kStartupRefused: state[e.server] = "refused to start"; break;
+      case Ev::kPeerState: state[e.server] = e.a == 0 ? "LOOKING" : e.a == 1 ? "FOLLOWING" : "LEADING"; break;
+      default: break;
+    }
+  }
+  std::string text;
+  for (const auto& [id, s] : state) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", run.name(id), s);
+  return text;
+}
+
 struct Server {
   bool running = false;  // started and restored (not refused), not crashed
   bool hung = false;
@@ -45,6 +65,20 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   ViolationSink sink(result, Verdict::kLivenessViolation);
   const std::size_t n = options.ensemble_size != 0 ? options.ensemble_size : run.servers.size();
   const std::size_t quorum = n / 2 + 1;
+
+  // Time stood still: the world stopped the run because the events at one instant went past
+  // its budget (sim/world.h) with more still due at that instant. Nothing later can happen —
+  // no timeout fires, no leader is established — so this is a liveness violation whatever
+  // the faults and the bound: servers busy without the clock advancing make no progress, as
+  // ZooKeeper's election threads spinning on each other's votes made none (ZOOKEEPER-1419).
+  for (const ZabEvent& e : run.events) {
+    if (e.kind != Ev::kTimeStoodStill) continue;
+    sink.add("time-advances", e.t_ns,
+             fmt::format("simulated time stood still at {}: {} events ran at that instant and more were still due at "
+                         "it, so no later timeout could ever fire; the run was stopped there ({})",
+                         time_text(e.t_ns), e.a, states_at(run, e.t_ns)));
+    return result;
+  }
 
   // Pass 1: when did the world last change, and how does it end?
   std::int64_t healed_ns = 0;

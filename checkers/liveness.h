@@ -4,7 +4,9 @@
 // progress within a bound: a leader is established with a quorum serving its epoch (itself
 // and synced followers) and a txn commits. A failure is a liveness violation, reported apart
 // from safety (zabsim exits 3, not 1). A run that ends with faults still active, or that ends
-// before the bound without progress, is inconclusive, not a violation.
+// before the bound without progress, is inconclusive, not a violation — unless the world
+// stopped it because time stood still (too many events at one instant: `time_stood_still` in
+// the trace), which is always a violation of the property `time-advances`.
 
 #include <cstdint>
 #include <optional>

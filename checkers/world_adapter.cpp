@@ -41,6 +41,7 @@ std::optional<Ev> world_kind(sim::TraceKind kind) {
     case sim::TraceKind::kResume: return Ev::kResume;
     case sim::TraceKind::kLinkCut: return Ev::kLinkCut;
     case sim::TraceKind::kLinkHeal: return Ev::kLinkHeal;
+    case sim::TraceKind::kTimeStoodStill: return Ev::kTimeStoodStill;
     default: return std::nullopt;
   }
 }

@@ -24,6 +24,7 @@ constexpr KindName kKinds[] = {
     {"resume", Ev::kResume, false, {"", "", "", ""}},
     {"link_cut", Ev::kLinkCut, false, {"from", "to", "", ""}},
     {"link_heal", Ev::kLinkHeal, false, {"from", "to", "", ""}},
+    {"time_stood_still", Ev::kTimeStoodStill, false, {"events", "", "", ""}},
     {"peer_state", Ev::kPeerState, true, {"state", "leader", "current_epoch", ""}},
     {"accepted_epoch", Ev::kAcceptedEpoch, true, {"epoch", "", "", ""}},
     {"current_epoch", Ev::kCurrentEpoch, true, {"epoch", "", "", ""}},

@@ -83,3 +83,38 @@ TEST_CASE("liveness: the default bound is (syncLimit + 2 initLimit) ticks") {
   o.tick_time_ms = 100;
   CHECK(o.bound() == 2'500'000'000);
 }
+
+TEST_CASE("liveness: a run the world stopped because time stood still violates time-advances") {
+  // Four servers LOOKING, and the world stopped at 4 s: the bound (10 s) is never reached and
+  // no fault is active, yet the run can go no further.
+  RunBuilder b(5);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
+  b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
+  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
+  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
+  b.ev(4000, 0, Ev::kTimeStoodStill, 1'000'000);
+  const CheckResult r = check_liveness(b.run(), ten_seconds());
+  CHECK(r.verdict == Verdict::kLivenessViolation);
+  REQUIRE(r.violations.size() == 1);
+  CHECK(r.violations[0].property == "time-advances");
+  CHECK(r.violations[0].t_ns == 4'000'000'000);
+  CAPTURE(r.violations[0].witness);
+  CHECK(r.violations[0].witness.find("stood still at 4.000000 s") != std::string::npos);
+  CHECK(r.violations[0].witness.find("1000000 events") != std::string::npos);
+  CHECK(r.violations[0].witness.find("s1 LOOKING, s2 LOOKING, s3 down, s4 LOOKING, s5 down") != std::string::npos);
+}
+
+TEST_CASE("liveness: the same run without the world stopping it is judged by the bound, not time-advances") {
+  RunBuilder b(5);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
+  b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
+  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
+  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
+  b.establish(4200, 4, 2).sync(4200, 1, 4, 2).sync(4200, 2, 4, 2);
+  b.ev(20'000, 1, Ev::kPeerState, 1, 4, 2);
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  const CheckResult r = check_liveness(b.run(), o);
+  CHECK(r.verdict == Verdict::kPass);
+  CHECK_FALSE(r.violates("time-advances"));
+}
