@@ -14,24 +14,33 @@ void AtomicFileWriter::begin(const std::string& name, Bytes bytes, std::uint64_t
   const std::string tmp = atomic_tmp_name(name);
   out.push_back(out::WriteFile{tmp, std::move(bytes)});
   out.push_back(out::Fsync{tmp, tag});
-  pending_.emplace(tag, name);
+  pending_.emplace(tag, Pending{name});
 }
 
 std::optional<std::string> AtomicFileWriter::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   const auto it = pending_.find(tag);
   if (it == pending_.end()) return std::nullopt;
-  const std::string name = it->second;
+  const std::string name = it->second.name;
+  if (!it->second.renamed) {
+    // renameTo replaces the target on POSIX; the "delete then rename again" fallback is for
+    // Windows and never runs here.
+    out.push_back(out::Rename{atomic_tmp_name(name), name});
+    if (fsync_after_rename_) {
+      // D31: any fsync commits the namespace changes issued before it; fsyncing the renamed
+      // file itself makes the rename durable before anyone relies on the new contents.
+      it->second.renamed = true;
+      out.push_back(out::Fsync{name, tag});
+      return std::nullopt;
+    }
+  }
   pending_.erase(it);
-  // renameTo replaces the target on POSIX; the "delete then rename again" fallback is for
-  // Windows and never runs here.
-  out.push_back(out::Rename{atomic_tmp_name(name), name});
   ZAB_ASSERT(!writing(name), "a finished atomic write is no longer pending");
   return name;
 }
 
 bool AtomicFileWriter::writing(const std::string& name) const {
-  for (const auto& [tag, pending_name] : pending_) {
-    if (pending_name == name) return true;
+  for (const auto& [tag, pending] : pending_) {
+    if (pending.name == name) return true;
   }
   return false;
 }

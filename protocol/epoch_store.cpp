@@ -11,10 +11,10 @@ std::string_view file_of(EpochKind kind) {
 }
 }  // namespace
 
-void EpochStore::reset(Epoch accepted, Epoch current) {
+void EpochStore::reset(Epoch accepted, Epoch current, bool durable_rename) {
   accepted_ = accepted;
   current_ = current;
-  writer_ = AtomicFileWriter{};
+  writer_ = AtomicFileWriter{durable_rename};
   in_flight_.clear();
   waiting_.clear();
 }
@@ -38,9 +38,9 @@ void EpochStore::begin(EpochKind kind, Epoch epoch, std::vector<Output>& out) {
 std::optional<EpochStore::Persisted> EpochStore::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   auto it = in_flight_.find(tag);
   if (it == in_flight_.end()) return std::nullopt;
+  if (!writer_.on_fsync_done(tag, out)) return std::nullopt;  // the rename's fsync is still to come
   const Persisted done = it->second;
   in_flight_.erase(it);
-  writer_.on_fsync_done(tag, out);  // the rename
   (done.kind == EpochKind::kAccepted ? accepted_ : current_) = done.epoch;
   for (auto w = waiting_.begin(); w != waiting_.end(); ++w) {
     if (w->kind == done.kind) {

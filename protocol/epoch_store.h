@@ -24,8 +24,9 @@ class EpochStore {
     Epoch epoch;
   };
 
-  // At start, after QuorumPeer.loadDataBase's checks.
-  void reset(Epoch accepted, Epoch current);
+  // At start, after QuorumPeer.loadDataBase's checks. `durable_rename`: the write counts as
+  // done only once its rename is durable (deviation D31); false is ZooKeeper's AtomicFileOutputStream.
+  void reset(Epoch accepted, Epoch current, bool durable_rename);
   Epoch accepted() const { return accepted_; }
   Epoch current() const { return current_; }
 
@@ -34,8 +35,9 @@ class EpochStore {
   // never overlap).
   void persist(EpochKind kind, Epoch epoch, std::vector<Output>& out);
 
-  // in::FsyncDone: if the tag is one of ours, issue the rename, update the value in memory and
-  // say which write completed.
+  // in::FsyncDone: if the tag is one of ours, take the write's next step (the rename, then with
+  // durable_rename the fsync that commits it); when the write is done, update the value in
+  // memory and say which write completed.
   std::optional<Persisted> on_fsync_done(std::uint64_t tag, std::vector<Output>& out);
   bool writing() const { return !in_flight_.empty(); }
 

@@ -34,6 +34,8 @@ constexpr MutationInfo kCatalog[] = {
      "the learner ACKs the txns it was synced with before the NEWLEADER ACK, which the leader then does not count"},
     {Mutation::kFastForwardOnlyIfRunning, "fast-forward-only-if-running", "none (3.8 and master; cf. ZOOKEEPER-4712)",
      "a learner that leaves between NEWLEADER and UPTODATE keeps its tree behind the txns it logged"},
+    {Mutation::kEpochRenameNotDurable, "epoch-rename-not-durable", "none (3.8 and master)",
+     "an epoch file's rename is not made durable, so a machine crash can bring back the previous epoch"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

@@ -70,6 +70,11 @@ enum class Mutation : std::uint8_t {
   // a learner interrupted between NEWLEADER and UPTODATE keeps the txns it logged out of its
   // tree, votes with the older zxid, then logs them twice or replays them as stale txns.
   kFastForwardOnlyIfRunning,
+  // ZooKeeper 3.8 and master as they are (deviation D31; no JIRA found): an epoch file is
+  // written to a temp file, fsynced and renamed, but the rename is never made durable, so a
+  // machine crash soon after can bring back the previous acceptedEpoch or currentEpoch of a
+  // server that was counted towards establishing a new epoch.
+  kEpochRenameNotDurable,
   kCount,
 };
 

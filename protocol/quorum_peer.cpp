@@ -90,10 +90,13 @@ void QuorumPeer::start(const in::Start& start) {
   // MUTATION no-epoch-files (ZOOKEEPER-1081): before ZOOKEEPER-335/1081 there were no epoch
   // files; a starting server knew no epoch but that of its last zxid.
   const Epoch zxid_epoch = db_.last_processed_zxid().epoch();
+  // MUTATION epoch-rename-not-durable (D31): ZooKeeper's AtomicFileOutputStream never makes
+  // the rename durable, so a machine crash can take a persisted epoch back.
+  const bool durable_rename = !config_.mutations.on(Mutation::kEpochRenameNotDurable);
   if (config_.mutations.on(Mutation::kNoEpochFiles)) {
-    epochs_.reset(zxid_epoch, zxid_epoch);
+    epochs_.reset(zxid_epoch, zxid_epoch, durable_rename);
   } else {
-    epochs_.reset(e.accepted_epoch, e.current_epoch);
+    epochs_.reset(e.accepted_epoch, e.current_epoch, durable_rename);
   }
   if (e.write_current_epoch) epochs_.persist(EpochKind::kCurrent, e.current_epoch, *ctx_.out);
   if (e.write_accepted_epoch) epochs_.persist(EpochKind::kAccepted, e.accepted_epoch, *ctx_.out);

@@ -116,3 +116,38 @@ TEST_CASE("a crash at any point of an epoch write leaves the old value or, once 
     CHECK_FALSE(files.contains("currentEpoch.tmp"));
   }
 }
+
+TEST_CASE("D31: with fsync_after_rename the write is done only once the rename is durable") {
+  AtomicFileWriter writer(/*fsync_after_rename=*/true);
+  std::vector<Output> begin;
+  write_epoch_file(writer, kCurrentEpochFile, 2, 9, begin);
+  REQUIRE(begin.size() == 2);
+  test::DiskDriver d = disk_with_epoch_1();
+  d.apply_all(begin);
+  d.complete_fsyncs();
+
+  std::vector<Output> rename;
+  // The temp file's fsync: the rename is issued, but the write is not done yet.
+  CHECK_FALSE(writer.on_fsync_done(9, rename).has_value());
+  REQUIRE(rename.size() == 2);
+  CHECK(std::get<out::Rename>(rename[0]).to == "currentEpoch");
+  CHECK(std::get<out::Fsync>(rename[1]).file == "currentEpoch");
+  CHECK(std::get<out::Fsync>(rename[1]).tag == 9);  // the same tag: the caller sees one write
+  CHECK(writer.writing("currentEpoch"));  // still under way until the rename is durable
+  d.apply_all(rename);
+
+  SUBCASE("a crash before the rename's fsync completes may still bring back the old value") {
+    const DurableFiles files = d.crash();
+    CHECK(value_of(files, kCurrentEpochFile) == 1);
+  }
+  SUBCASE("once the rename's fsync is done, the write is reported and a crash keeps the new value") {
+    d.complete_fsyncs();
+    std::vector<Output> done;
+    CHECK(writer.on_fsync_done(9, done) == "currentEpoch");
+    CHECK(done.empty());
+    CHECK_FALSE(writer.writing("currentEpoch"));
+    const DurableFiles files = d.crash();
+    CHECK(value_of(files, kCurrentEpochFile) == 2);
+    CHECK_FALSE(files.contains("currentEpoch.tmp"));
+  }
+}
