@@ -25,6 +25,8 @@ constexpr KindName kKinds[] = {
     {"link_cut", Ev::kLinkCut, false, {"from", "to", "", ""}},
     {"link_heal", Ev::kLinkHeal, false, {"from", "to", "", ""}},
     {"time_stood_still", Ev::kTimeStoodStill, false, {"events", "", "", ""}},
+    {"fsync", Ev::kFsync, false, {"", "tag", "", ""}},
+    {"fsync_done", Ev::kFsyncDone, false, {"", "tag", "", ""}},
     {"peer_state", Ev::kPeerState, true, {"state", "leader", "current_epoch", ""}},
     {"accepted_epoch", Ev::kAcceptedEpoch, true, {"epoch", "", "", ""}},
     {"current_epoch", Ev::kCurrentEpoch, true, {"epoch", "", "", ""}},

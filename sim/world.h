@@ -58,7 +58,7 @@ struct ProcessConfig {
 // zero-delay (a server's loopback notification, a trigger's fault): a protocol that keeps
 // scheduling such work forever (ZOOKEEPER-1419's vote flipping) would stop the clock, so no
 // timeout could fire and the run would never end. Correct runs stay far below this: the busiest
-// instant of any library scenario (5 seeds each) was 200 events, of 10,000 fuzz runs 830
+// instant of any library scenario (5 seeds each) was 200 events, of 10,000 fuzz runs 831
 // (scenarios/bugs/unguarded-sid-tiebreak.md); a tripped run holds ~9 trace events per event.
 inline constexpr std::uint64_t kDefaultInstantEventBudget = 100'000;
 
