@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "checkers/trace_reader.h"
+#include "checkers/zab_events.h"
 #include "sim/toy/pinger.h"
 #include "test/support/script_node.h"
 
@@ -261,6 +262,8 @@ TEST_CASE("time stands still: a node looping at one instant trips the per-instan
   auto fired = std::make_shared<std::uint64_t>(0);
   const Script s = zero_delay_loop(fired, 0);
   World w(1, WorldConfig{.instant_event_budget = 1000});
+  std::ostringstream jsonl;
+  w.trace().attach_jsonl(&jsonl);
   add_script(w, n1, s);
   w.start(n1);
   w.run_until(ms(5000));  // returns: without the budget this loop would never end
@@ -275,6 +278,23 @@ TEST_CASE("time stands still: a node looping at one instant trips the per-instan
   CHECK(*fired < 1000);        // the step timer was one of the 1000 events
   CHECK_FALSE(w.step());       // nothing more runs
   CHECK(stood_still_events(w).size() == 1);
+  // The JSON-lines trace ends with it, from the world, with the count.
+  std::istringstream in(jsonl.str());
+  std::vector<check::TraceRecord> records;
+  check::TraceReadError error;
+  REQUIRE(check::read_trace(in, "mem", records, error));
+  REQUIRE_FALSE(records.empty());
+  CHECK(records.back().kind == "time_stood_still");
+  CHECK(records.back().process == "world");
+  CHECK(records.back().t_ns == ms(100).ns());
+  CHECK(records.back().fields.value("events", 0) == 1000);
+  // ...and the checkers' JSON-lines adapter keeps it, as the in-memory one does.
+  check::ZabRun run;
+  std::string adapt_error;
+  REQUIRE(check::from_trace_records(records, run, adapt_error));
+  REQUIRE_FALSE(run.events.empty());
+  CHECK(run.events.back().kind == check::Ev::kTimeStoodStill);
+  CHECK(run.events.back().a == 1000);
 }
 
 TEST_CASE("time stands still only beyond the budget: bounded work at one instant runs, leaves no trace of it") {
