@@ -30,6 +30,56 @@ bool is_fault_event(Ev kind) {
   }
 }
 
+// Each server's state at `t_ns`, for a witness: "s1 LOOKING, s2 down, ...".
+std::string states_at(const ZabRun& run, std::int64_t t_ns) {
+  std::map<std::uint32_t, std::string> state;
+  for (std::uint32_t id : run.servers) state[id] = "down";
+  for (const ZabEvent& e : run.events) {
+    if (e.t_ns > t_ns) break;
+    if (!run.servers.contains(e.server)) continue;
+    switch (e.kind) {
+      case Ev::kStart: state[e.server] = "starting"; break;
+      case Ev::kCrash: state[e.server] = "down"; break;
+      case Ev::kStartupRefused: state[e.server] = "refused to start"; break;
+      case Ev::kPeerState: state[e.server] = e.a == 0 ? "LOOKING" : e.a == 1 ? "FOLLOWING" : "LEADING"; break;
+      default: break;
+    }
+  }
+  std::string text;
+  for (const auto& [id, s] : state) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", run.name(id), s);
+  return text;
+}
+
+// Servers with an fsync that took longer than `stall_ns` while the window [from, to] ran —
+// completed in it, or still outstanding at its end.
+std::set<std::uint32_t> disk_stalled(const ZabRun& run, std::int64_t from, std::int64_t to, std::int64_t stall_ns) {
+  std::set<std::uint32_t> stalled;
+  std::map<std::uint32_t, std::map<std::uint64_t, std::int64_t>> pending;  // server -> tag -> issued
+  for (const ZabEvent& e : run.events) {
+    if (e.t_ns > to) break;
+    switch (e.kind) {
+      case Ev::kStart:
+      case Ev::kCrash: pending.erase(e.server); break;  // a crash cancels what was in flight
+      case Ev::kFsync: pending[e.server][e.b] = e.t_ns; break;
+      case Ev::kFsyncDone: {
+        auto& mine = pending[e.server];
+        auto it = mine.find(e.b);
+        if (it == mine.end()) break;
+        if (e.t_ns >= from && e.t_ns - it->second > stall_ns) stalled.insert(e.server);
+        mine.erase(it);
+        break;
+      }
+      default: break;
+    }
+  }
+  for (const auto& [server, fsyncs] : pending) {
+    for (const auto& [tag, issued] : fsyncs) {
+      if (to - issued > stall_ns) stalled.insert(server);
+    }
+  }
+  return stalled;
+}
+
 struct Server {
   bool running = false;  // started and restored (not refused), not crashed
   bool hung = false;
@@ -45,6 +95,20 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   ViolationSink sink(result, Verdict::kLivenessViolation);
   const std::size_t n = options.ensemble_size != 0 ? options.ensemble_size : run.servers.size();
   const std::size_t quorum = n / 2 + 1;
+
+  // Time stood still: the world stopped the run because the events at one instant went past
+  // its budget (sim/world.h) with more still due at that instant. Nothing later can happen —
+  // no timeout fires, no leader is established — so this is a liveness violation whatever
+  // the faults and the bound: servers busy without the clock advancing make no progress, as
+  // ZooKeeper's election threads spinning on each other's votes made none (ZOOKEEPER-1419).
+  for (const ZabEvent& e : run.events) {
+    if (e.kind != Ev::kTimeStoodStill) continue;
+    sink.add("time-advances", e.t_ns,
+             fmt::format("simulated time stood still at {}: {} events ran at that instant and more were still due at "
+                         "it, so no later timeout could ever fire; the run was stopped there ({})",
+                         time_text(e.t_ns), e.a, states_at(run, e.t_ns)));
+    return result;
+  }
 
   // Pass 1: when did the world last change, and how does it end?
   std::int64_t healed_ns = 0;
@@ -96,6 +160,7 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   std::map<std::uint32_t, Server> state;
   std::optional<std::int64_t> leader_ok_ns;
   std::optional<std::int64_t> commit_ns;
+  std::set<std::uint32_t> served;  // servers serving at some moment in [heal, deadline]
   std::string last_leader = "none";
   for (const ZabEvent& e : run.events) {
     Server& s = state[e.server];
@@ -122,6 +187,11 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
       default:
         break;
     }
+    if (e.t_ns >= healed_ns && e.t_ns <= deadline) {
+      for (const auto& [id, sv] : state) {
+        if (sv.leading || sv.epoch != 0) served.insert(id);
+      }
+    }
     if (e.t_ns < healed_ns || leader_ok_ns) continue;
     for (const auto& [id, l] : state) {
       if (!l.leading) continue;
@@ -132,7 +202,27 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   }
   const bool leader_in_time = leader_ok_ns && *leader_ok_ns <= deadline;
   const bool commit_in_time = !require_commit || (commit_ns && *commit_ns <= commit_deadline);
-  if (leader_in_time && commit_in_time) return result;
+  if (leader_in_time && commit_in_time) {
+    // The ensemble made progress. Each server that is up must also have served — as an
+    // established leader or a synced follower — at some moment between the heal and the
+    // bound: one server stuck LOOKING while a quorum serves without it (ZOOKEEPER-1732/1818,
+    // a rejoining server that finds no quorum of equal votes) is a liveness failure of that
+    // server. A run that ends before the bound cannot tell.
+    if (run.end_ns < deadline) return result;
+    const std::set<std::uint32_t> stalled = disk_stalled(run, healed_ns, deadline, options.init_limit_ns());
+    for (std::uint32_t id : run.servers) {
+      if (!servers[id].running || servers[id].hung || served.contains(id)) continue;
+      // A disk slower than ZooKeeper's own timeouts keeps a server from syncing, faithfully
+      // (an fsync that outlasts initLimit stalls the learner past its leader's patience).
+      if (stalled.contains(id)) continue;
+      sink.add("server-serves", deadline,
+               fmt::format("faults healed at {} and {} was up, but by {} it had not served — neither an established "
+                           "leader nor a synced follower (last leader: {}; states then: {})",
+                           time_text(healed_ns), run.name(id), time_text(deadline), last_leader,
+                           states_at(run, deadline)));
+    }
+    return result;
+  }
   if (run.end_ns < (leader_in_time ? commit_deadline : deadline)) {
     result.verdict = Verdict::kInconclusive;
     result.note = fmt::format("the run ended {} after the last fault healed at {}, before the bound of {}",

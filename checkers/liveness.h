@@ -2,9 +2,14 @@
 // Checker 5: liveness. Once the last fault has healed — no link cut, no server hung, no
 // server crash or start after it (clients' starts and crashes do not count) — and a quorum of servers is up and running, the ensemble must make
 // progress within a bound: a leader is established with a quorum serving its epoch (itself
-// and synced followers) and a txn commits. A failure is a liveness violation, reported apart
+// and synced followers) and a txn commits (properties `leader-established`, `write-commits`);
+// and every server up at the end has served, as an established leader or a synced follower,
+// at some moment between the heal and the bound (`server-serves`) — unless its disk stalled
+// (an fsync took longer than initLimit ticks), which keeps a ZooKeeper server from syncing too. A failure is a liveness violation, reported apart
 // from safety (zabsim exits 3, not 1). A run that ends with faults still active, or that ends
-// before the bound without progress, is inconclusive, not a violation.
+// before the bound without progress, is inconclusive, not a violation — unless the world
+// stopped it because time stood still (too many events at one instant: `time_stood_still` in
+// the trace), which is always a violation of the property `time-advances`.
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +38,7 @@ struct LivenessOptions {
   // heal + bound (found by fuzzing: a client that only starts writing at a no-op heal).
   std::optional<std::vector<std::int64_t>> write_invoked_ns;
   std::int64_t bound() const;
+  std::int64_t init_limit_ns() const { return static_cast<std::int64_t>(init_limit) * tick_time_ms * 1'000'000; }
 };
 
 CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options = {});

@@ -41,6 +41,9 @@ std::optional<Ev> world_kind(sim::TraceKind kind) {
     case sim::TraceKind::kResume: return Ev::kResume;
     case sim::TraceKind::kLinkCut: return Ev::kLinkCut;
     case sim::TraceKind::kLinkHeal: return Ev::kLinkHeal;
+    case sim::TraceKind::kTimeStoodStill: return Ev::kTimeStoodStill;
+    case sim::TraceKind::kFsync: return Ev::kFsync;
+    case sim::TraceKind::kFsyncDone: return Ev::kFsyncDone;
     default: return std::nullopt;
   }
 }
@@ -56,7 +59,10 @@ ZabRun from_sim_trace(const sim::Trace& trace) {
     const bool protocol = te.kind == sim::TraceKind::kProtocol;
     const std::optional<Ev> kind = protocol ? protocol_kind(te.sub) : world_kind(te.kind);
     if (!kind) continue;
-    run.events.push_back(ZabEvent{te.time.ns(), te.process, *kind, te.a, te.b, te.c, te.d});
+    // A disk event's a is an interned file id, which the JSON-lines trace writes as a name:
+    // neither adapter keeps it.
+    const bool disk = *kind == Ev::kFsync || *kind == Ev::kFsyncDone;
+    run.events.push_back(ZabEvent{te.time.ns(), te.process, *kind, disk ? 0 : te.a, te.b, te.c, te.d});
     if (protocol) run.servers.insert(te.process);
     seen.insert(te.process);
     if (*kind == Ev::kLinkCut || *kind == Ev::kLinkHeal) {

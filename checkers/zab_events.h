@@ -23,6 +23,9 @@ enum class Ev : std::uint8_t {
   kResume,     //
   kLinkCut,    // server=0 (the world), a=from, b=to
   kLinkHeal,   // server=0, a=from, b=to
+  kTimeStoodStill,  // server=0, a=events run at that instant: the world stopped the run there
+  kFsync,      // b=tag: the server asked its disk for an fsync (a=0: file names are not kept)
+  kFsyncDone,  // b=tag: that fsync completed
   // ZAB protocol events (protocol/zab_trace.h has the meanings of a..d)
   kPeerState,          // a=0 LOOKING / 1 FOLLOWING / 2 LEADING, b=leader sid, c=currentEpoch
   kAcceptedEpoch,      // a=epoch, durable

@@ -36,6 +36,8 @@ constexpr MutationInfo kCatalog[] = {
      "a learner that leaves between NEWLEADER and UPTODATE keeps its tree behind the txns it logged"},
     {Mutation::kEpochRenameNotDurable, "epoch-rename-not-durable", "none (3.8 and master)",
      "an epoch file's rename is not made durable, so a machine crash can bring back the previous epoch"},
+    {Mutation::kStaleElectionVote, "stale-election-vote", "ZOOKEEPER-1732",
+     "a serving server keeps reporting its election vote's peerEpoch, not the epoch it serves"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

@@ -75,6 +75,11 @@ enum class Mutation : std::uint8_t {
   // machine crash soon after can bring back the previous acceptedEpoch or currentEpoch of a
   // server that was counted towards establishing a new epoch.
   kEpochRenameNotDurable,
+  // ZOOKEEPER-1732 (and the follower side 1818 describes): a server that starts serving keeps
+  // reporting the peerEpoch of the vote that elected it instead of the epoch it now serves, so
+  // after a rejoin raced with a re-election, members report different peerEpochs for one
+  // leader and a restarting server finds no quorum to join: it stays LOOKING.
+  kStaleElectionVote,
   kCount,
 };
 

@@ -160,13 +160,16 @@ void QuorumPeer::update_serving() {
   if (clients_.serving()) return;
   // updateElectionVote (ZOOKEEPER-1732): once the new epoch is established here, the vote
   // this server reports to LOOKING peers carries it as peerEpoch.
+  // MUTATION stale-election-vote (ZOOKEEPER-1732): before the fix (Leader.startZkServer,
+  // Learner.syncWithLeader) the vote kept the peerEpoch it was elected or joined with.
+  const bool update_vote = !config_.mutations.on(Mutation::kStaleElectionVote);
   if (leader_ && leader_->serving()) {
     clients_.serve_as_leader(*leader_);
-    current_vote_.peer_epoch = leader_->epoch();
+    if (update_vote) current_vote_.peer_epoch = leader_->epoch();
   }
   if (follower_ && follower_->serving()) {
     clients_.serve_as_follower(*follower_);
-    current_vote_.peer_epoch = epochs_.current();
+    if (update_vote) current_vote_.peer_epoch = epochs_.current();
   }
 }
 

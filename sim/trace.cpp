@@ -49,6 +49,7 @@ constexpr WorldKindInfo kWorldKinds[] = {
     {TraceKind::kLinkCut, "link_cut", {"from", "to", "", ""}},
     {TraceKind::kLinkHeal, "link_heal", {"from", "to", "", ""}},
     {TraceKind::kLinkSlow, "link_slow", {"from", "to", "factor_percent", ""}},
+    {TraceKind::kTimeStoodStill, "time_stood_still", {"events", "", "", ""}},
     {TraceKind::kProtocol, "protocol", {"a", "b", "c", "d"}},
     {TraceKind::kNote, "note", {"a", "b", "c", "d"}},
 };

@@ -59,6 +59,8 @@ enum class TraceKind : std::uint16_t {
   kLinkCut = 100,  // a=from, b=to: packets from a to b are lost until healed
   kLinkHeal,       // a=from, b=to
   kLinkSlow,       // a=from, b=to, c=latency factor in percent
+  // the world itself (process 0)
+  kTimeStoodStill = 120,  // a=events run at this instant: the world's per-instant budget tripped, the run stops
   // protocol events (out::Trace): sub = the node type's kind
   kProtocol = 200,
   // a note from the scenario or a test (sub = its own code)

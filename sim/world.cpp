@@ -22,6 +22,7 @@ World::World(std::uint64_t seed, WorldConfig config)
       config_(config),
       trace_(config.keep_trace_events),
       network_(config.network, root_rng_.fork("network"), trace_, *this) {
+  ZAB_ASSERT(config_.instant_event_budget > 0, "a run may execute at least one event at an instant");
   trace_.set_observer([this](const TraceEvent& e) {
     for (Trigger& t : triggers_) {
       if (!t.fired && t.when(e)) {
@@ -250,10 +251,26 @@ void World::at(SimTime when, std::function<void(World&)> action) {
 }
 
 bool World::step() {
-  if (queue_.empty()) return false;
+  if (queue_.empty() || time_stood_still_) return false;
   auto popped = queue_.pop();
   ZAB_ASSERT(popped.at >= now_, "virtual time never runs backwards");
   now_ = popped.at;
+  if (popped.at != instant_) {
+    instant_ = popped.at;
+    instant_events_ = 0;
+  }
+  if (instant_events_ == config_.instant_event_budget) {
+    // Time stands still: the next event is again at this instant, and so it would go on. The
+    // run ends here, and says so in the trace for the liveness checker.
+    time_stood_still_ = true;
+    TraceEvent e{.time = now_, .process = 0, .kind = TraceKind::kTimeStoodStill};
+    e.a = instant_events_;
+    trace_.record(e);
+    fired_.clear();  // a trigger on it would act in a world that no longer runs
+    return false;
+  }
+  ++instant_events_;
+  instant_events_max_ = std::max(instant_events_max_, instant_events_);
   ++events_processed_;
   dispatch(popped.payload);
   run_fired();
@@ -261,8 +278,8 @@ bool World::step() {
 }
 
 void World::run_until(SimTime end) {
-  while (!queue_.empty() && queue_.next_time() <= end) step();
-  if (end > now_) now_ = end;
+  while (!time_stood_still_ && !queue_.empty() && queue_.next_time() <= end) step();
+  if (!time_stood_still_ && end > now_) now_ = end;
 }
 
 void World::dispatch(const WorldEvent& event) {

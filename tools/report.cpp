@@ -68,6 +68,8 @@ std::string render_timeline(const sim::ScenarioRun& run) {
       line = fmt::format("{} stops following: {}", who, e.a < 7 ? kExits[e.a] : "?");
     } else if (is_protocol(e, kTraceStartupRefused)) {
       line = fmt::format("{} REFUSES TO START", who);
+    } else if (e.kind == TraceKind::kTimeStoodStill) {
+      line = fmt::format("TIME STANDS STILL: {} events ran at this instant and more are due at it; the run stops here", e.a);
     } else if (is_protocol(e, kTraceSyncChosen)) {
       static const char* kModes[] = {"DIFF", "TRUNC", "TRUNC+DIFF", "SNAP"};
       line = fmt::format("{} syncs s{} by {}", who, e.a, e.b < 4 ? kModes[e.b] : "?");

@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "test/checkers/run_builder.h"
 
 using namespace zab::check;
@@ -28,7 +31,7 @@ RunBuilder healed_at_one_second() {
 
 TEST_CASE("liveness: a leader with a quorum and a commit after the heal pass") {
   RunBuilder b = healed_at_one_second();
-  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).txn(3000, 3, Z(1, 1), {3, 1}, {3, 1});
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1).txn(3000, 3, Z(1, 1), {3, 1}, {3, 1});
   b.ev(20'000, 1, Ev::kPeerState, 1, 3, 1);  // the run goes on past the bound
   const CheckResult r = check_liveness(b.run(), ten_seconds());
   CHECK(r.verdict == Verdict::kPass);
@@ -46,7 +49,7 @@ TEST_CASE("liveness: no leader within the bound after the heal is a liveness vio
 
 TEST_CASE("liveness: a leader that commits nothing is a liveness violation unless no write was offered") {
   RunBuilder b = healed_at_one_second();
-  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).ev(20'000, 1, Ev::kPeerState, 1, 3, 1);
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1).ev(20'000, 1, Ev::kPeerState, 1, 3, 1);
   CHECK(check_liveness(b.run(), ten_seconds()).violates("write-commits"));
   LivenessOptions o = ten_seconds();
   o.require_commit = false;
@@ -55,7 +58,7 @@ TEST_CASE("liveness: a leader that commits nothing is a liveness violation unles
 
 TEST_CASE("liveness: writes invoked after the heal decide whether a commit is required, and from when") {
   RunBuilder b = healed_at_one_second();
-  b.establish(2000, 3, 1).sync(2000, 1, 3, 1);
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1);
   b.txn(25'000, 3, Z(1, 1), {3, 1}, {3, 1}).ev(40'000, 1, Ev::kPeerState, 1, 3, 1);
   LivenessOptions o = ten_seconds();
   o.write_invoked_ns = std::vector<std::int64_t>{500'000'000};  // before the heal: nothing to commit
@@ -82,4 +85,104 @@ TEST_CASE("liveness: the default bound is (syncLimit + 2 initLimit) ticks") {
   CHECK(o.bound() == 50'000'000'000);  // (5 + 20) x 2 s
   o.tick_time_ms = 100;
   CHECK(o.bound() == 2'500'000'000);
+}
+
+TEST_CASE("liveness: a run the world stopped because time stood still violates time-advances") {
+  // Four servers LOOKING, and the world stopped at 4 s: the bound (10 s) is never reached and
+  // no fault is active, yet the run can go no further.
+  RunBuilder b(5);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
+  b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
+  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
+  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
+  b.ev(4000, 0, Ev::kTimeStoodStill, 1'000'000);
+  const CheckResult r = check_liveness(b.run(), ten_seconds());
+  CHECK(r.verdict == Verdict::kLivenessViolation);
+  REQUIRE(r.violations.size() == 1);
+  CHECK(r.violations[0].property == "time-advances");
+  CHECK(r.violations[0].t_ns == 4'000'000'000);
+  CAPTURE(r.violations[0].witness);
+  CHECK(r.violations[0].witness.find("stood still at 4.000000 s") != std::string::npos);
+  CHECK(r.violations[0].witness.find("1000000 events") != std::string::npos);
+  CHECK(r.violations[0].witness.find("s1 LOOKING, s2 LOOKING, s3 down, s4 LOOKING, s5 down") != std::string::npos);
+}
+
+TEST_CASE("liveness: the same run without the world stopping it is judged by the bound, not time-advances") {
+  RunBuilder b(5);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
+  b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
+  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
+  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
+  b.establish(4200, 4, 2).sync(4200, 1, 4, 2).sync(4200, 2, 4, 2);
+  b.ev(20'000, 1, Ev::kPeerState, 1, 4, 2);
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  const CheckResult r = check_liveness(b.run(), o);
+  CHECK(r.verdict == Verdict::kPass);
+  CHECK_FALSE(r.violates("time-advances"));
+}
+
+namespace {
+// Three servers: s3 leads epoch 1 with s2 synced; s1 restarts at 1 s (the heal) and then either
+// stays LOOKING or syncs with s3 at 2 s. The run goes on past the 10 s bound.
+// `disk` adds s1's disk events (after 1 s, before the run's last event).
+RunBuilder s1_rejoins(bool syncs, const std::function<void(RunBuilder&)>& disk = {}) {
+  RunBuilder b(3);
+  b.boot(0, 1).boot(0, 2).boot(0, 3);
+  b.establish(200, 3, 1).sync(200, 1, 3, 1).sync(200, 2, 3, 1);
+  b.ev(1000, 1, Ev::kCrash, 1).boot(1000, 1, 2).ev(1000, 1, Ev::kPeerState, 0);
+  if (syncs) b.sync(2000, 1, 3, 1);
+  if (disk) disk(b);
+  b.ev(20'000, 2, Ev::kPeerState, 1, 3, 1);
+  return b;
+}
+}  // namespace
+
+TEST_CASE("liveness: a server up since the heal that never serves while the others do violates server-serves") {
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  const CheckResult r = check_liveness(s1_rejoins(false).run(), o);
+  CHECK(r.verdict == Verdict::kLivenessViolation);
+  REQUIRE(r.violations.size() == 1);
+  CHECK(r.violations[0].property == "server-serves");
+  CHECK(r.violations[0].t_ns == 11'000'000'000);  // the heal at 1 s plus the 10 s bound
+  CAPTURE(r.violations[0].witness);
+  CHECK(r.violations[0].witness.find("s1 was up") != std::string::npos);
+  CHECK(r.violations[0].witness.find("s1 LOOKING, s2 FOLLOWING, s3 LEADING") != std::string::npos);
+  CHECK_FALSE(r.violates("leader-established"));  // the ensemble itself made progress
+}
+
+TEST_CASE("liveness: server-serves passes when the rejoining server syncs, and cannot tell before the bound") {
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  CHECK(check_liveness(s1_rejoins(true).run(), o).verdict == Verdict::kPass);
+  // Serving at the heal counts: s2 and s3 never change state after it.
+  RunBuilder early = s1_rejoins(false);
+  ZabRun run = early.run();
+  run.end_ns = 5'000'000'000;  // the run ends before heal + bound
+  run.events.pop_back();
+  CHECK(check_liveness(run, o).verdict == Verdict::kPass);
+  // A server that is down at the end is not required to serve.
+  RunBuilder down = s1_rejoins(false);
+  down.ev(20'500, 1, Ev::kCrash, 2);
+  CHECK(check_liveness(down.run(), o).verdict != Verdict::kLivenessViolation);
+}
+
+TEST_CASE("liveness: server-serves does not blame a server whose disk stalled beyond initLimit") {
+  LivenessOptions o = ten_seconds();
+  o.require_commit = false;
+  o.tick_time_ms = 100;
+  o.init_limit = 5;  // an fsync slower than 500 ms stalls the learner
+  RunBuilder stuck = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7); });  // never completes
+  CHECK(check_liveness(stuck.run(), o).verdict == Verdict::kPass);
+  RunBuilder slow = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7).ev(2600, 1, Ev::kFsyncDone, 0, 7); });
+  CHECK(check_liveness(slow.run(), o).verdict == Verdict::kPass);  // 1.1 s
+  // 2 ms: the disk is fine, s1 is to blame.
+  RunBuilder fast = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7).ev(1502, 1, Ev::kFsyncDone, 0, 7); });
+  CHECK(check_liveness(fast.run(), o).violates("server-serves"));
+  RunBuilder before_crash = s1_rejoins(false);  // an fsync a crash cancelled is not a stall
+  auto& events = before_crash.run().events;
+  auto crash = std::find_if(events.begin(), events.end(), [](const ZabEvent& e) { return e.kind == Ev::kCrash; });
+  events.insert(crash, ZabEvent{500'000'000, 1, Ev::kFsync, 0, 7});
+  CHECK(check_liveness(before_crash.run(), o).violates("server-serves"));
 }

@@ -56,5 +56,9 @@ TEST_CASE("every scenario in the library meets its expectations under the checke
     CAPTURE(zab::tools::render_judgement(j));
     CHECK(met);
     CHECK(run.world().out_of_model_used() == s.expect.out_of_model);
+    // Correct runs never come near the per-instant event budget (sim/world.h): the busiest
+    // instant of any scenario here is a few hundred events, the budget 100,000.
+    CHECK_FALSE(run.world().time_stood_still());
+    CHECK(run.world().instant_events_max() * 100 < kDefaultInstantEventBudget);
   }
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "checkers/trace_reader.h"
+#include "checkers/zab_events.h"
 #include "sim/toy/pinger.h"
 #include "test/support/script_node.h"
 
@@ -232,4 +233,106 @@ TEST_CASE("the JSON-lines trace reads back with the same events") {
   CHECK(saw_ping);
   CHECK(records.front().kind == "process_start");
   CHECK(records.front().process == "s1");
+}
+
+namespace {
+// A node that, from 100 ms on, re-arms a zero-length timer each time it fires (`loops` times,
+// 0 = forever): all of that work happens at one instant.
+Script zero_delay_loop(std::shared_ptr<std::uint64_t> fired, std::uint64_t loops) {
+  Script s{.steps = {Step{Duration::ms(100), [](ScriptState&, Outputs& out) { out.push_back(out::SetTimer{7, Duration{}}); }}}};
+  s.react = [fired, loops](ScriptState&, const Input& input, Outputs& out) {
+    const auto* t = std::get_if<in::TimerFired>(&input);
+    if (t == nullptr || t->id != 7) return;
+    ++*fired;
+    if (loops == 0 || *fired < loops) out.push_back(out::SetTimer{7, Duration{}});
+  };
+  return s;
+}
+
+std::vector<TraceEvent> stood_still_events(const World& w) {
+  std::vector<TraceEvent> found;
+  for (const TraceEvent& e : w.trace().events()) {
+    if (e.kind == TraceKind::kTimeStoodStill) found.push_back(e);
+  }
+  return found;
+}
+}  // namespace
+
+TEST_CASE("time stands still: a node looping at one instant trips the per-instant budget, and the run ends there") {
+  auto fired = std::make_shared<std::uint64_t>(0);
+  const Script s = zero_delay_loop(fired, 0);
+  World w(1, WorldConfig{.instant_event_budget = 1000});
+  std::ostringstream jsonl;
+  w.trace().attach_jsonl(&jsonl);
+  add_script(w, n1, s);
+  w.start(n1);
+  w.run_until(ms(5000));  // returns: without the budget this loop would never end
+  CHECK(w.time_stood_still());
+  CHECK(w.now() == ms(100));  // the clock stays where it stood, not at the run's end
+  CHECK(w.instant_events_max() == 1000);
+  const auto still = stood_still_events(w);
+  REQUIRE(still.size() == 1);
+  CHECK(still[0].time == ms(100));
+  CHECK(still[0].process == 0);
+  CHECK(still[0].a == 1000);
+  CHECK(*fired < 1000);        // the step timer was one of the 1000 events
+  CHECK_FALSE(w.step());       // nothing more runs
+  CHECK(stood_still_events(w).size() == 1);
+  // The JSON-lines trace ends with it, from the world, with the count.
+  std::istringstream in(jsonl.str());
+  std::vector<check::TraceRecord> records;
+  check::TraceReadError error;
+  REQUIRE(check::read_trace(in, "mem", records, error));
+  REQUIRE_FALSE(records.empty());
+  CHECK(records.back().kind == "time_stood_still");
+  CHECK(records.back().process == "world");
+  CHECK(records.back().t_ns == ms(100).ns());
+  CHECK(records.back().fields.value("events", 0) == 1000);
+  // ...and the checkers' JSON-lines adapter keeps it, as the in-memory one does.
+  check::ZabRun run;
+  std::string adapt_error;
+  REQUIRE(check::from_trace_records(records, run, adapt_error));
+  REQUIRE_FALSE(run.events.empty());
+  CHECK(run.events.back().kind == check::Ev::kTimeStoodStill);
+  CHECK(run.events.back().a == 1000);
+}
+
+TEST_CASE("time stands still only beyond the budget: bounded work at one instant runs, leaves no trace of it") {
+  auto fired = std::make_shared<std::uint64_t>(0);
+  const Script s = zero_delay_loop(fired, 500);
+  World w(1, WorldConfig{.instant_event_budget = 1000});
+  auto st = add_script(w, n1, s);
+  w.start(n1);
+  w.run_until(ms(5000));
+  CHECK_FALSE(w.time_stood_still());
+  CHECK(*fired == 500);
+  CHECK(w.now() == ms(5000));
+  CHECK(w.instant_events_max() == 501);  // the step's timer and the 500 loops, all at 100 ms
+  CHECK(stood_still_events(w).empty());
+}
+
+TEST_CASE("the per-instant budget does not change a normal run's trace hash") {
+  // The pinger world never comes near the budget; a budget just above its busiest instant
+  // gives the same trace as the default.
+  auto hash_with = [](std::uint64_t budget, std::uint64_t* busiest) {
+    World w(5, WorldConfig{.instant_event_budget = budget});
+    for (Address a : {n1, n2, n3}) {
+      toy::PingerConfig config;
+      for (Address b : {n1, n2, n3}) {
+        if (b.value > a.value) config.peers.push_back(b);
+      }
+      w.add_process(a, ProcessConfig{.name = "s" + std::to_string(a.value)},
+                    [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
+                    toy::kPingerTraceKinds);
+    }
+    for (Address a : {n1, n2, n3}) w.start(a);
+    w.run_until(ms(2000));
+    CHECK_FALSE(w.time_stood_still());
+    if (busiest != nullptr) *busiest = w.instant_events_max();
+    return w.trace_hash();
+  };
+  std::uint64_t busiest = 0;
+  const std::uint64_t default_hash = hash_with(kDefaultInstantEventBudget, &busiest);
+  CHECK(busiest > 0);
+  CHECK(hash_with(busiest, nullptr) == default_hash);
 }

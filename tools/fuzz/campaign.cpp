@@ -88,6 +88,7 @@ json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& o
   line["recovery"] = x.recovery;
   line["trace_hash"] = fmt::format("{:016x}", x.trace_hash);
   line["events"] = x.events;
+  line["instant_events_max"] = x.instant_events_max;
   if (x.failed() && !out_dir.empty()) save_record(x.record, out_dir, index);
   line["wall_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   line["cpu_ms"] = process_cpu_ms() - cpu_started_ms;

@@ -68,6 +68,7 @@ Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed) {
   x.recovery["commit_after_ms"] = commit_ns < 0 ? -1 : ms_after(commit_ns, last_fault_ns);
   x.trace_hash = run.world().trace_hash();
   x.events = run.world().trace().event_count();
+  x.instant_events_max = run.world().instant_events_max();
 
   tools::RunRecord& record = x.record;
   record.scenario = doc;

@@ -27,6 +27,7 @@ struct Execution {
   nlohmann::ordered_json recovery;                 // after the last fault: leader, commit
   std::uint64_t trace_hash = 0;
   std::uint64_t events = 0;
+  std::uint64_t instant_events_max = 0;            // the most events run at one instant
   bool failed() const { return !properties.empty(); }
   tools::RunRecord record;                         // filled for every run; saved for findings
 };
