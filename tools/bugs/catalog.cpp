@@ -21,6 +21,8 @@ std::span<const BugEntry> bug_catalog() {
       {"ack-proposals-before-newleader", {"ack-proposals-before-newleader", "fast-forward-only-if-running"}, "leader-established"},
       {"fast-forward-only-if-running", {"fast-forward-only-if-running"}, "apply-order"},
       {"epoch-rename-not-durable", {"epoch-rename-not-durable"}, "PrimaryIntegrity"},
+      {"unguarded-sid-tiebreak", {"unguarded-sid-tiebreak"}, "time-advances"},
+      {"stale-election-vote", {"stale-election-vote"}, "server-serves"},
   };
   return kEntries;
 }
