@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "sim/scenario/scenario.h"
@@ -81,4 +82,34 @@ TEST_CASE("a campaign's mutation switches and out-of-model flag reach every docu
   CHECK(s.server.mutations.active_names() == std::vector<std::string>{"commit-without-quorum"});
   CHECK(s.network.out_of_model.enabled);
   CHECK(s.expect.out_of_model);
+}
+
+TEST_CASE("cascading failures: a triggered crash is followed within two ticks by a crash of the leader of the moment") {
+  std::size_t cascades = 0, runs_with = 0;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    CAPTURE(i);
+    const auto& doc = generate_run(CampaignSpec{.seed = 3}, i).scenario;
+    const auto tick_ms = doc["cluster"]["tick_time_ms"].get<std::int64_t>();
+    const auto& faults = doc["faults"];
+    bool any = false;
+    for (std::size_t k = 0; k < faults.size(); ++k) {
+      const auto& c = faults[k];
+      if (!c.contains("on") || c["kind"] != "crash" || c["target"] != "leader") continue;
+      // The fault it follows rides the very same trigger (a crash or restart, drawn just before).
+      const auto first = std::find_if(faults.begin(), faults.begin() + static_cast<std::ptrdiff_t>(k), [&](const auto& f) {
+        return f.contains("on") && f["on"] == c["on"] && f["kind"] != "start" && !(f["target"] == "leader" && f["kind"] == "crash");
+      });
+      if (first == faults.begin() + static_cast<std::ptrdiff_t>(k)) continue;  // an ordinary triggered crash of the leader
+      const std::int64_t first_delay = first->value("delay_ms", std::int64_t{0});
+      const std::int64_t delay = c.value("delay_ms", std::int64_t{0});
+      CHECK(delay >= first_delay);
+      CHECK(delay <= first_delay + 2 * tick_ms);
+      ++cascades;
+      any = true;
+    }
+    runs_with += any ? 1 : 0;
+  }
+  // About 0.3 of the triggered crashes cascade; most runs have none.
+  CHECK(cascades > 20);
+  CHECK(runs_with < 150);
 }

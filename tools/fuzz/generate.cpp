@@ -209,7 +209,9 @@ void add_link_fault(Draw& d, const Plan& p, std::int64_t t, json& faults) {
   }
 }
 
-void add_crash(Draw& d, const Plan& p, std::int64_t t, json& faults) {
+// `cascade` is a second draw stream for the cascading failures below: drawing them there leaves
+// every draw of the main stream, and so every run without a cascade, exactly as it was.
+void add_crash(Draw& d, Draw& cascade, const Plan& p, std::int64_t t, json& faults) {
   if (p.servers > 1 && d.chance(0.06)) {  // the whole cluster at once (a power cut)
     for (std::uint32_t s = 1; s <= p.servers; ++s) {
       json f = at(t, "crash");
@@ -228,9 +230,17 @@ void add_crash(Draw& d, const Plan& p, std::int64_t t, json& faults) {
   const char* kind = d.chance(0.25) ? "restart" : "crash";
   json f;
   std::int64_t fixed_target = 0;
+  // A cascading failure: the leader of the moment also crashes, within two ticks of the
+  // triggered fault, and stays down until the heal. Real outages come in such chains (a rack,
+  // a deploy, one overload), and they are what the new epoch's bookkeeping must survive: a
+  // server the leader just counted towards its epoch fails, then the leader, and the cluster
+  // goes on without both (ZOOKEEPER-1282 and the epoch-file bugs live there). A leader that
+  // notices the loss first and steps down makes the second crash a no-op.
+  const bool cascading = triggered && cascade.chance(0.3);
+  const std::int64_t cascade_delay_ms = cascading ? cascade.range(0, 2 * p.tick_ms) : 0;
   if (triggered) {
     const std::int64_t delay_ms = d.chance(0.3) ? d.range(0, 2 * p.tick_ms) : 0;
-    auto [on, at_server] = draw_trigger(d, p, t, delay_ms);
+    auto [on, at_server] = draw_trigger(d, p, t, delay_ms + cascade_delay_ms);
     f = {{"on", on}, {"kind", kind}};
     if (delay_ms > 0) f["delay_ms"] = delay_ms;
     // Mostly the server the event happened at, right after the event.
@@ -257,6 +267,11 @@ void add_crash(Draw& d, const Plan& p, std::int64_t t, json& faults) {
     }
     s["target"] = fixed_target;
     faults.push_back(s);
+  }
+  if (cascading) {
+    json c = {{"on", f["on"]}, {"kind", "crash"}, {"target", "leader"}};
+    c["delay_ms"] = f.value("delay_ms", std::int64_t{0}) + cascade_delay_ms;
+    faults.push_back(c);
   }
 }
 
@@ -384,6 +399,7 @@ GeneratedRun generate_run(const CampaignSpec& spec, std::uint64_t index) {
   run.index = index;
   run.seed = run_seed(spec.seed, index);
   Draw d(sim::Rng(run.seed).fork("fuzz/generate"));
+  Draw cascade(sim::Rng(run.seed).fork("fuzz/cascade"));
   Plan p = draw_plan(d, spec, run.profile);
 
   json s;
@@ -429,7 +445,7 @@ GeneratedRun generate_run(const CampaignSpec& spec, std::uint64_t index) {
     switch (d.pick(kinds)) {
       case 0: add_partition(d, p, t, faults); break;
       case 1: add_link_fault(d, p, t, faults); break;
-      case 2: add_crash(d, p, t, faults); break;
+      case 2: add_crash(d, cascade, p, t, faults); break;
       case 3: add_hang(d, p, t, faults); break;
       case 4: add_clock(d, p, t, faults); break;
     }
