@@ -6,6 +6,7 @@
 
 #include "protocol/election_trace.h"
 #include "protocol/zab_trace.h"
+#include "tools/trace_text.h"
 
 namespace zab::tools {
 
@@ -14,9 +15,6 @@ namespace {
 using sim::TraceEvent;
 using sim::TraceKind;
 
-bool is_protocol(const TraceEvent& e, std::uint16_t kind) { return e.kind == TraceKind::kProtocol && e.sub == kind; }
-
-std::string ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
 std::string rel(std::int64_t ns) {
   return ns < 0 ? std::string("-") : fmt::format("+{:.1f}", static_cast<double>(ns) / 1'000'000.0);
 }
@@ -112,16 +110,16 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
     for (const TraceEvent& e : events) {
       if (e.time < f.at) continue;
       if (e.time >= until) break;
-      if (rejoin && e.process != who && !is_protocol(e, kTraceSyncChosen)) continue;
+      if (rejoin && e.process != who && !is_protocol_event(e, kTraceSyncChosen)) continue;
       if (e.kind != TraceKind::kProtocol) continue;
       const std::int64_t dt = (e.time - f.at).count_ns();
-      if (is_protocol(e, kTraceFollowerExit)) {
+      if (is_protocol_event(e, kTraceFollowerExit)) {
         role_end_cause[e.process] = follower_exit_cause(e.a);
         detect(e, dt, role_end_cause[e.process], "follower_exit");
-      } else if (is_protocol(e, kTraceLearnerDropped)) {
+      } else if (is_protocol_event(e, kTraceLearnerDropped)) {
         drop_cause[e.process] = learner_drop_cause(e.b);
         detect(e, dt, drop_cause[e.process], "learner_dropped");
-      } else if (is_protocol(e, kTraceLeaderShutdown)) {
+      } else if (is_protocol_event(e, kTraceLeaderShutdown)) {
         const auto reason = static_cast<LeaderShutdownReason>(e.a);
         // Losing the quorum of synced followers is noticed through how they were dropped; the
         // other reasons are initLimit waits that ran out.
@@ -130,11 +128,11 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
                                     : reason == LeaderShutdownReason::kZxidRollover ? "zxid rollover"
                                                                                     : "timeout";
         detect(e, dt, role_end_cause[e.process], "leader_shutdown");
-      } else if (is_protocol(e, kTraceSyncChosen)) {
+      } else if (is_protocol_event(e, kTraceSyncChosen)) {
         chosen_mode[static_cast<std::uint32_t>(e.a)] = sync_mode_name(e.b);
         continue;
       }
-      if (p.noticed_ns < 0 && is_protocol(e, kTracePeerState) && e.a == 0) {
+      if (p.noticed_ns < 0 && is_protocol_event(e, kTracePeerState) && e.a == 0) {
         p.noticed_ns = dt;
         p.noticed_server = e.process;
         // No exit recorded: the server (re)started and looks for a leader.
@@ -142,9 +140,9 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
         detect(e, dt, p.noticed_by, "looking");
       }
       if (p.noticed_ns < 0) continue;  // phases count only once leadership was disturbed
-      if (p.elected_ns < 0 && (is_protocol(e, kFleElectionFinished) || is_protocol(e, kFleJoined))) p.elected_ns = dt;
-      if (p.epoch_agreed_ns < 0 && is_protocol(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
-      if (is_protocol(e, kTraceFollowerSynced) && !synced_once[e.process]) {
+      if (p.elected_ns < 0 && (is_protocol_event(e, kFleElectionFinished) || is_protocol_event(e, kFleJoined))) p.elected_ns = dt;
+      if (p.epoch_agreed_ns < 0 && is_protocol_event(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
+      if (is_protocol_event(e, kTraceFollowerSynced) && !synced_once[e.process]) {
         synced_once[e.process] = true;
         const auto mode = chosen_mode.find(e.process);
         p.followers.push_back({.server = e.process, .mode = mode == chosen_mode.end() ? "?" : mode->second, .synced_ns = dt});
@@ -153,7 +151,7 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
           p.epoch = e.b;
         }
       }
-      if (!established && (is_protocol(e, kTraceLeaderEstablished) || (rejoin && is_protocol(e, kTraceFollowerSynced)))) {
+      if (!established && (is_protocol_event(e, kTraceLeaderEstablished) || (rejoin && is_protocol_event(e, kTraceFollowerSynced)))) {
         established = true;
         p.synced_ns = dt;
         if (!rejoin) {
@@ -162,7 +160,7 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
         }
       }
       if (established && p.first_commit_ns < 0 &&
-          (is_protocol(e, kTraceCommitted) || (rejoin && is_protocol(e, kTraceApplied)))) {
+          (is_protocol_event(e, kTraceCommitted) || (rejoin && is_protocol_event(e, kTraceApplied)))) {
         p.first_commit_ns = dt;
       }
     }
@@ -230,13 +228,13 @@ std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
   std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
                                 "fault", "at", "noticed", "elected", "epoch", "synced", "commit");
   for (const auto& p : phases) {
-    out += fmt::format("  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault.substr(0, 36), ms(p.at),
+    out += fmt::format("  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault.substr(0, 36), format_ms(p.at),
                        rel(p.noticed_ns), rel(p.elected_ns), rel(p.epoch_agreed_ns), rel(p.synced_ns),
                        rel(p.first_commit_ns));
   }
   out += "\nrecovery details (ms after the fault)\n";
   for (const auto& p : phases) {
-    out += fmt::format("  {} at {}\n", p.fault, ms(p.at));
+    out += fmt::format("  {} at {}\n", p.fault, format_ms(p.at));
     if (p.detected_ns >= 0) {
       out += fmt::format("    first noticed {} by s{} ({}, {})", rel(p.detected_ns), p.detected_server, p.detected_by,
                          p.detected_event);

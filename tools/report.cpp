@@ -7,6 +7,7 @@
 
 #include "protocol/election_trace.h"
 #include "protocol/zab_trace.h"
+#include "tools/trace_text.h"
 
 namespace zab::tools {
 
@@ -15,9 +16,6 @@ namespace {
 using sim::TraceEvent;
 using sim::TraceKind;
 
-bool is_protocol(const TraceEvent& e, std::uint16_t kind) { return e.kind == TraceKind::kProtocol && e.sub == kind; }
-
-std::string ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
 
 const char* role_name(std::uint64_t state) {
   return state == 0 ? "LOOKING" : state == 1 ? "FOLLOWING" : "LEADING";
@@ -33,7 +31,7 @@ std::string render_timeline(const sim::ScenarioRun& run) {
   const auto& fired = run.fired();
   auto flush_faults = [&](sim::SimTime upto) {
     while (next_fault < fired.size() && fired[next_fault].at <= upto) {
-      out += fmt::format("{:>10}  FAULT {}\n", ms(fired[next_fault].at), fired[next_fault].description);
+      out += fmt::format("{:>10}  FAULT {}\n", format_ms(fired[next_fault].at), fired[next_fault].description);
       ++next_fault;
     }
   };
@@ -48,36 +46,36 @@ std::string render_timeline(const sim::ScenarioRun& run) {
       line = fmt::format("{} hung", who);
     } else if (e.kind == TraceKind::kResume) {
       line = fmt::format("{} resumed", who);
-    } else if (is_protocol(e, kTracePeerState) && e.a != 0) {
+    } else if (is_protocol_event(e, kTracePeerState) && e.a != 0) {
       line = fmt::format("{} {} (leader s{})", who, role_name(e.a), e.b);
-    } else if (is_protocol(e, kTracePeerState)) {
+    } else if (is_protocol_event(e, kTracePeerState)) {
       line = fmt::format("{} LOOKING", who);
-    } else if (is_protocol(e, kTraceLeaderEstablished)) {
+    } else if (is_protocol_event(e, kTraceLeaderEstablished)) {
       line = fmt::format("{} established as leader of epoch {}", who, e.a);
-    } else if (is_protocol(e, kTraceFollowerSynced)) {
+    } else if (is_protocol_event(e, kTraceFollowerSynced)) {
       line = fmt::format("{} synced with s{} (epoch {})", who, e.a, e.b);
-    } else if (is_protocol(e, kTraceLeaderShutdown)) {
+    } else if (is_protocol_event(e, kTraceLeaderShutdown)) {
       static const char* kReasons[] = {"?", "no epoch quorum in initLimit", "no epoch-ack quorum in initLimit",
                                        "no NEWLEADER quorum in initLimit", "not sufficient followers synced",
                                        "zxid counter rolled over"};
       line = fmt::format("{} stops leading: {}", who, e.a < 6 ? kReasons[e.a] : "?");
-    } else if (is_protocol(e, kTraceFollowerExit)) {
+    } else if (is_protocol_event(e, kTraceFollowerExit)) {
       static const char* kExits[] = {"?", "cannot connect to the leader", "connection to the leader lost",
                                      "read timeout (leader silent)", "leader's epoch is older", "bad packet",
                                      "truncate failed"};
       line = fmt::format("{} stops following: {}", who, e.a < 7 ? kExits[e.a] : "?");
-    } else if (is_protocol(e, kTraceStartupRefused)) {
+    } else if (is_protocol_event(e, kTraceStartupRefused)) {
       line = fmt::format("{} REFUSES TO START", who);
     } else if (e.kind == TraceKind::kTimeStoodStill) {
       line = fmt::format("TIME STANDS STILL: {} events ran at this instant and more are due at it; the run stops here", e.a);
-    } else if (is_protocol(e, kTraceSyncChosen)) {
+    } else if (is_protocol_event(e, kTraceSyncChosen)) {
       static const char* kModes[] = {"DIFF", "TRUNC", "TRUNC+DIFF", "SNAP"};
       line = fmt::format("{} syncs s{} by {}", who, e.a, e.b < 4 ? kModes[e.b] : "?");
     } else {
       continue;
     }
     flush_faults(e.time);
-    out += fmt::format("{:>10}  {}\n", ms(e.time), line);
+    out += fmt::format("{:>10}  {}\n", format_ms(e.time), line);
   }
   flush_faults(sim::SimTime::max());
   return out;

@@ -1,0 +1,22 @@
+#pragma once
+// Small helpers shared by the readable outputs built from a run's trace (tools/report.cpp's
+// timeline, tools/recovery.cpp's phases).
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+
+#include "sim/trace.h"
+
+namespace zab::tools {
+
+// A protocol trace event of the given kind (protocol/zab_trace.h, election_trace.h).
+inline bool is_protocol_event(const sim::TraceEvent& e, std::uint16_t kind) {
+  return e.kind == sim::TraceKind::kProtocol && e.sub == kind;
+}
+
+// Simulated time as milliseconds with one decimal: "5000.0".
+inline std::string format_ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
+
+}  // namespace zab::tools
