@@ -211,7 +211,7 @@ void LearnerHandler::epoch_ack_quorum_formed() {
 }
 
 void LearnerHandler::synchronize() {
-  const TxnLogView view = ctx_.syncer.txn_log_view(ctx_.db.last_snapshot_bytes());
+  const TxnLogView view = ctx_.syncer.txn_log_view(ctx_.db.last_snapshot_bytes(), ctx_.db.last_snapshot_zxid());
   const SyncInputs inputs{.peer_last_zxid = summary_.last_zxid,
                           .committed_log = &ctx_.db.committed_log(),
                           .last_processed_zxid = ctx_.db.last_processed_zxid(),

@@ -122,7 +122,7 @@ bool LogSyncer::truncate(Zxid zxid, std::vector<Output>& out) {
   return true;
 }
 
-TxnLogView LogSyncer::txn_log_view(std::int64_t last_snapshot_bytes) const {
+TxnLogView LogSyncer::txn_log_view(std::int64_t last_snapshot_bytes, Zxid last_snapshot_zxid) const {
   const FileTxnLog* log = &*log_;
   TxnLogView view;
   view.proposals_from = [log](Zxid from) {
@@ -134,6 +134,7 @@ TxnLogView LogSyncer::txn_log_view(std::int64_t last_snapshot_bytes) const {
     return static_cast<std::int64_t>(log->read(from, /*fast_forward=*/false).storage_size_bytes);
   };
   view.last_snapshot_bytes = last_snapshot_bytes;
+  view.last_snapshot_zxid = last_snapshot_zxid;
   return view;
 }
 

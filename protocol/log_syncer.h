@@ -61,7 +61,7 @@ class LogSyncer {
   bool truncate(Zxid zxid, std::vector<Output>& out);
 
   // What the leader may sync a learner from (ZKDatabase.getProposalsFromTxnLog).
-  TxnLogView txn_log_view(std::int64_t last_snapshot_bytes) const;
+  TxnLogView txn_log_view(std::int64_t last_snapshot_bytes, Zxid last_snapshot_zxid) const;
   // Every logged txn with a zxid above `zxid`, in log order (the fast-forward after a term).
   std::vector<Txn> logged_after(Zxid zxid) const;
   std::optional<Zxid> last_logged_zxid() const { return log_->get_last_logged_zxid(); }

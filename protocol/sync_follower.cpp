@@ -133,13 +133,17 @@ SyncPlan plan_sync(const SyncInputs& in) {
         static_cast<std::int64_t>(static_cast<double>(in.txn_log->last_snapshot_bytes) * in.snapshot_size_factor);
     std::vector<Proposal> from_log = in.txn_log->proposals_from(peer);
     if (!from_log.empty() && from_log.front().zxid > peer) from_log.clear();  // does not reach back
-    // Deviation D28: the log must be one unbroken history, each txn the successor of the one
-    // before (the next counter, or the first of a later epoch). A server synced by SNAP keeps
-    // its older log files, whose txns its snapshot replaced: the log jumps from them to the
-    // txns after the snapshot, and may hold proposals that were never committed. ZooKeeper
+    // Deviation D28: the log must be one unbroken history. A server synced by SNAP keeps its
+    // older log files, whose txns its snapshot replaced: the log jumps from them to the txns
+    // after the snapshot, and may hold proposals that were never committed. ZooKeeper
     // (ZKDatabase.getProposalsFromTxnLog) checks only the first txn, so it sends a DIFF with a
     // hole, or a TRUNC to a wrong point (found by `zabsim fuzz`: no-gap and
-    // committed-never-truncated on the correct protocol). Such a log does not serve a DIFF.
+    // committed-never-truncated on the correct protocol). The log serves a DIFF only from the
+    // newest snapshot on, which a SNAP always writes, so nothing before the last SNAP is used;
+    // a jump across an epoch boundary (<1,1> then <3,1>, the SNAP having replaced epoch 2)
+    // looks unbroken by zxid alone (found by a 100,000-run campaign, runs 21582, 35176, 63514
+    // of seed 1). Within that, each txn must still be the successor of the one before.
+    if (peer < in.txn_log->last_snapshot_zxid) from_log.clear();
     for (std::size_t i = 1; i < from_log.size(); ++i) {
       const Zxid a = from_log[i - 1].zxid, b = from_log[i].zxid;
       const bool next_counter = b.epoch() == a.epoch() && b.counter() == a.counter() + 1;

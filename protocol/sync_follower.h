@@ -29,6 +29,9 @@ struct TxnLogView {
   std::function<std::int64_t(Zxid from)> log_bytes_from;
   // Size of the most recent snapshot file, 0 if none (calculateTxnLogSizeLimit).
   std::int64_t last_snapshot_bytes = 0;
+  // The zxid the most recent snapshot is named after, zero if none: the log after it is what
+  // the server itself appended since (deviation D28).
+  Zxid last_snapshot_zxid;
 };
 
 struct SyncInputs {

@@ -160,4 +160,9 @@ std::int64_t ZkDatabase::last_snapshot_bytes() const {
   return static_cast<std::int64_t>(files_.view().at(newest.front().name).size());
 }
 
+Zxid ZkDatabase::last_snapshot_zxid() const {
+  const auto newest = find_n_valid_snapshots(files_.view(), 1);
+  return newest.empty() ? Zxid{} : newest.front().zxid;
+}
+
 }  // namespace zab

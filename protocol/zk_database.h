@@ -69,6 +69,8 @@ class ZkDatabase {
 
   // The size of the newest valid snapshot file (calculateTxnLogSizeLimit), 0 if none.
   std::int64_t last_snapshot_bytes() const;
+  // The zxid in the name of the newest valid snapshot; zero if there is none.
+  Zxid last_snapshot_zxid() const;
 
   // Called after every applied txn (the client port replies from here).
   std::function<void(const ProcessTxnResult&, std::vector<Output>&)> on_applied;

@@ -117,6 +117,34 @@ TEST_CASE("a learner behind the window gets DIFF from the txn log when the log r
   }
 }
 
+TEST_CASE("D28: the txn log serves a DIFF only from the newest snapshot on (a SNAP may have replaced what lies before)") {
+  // The leader was synced by SNAP at <2,2> (snapshot.200000002): its log holds <1,1> from
+  // before and <3,1>.. after, which by zxid alone looks unbroken across the epoch change.
+  CommittedLog log(500);
+  log.add(Proposal{z(3, 1), {}});
+  const std::vector<Proposal> on_disk = {{z(1, 1), {}}, {z(3, 1), {}}};
+  TxnLogView view{.proposals_from = [&](Zxid from) {
+                    std::vector<Proposal> r;
+                    for (const auto& p : on_disk) {
+                      if (p.zxid >= from) r.push_back(p);
+                    }
+                    return r;
+                  },
+                  .log_bytes_from = [](Zxid) { return std::int64_t{10}; },
+                  .last_snapshot_bytes = 1'000'000,
+                  .last_snapshot_zxid = z(2, 2)};
+  const SyncInputs behind{.peer_last_zxid = z(1, 1), .committed_log = &log, .last_processed_zxid = z(3, 1), .txn_log = &view};
+  CHECK(plan_sync(behind).mode == SyncMode::kSnap);  // a DIFF would skip <2,1> and <2,2>
+
+  SUBCASE("without a snapshot above it, the same log would serve the DIFF (what ZooKeeper does)") {
+    TxnLogView no_snapshot = view;
+    no_snapshot.last_snapshot_zxid = Zxid{};
+    SyncInputs in = behind;
+    in.txn_log = &no_snapshot;
+    CHECK(plan_sync(in).mode == SyncMode::kDiff);
+  }
+}
+
 TEST_CASE("a learner behind the window with no txn log to read from gets SNAP") {
   CommittedLog log(500);
   for (std::uint32_t c = 1; c <= 600; ++c) log.add(Proposal{z(1, c), {}});
