@@ -80,11 +80,29 @@ class LogAgreement {
     }
   }
 
+  // An ACK stands for a durable copy: when a leader commits, every server whose ACK it counted
+  // (the trace's `quorum`) holds the txn in its durable log. A learner that ACKed, then was
+  // TRUNCed below the txn on a re-sync, no longer does (deviation D32's gap).
+  void commit_quorum_holds(const ZabEvent& e) {
+    for (std::uint32_t sid = 1; sid < 64; ++sid) {
+      if (((e.b >> sid) & 1) == 0) continue;
+      const ServerState& s = trees_.state(sid);
+      if (s.log.contains(e.a)) continue;
+      sink_.add("commit-quorum-holds-txn", e.t_ns,
+                fmt::format("{} committed {} counting {}'s ACK, but {} no longer held it in its durable log",
+                            at(e.server, e.t_ns), zxid_text(e.a), run_.name(sid), run_.name(sid)),
+                {{e.server, e.t_ns, e.a, "committed"}, {sid, e.t_ns, e.a, "not in its log"}});
+    }
+  }
+
   // Checks that need the servers' state as it was before `e`.
   void before(const ZabEvent& e) {
     switch (e.kind) {
       case Ev::kProposed:
         same_txn(e);
+        break;
+      case Ev::kCommitted:
+        commit_quorum_holds(e);
         break;
       case Ev::kLogged:
       case Ev::kApplied:
@@ -97,9 +115,20 @@ class LogAgreement {
         for (auto it = s.log.upper_bound(e.a); it != s.log.end(); ++it) {
           auto c = ledger_.committed_at.find(it->first);
           if (c == ledger_.committed_at.end() || c->second > e.t_ns) continue;
+          // Zab's durability rests on the commit quorum: every later quorum meets it, so a txn
+          // stays known while each server whose ACK counted keeps it. A server outside that
+          // quorum may drop its copy — a learner back above maxCommittedLog is TRUNCed to it
+          // and sent the outstanding proposals again (LearnerHandler.syncFollower case 3,
+          // Leader.startForwarding), and a proposal can commit in between. Where the trace
+          // names the quorum, only its members are held to the property.
+          auto q = ledger_.commit_quorum.find(it->first);
+          const bool in_quorum = q == ledger_.commit_quorum.end() || e.server >= 64 || ((q->second >> e.server) & 1) != 0;
+          if (!in_quorum) continue;
+          const std::string quorum_note =
+              q == ledger_.commit_quorum.end() ? "" : fmt::format(", with {}'s ACK in its quorum", run_.name(e.server));
           sink_.add("committed-never-truncated", e.t_ns,
-                    fmt::format("{} truncated its log to {}, removing {}, {}", at(e.server, e.t_ns), zxid_text(e.a),
-                                zxid_text(it->first), ledger_.committed_how.at(it->first)),
+                    fmt::format("{} truncated its log to {}, removing {}, {}{}", at(e.server, e.t_ns), zxid_text(e.a),
+                                zxid_text(it->first), ledger_.committed_how.at(it->first), quorum_note),
                     {{e.server, e.t_ns, e.a, "truncated to"}, {0, c->second, it->first, "committed"}});
           break;
         }

@@ -13,8 +13,11 @@
 // - prefix-agreement: every server puts a given txn into its tree right after the same txn
 //   (delivered, fast-forwarded or replayed after a restart), so all trees are prefixes of one
 //   sequence — ZOOKEEPER-2845's stale txns surface here when the log is replayed;
-// - committed-never-truncated: no TRUNC removes, from a server's durable log, a txn known
+// - committed-never-truncated: no TRUNC removes, from the durable log of a server whose ACK
+//   was in the commit quorum (any server where the trace does not name the quorum), a txn known
 //   committed (a leader's COMMIT, a delivery, or a client's acknowledgement) before it;
+// - commit-quorum-holds-txn: when a leader commits, every server whose ACK formed the quorum
+//   (where the trace names it) holds the txn in its durable log;
 // - logged-survives-restart: a restarted server's restored last zxid is at least every txn
 //   its log durably held (fsync done) when it went down;
 // - acked-write-committed: every zxid a client saw acknowledged was committed by a leader

@@ -136,6 +136,7 @@ Ledger build_ledger(const ZabRun& run, const std::vector<AckedWrite>& acks) {
       }
       case Ev::kCommitted:
         committed(e.a, e.t_ns, "committed by leader " + run.name(e.server) + " at " + time_text(e.t_ns));
+        if (e.b != 0) l.commit_quorum.emplace(e.a, e.b);
         break;
       case Ev::kApplied:
         if (e.d == kApplyDelivered) {

@@ -82,6 +82,9 @@ struct Ledger {
   std::map<std::uint64_t, std::int64_t> committed_at;
   std::map<std::uint64_t, std::string> committed_how;  // the evidence, for witnesses
   std::map<std::uint64_t, std::int64_t> delivered_at;  // zxid -> first delivery anywhere
+  // zxid -> the sids whose ACKs formed the leader's commit quorum (bit N = sN), where the
+  // trace records it (the `quorum` field of `committed`; absent in older traces).
+  std::map<std::uint64_t, std::uint64_t> commit_quorum;
   // Txns that were in some server's tree at its first start (a scenario's initial disk): no
   // proposal of them is in the trace.
   std::uint64_t prehistory_max = 0;

@@ -32,7 +32,7 @@ constexpr KindName kKinds[] = {
     {"current_epoch", Ev::kCurrentEpoch, true, {"epoch", "", "", ""}},
     {"proposed", Ev::kProposed, true, {"zxid", "txn_hash", "", ""}},
     {"logged", Ev::kLogged, true, {"zxid", "txn_hash", "", ""}},
-    {"committed", Ev::kCommitted, true, {"zxid", "", "", ""}},
+    {"committed", Ev::kCommitted, true, {"zxid", "quorum", "", ""}},
     {"applied", Ev::kApplied, true, {"zxid", "txn_hash", "committed_log", "source"}},
     {"truncated", Ev::kTruncated, true, {"zxid", "", "", ""}},
     {"snapshot_loaded", Ev::kSnapshotLoaded, true, {"zxid", "", "", ""}},

@@ -32,7 +32,7 @@ enum class Ev : std::uint8_t {
   kCurrentEpoch,       // a=epoch, durable
   kProposed,           // a=zxid, b=txn hash
   kLogged,             // a=zxid, b=txn hash: durable in this server's log
-  kCommitted,          // a=zxid (the leader)
+  kCommitted,          // a=zxid (the leader), b=quorum: bit N set if sN's ACK counted (0: not recorded)
   kApplied,            // a=zxid, b=txn hash, c=committedLog, d=source (0 delivered, 1 fast-forward)
   kTruncated,          // a=zxid the log was truncated to
   kSnapshotLoaded,     // a=zxid (SNAP sync)

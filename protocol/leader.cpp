@@ -258,10 +258,23 @@ void Leader::shutdown(LeaderShutdownReason reason) {
 // --- Broadcast ----------------------------------------------------------------------------
 
 Zxid Leader::start_forwarding(LearnerHandler& handler, Zxid last_seen_zxid) {
+  ZAB_ASSERT(handler.sid().has_value(), "forwarding starts for a learner that said who it is");
+  const ServerId sid = *handler.sid();
+  // Deviation D32: an ACK stands for a copy in the learner's log. The learner is sent every
+  // outstanding proposal above `last_seen_zxid` again, and the sync before it may remove
+  // its copy (TRUNC to maxCommittedLog when it comes back above it), so an ACK it gave for
+  // one of them on an earlier connection no longer counts; it ACKs the proposal again once
+  // it has logged it anew. ZooKeeper (Leader.startForwarding, processAck) keeps the old ACK
+  // and can commit with a quorum in which that learner no longer holds the txn (found by
+  // `zabsim fuzz --seed 2`; no JIRA found).
+  // MUTATION count-acks-of-resynced-learner (D32) keeps them, as ZooKeeper does.
+  const bool withdraw_acks = !ctx_.config.mutations.on(Mutation::kCountAcksOfResyncedLearner);
   if (last_proposed_ > last_seen_zxid) {
     // Proposals not yet committed go as PROPOSAL only; their COMMIT follows by broadcast.
-    for (const auto& [zxid, p] : outstanding_) {
-      if (zxid > last_seen_zxid) handler.queue_packet(QuorumPacket{PacketType::kProposal, zxid, p.txn});
+    for (auto& [zxid, p] : outstanding_) {
+      if (zxid <= last_seen_zxid) continue;
+      handler.queue_packet(QuorumPacket{PacketType::kProposal, zxid, p.txn});
+      if (withdraw_acks && sid != ctx_.config.my_id) p.acks.erase(sid);
     }
   }
   handler.set_forwarding();
@@ -318,17 +331,25 @@ bool Leader::try_to_commit(Zxid zxid) {
                             it->second.acks.contains(ctx_.config.my_id);
   if (!own_ack_only && !ctx_.config.is_quorum(it->second.acks.size())) return false;
   if (!it->second.acks.contains(ctx_.config.my_id)) ctx_.out->push_back(coverage(CoverageMark::kCommitWithoutLeaderAck));
+  // The quorum that committed it, as a bitmask of sids, for the trace: a checker may then ask
+  // whether a server that later drops the txn was one whose ACK counted.
+  std::uint64_t quorum_mask = 0;
+  for (const ServerId s : it->second.acks) {
+    ZAB_ASSERT(s.value >= 1 && s.value <= 63, "sids fit the trace's quorum bitmask");
+    quorum_mask |= std::uint64_t{1} << s.value;
+  }
   Bytes txn = std::move(it->second.txn);
   outstanding_.erase(it);
-  commit(zxid);
+  commit(zxid, quorum_mask);
   ctx_.db.apply_committed(zxid, txn, *ctx_.out);
   return true;
 }
 
-void Leader::commit(Zxid zxid) {
+void Leader::commit(Zxid zxid, std::uint64_t quorum_mask) {
   ZAB_ASSERT(zxid > last_committed_, "commits go out in strictly increasing zxid order");
+  ZAB_ASSERT(quorum_mask != 0, "a commit names the ACKs that formed its quorum");
   last_committed_ = zxid;
-  ctx_.trace(kTraceCommitted, zxid.raw());
+  ctx_.trace(kTraceCommitted, zxid.raw(), quorum_mask);
   send_to_forwarding(QuorumPacket{PacketType::kCommit, zxid, std::nullopt});
   // Syncs parked on this proposal are answered right after its COMMIT, on the same channel.
   auto it = pending_syncs_.find(zxid);

@@ -103,7 +103,7 @@ class Leader {
   // Broadcast.
   void process_ack(ServerId sid, Zxid zxid);
   bool try_to_commit(Zxid zxid);
-  void commit(Zxid zxid);
+  void commit(Zxid zxid, std::uint64_t quorum_mask);
   Zxid start_forwarding(LearnerHandler& handler, Zxid last_seen_zxid);
   void tick();
   void send_to_forwarding(const QuorumPacket& packet);

@@ -116,6 +116,11 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
 }
 
 bool LogSyncer::truncate(Zxid zxid, std::vector<Output>& out) {
+  // FileTxnSnapLog.truncateLog closes the log without a commit: an appended txn waiting for
+  // its fsync would never be made durable, yet be reported logged by the next commit. TRUNC
+  // is a sync's first packet, after the previous role's shutdown flushed the logger (D23).
+  ZAB_ASSERT(idle(), "TRUNC finds no txn of the logger waiting to be made durable");
+  ZAB_ASSERT(!direct_, "TRUNC finds no direct commit waiting for its fsync");
   const auto error = log_->truncate(zxid, out);
   if (error) return false;
   out.push_back(out::Trace{kTraceTruncated, zxid.raw()});

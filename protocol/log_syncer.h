@@ -68,6 +68,9 @@ class LogSyncer {
   const FileTxnLog& file_log() const { return *log_; }
   // Nothing queued, appended-but-unsynced or being fsynced.
   bool idle() const { return queue_.empty() && to_flush_.empty() && !in_flight_; }
+  // idle(), and no direct commit (NEWLEADER's) waiting for its fsync either: everything ever
+  // handed to the log is durable, or was lost with a crash.
+  bool durable_idle() const { return idle() && !direct_; }
 
  private:
   void append(const Proposal& proposal, std::vector<Output>& out);

@@ -38,6 +38,8 @@ constexpr MutationInfo kCatalog[] = {
      "an epoch file's rename is not made durable, so a machine crash can bring back the previous epoch"},
     {Mutation::kStaleElectionVote, "stale-election-vote", "ZOOKEEPER-1732",
      "a serving server keeps reporting its election vote's peerEpoch, not the epoch it serves"},
+    {Mutation::kCountAcksOfResyncedLearner, "count-acks-of-resynced-learner", "none (3.8 and master)",
+     "an ACK from before a learner's re-sync still counts after the sync truncated that txn from its log"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

@@ -80,6 +80,11 @@ enum class Mutation : std::uint8_t {
   // after a rejoin raced with a re-election, members report different peerEpochs for one
   // leader and a restarting server finds no quorum to join: it stays LOOKING.
   kStaleElectionVote,
+  // ZooKeeper 3.8 and master as they are (deviation D32; no JIRA found): a learner that ACKed an
+  // outstanding proposal, lost its connection and rejoins above the leader's maxCommittedLog is
+  // sent TRUNC and the proposal again, but its old ACK still counts, so the leader can commit
+  // with a quorum in which one member no longer holds the txn.
+  kCountAcksOfResyncedLearner,
   kCount,
 };
 

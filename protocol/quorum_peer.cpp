@@ -60,6 +60,11 @@ void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) 
     check_invariants();
     // SyncRequestProcessor: the input queue is empty at the end of a step, so it flushes.
     syncer_.end_of_step(out);
+    if (role_ending_ && syncer_.durable_idle()) {
+      finish_role_end();
+      update_serving();
+      check_invariants();
+    }
   }
   files_.catch_up(out);
   ctx_.out = nullptr;
@@ -144,8 +149,13 @@ void QuorumPeer::check_invariants() {
   ZAB_ASSERT(epochs_.accepted() >= epochs_.current(),
              "acceptedEpoch >= currentEpoch: an epoch is accepted before it becomes current");
   ZAB_ASSERT(!(leader_ && follower_), "a server is leader or follower, never both");
-  ZAB_ASSERT((state_ == ServerState::kLeading) == (leader_ != nullptr), "LEADING exactly while leading");
-  ZAB_ASSERT((state_ == ServerState::kFollowing) == (follower_ != nullptr), "FOLLOWING exactly while following");
+  if (role_ending_) {
+    ZAB_ASSERT(!leader_ && !follower_, "a role that is ending has no leader or follower left");
+    ZAB_ASSERT(state_ != ServerState::kLooking, "the state turns LOOKING only once the role has ended");
+  } else {
+    ZAB_ASSERT((state_ == ServerState::kLeading) == (leader_ != nullptr), "LEADING exactly while leading");
+    ZAB_ASSERT((state_ == ServerState::kFollowing) == (follower_ != nullptr), "FOLLOWING exactly while following");
+  }
   if (leader_) leader_->check_invariants();
   if (follower_) follower_->check_invariants();
   const CommittedLog& log = db_.committed_log();
@@ -178,39 +188,57 @@ void QuorumPeer::check_role_ended() {
     const bool served = leader_->serving_started();
     clients_.stop_serving();
     leader_.reset();
-    // ZooKeeperServer.shutdown: the processors stop (the syncer's queue reaches the log),
-    // then a server that was RUNNING fast-forwards its tree over the whole log.
+    // ZooKeeperServer.shutdown: the processors stop (the syncer's queue reaches the log and is
+    // flushed), then a server that was RUNNING fast-forwards its tree over the whole log.
     // MUTATION kSkipFastForwardOnShutdown (ZOOKEEPER-2845): skip the fast-forward.
-    syncer_.drain(*ctx_.out);
-    if (served && !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)) db_.fast_forward(*ctx_.out);
-    look_for_leader();
+    role_ending_ = RoleEnd{.fast_forward = served && !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown)};
   } else if (follower_ && follower_->exited()) {
     const bool interrupted_snap = follower_->interrupted_snap();
     const bool served = follower_->serving_started();
     clients_.stop_serving();
     follower_.reset();
-    // Learner.shutdown -> zk.shutdown(fullyShutDown = syncMode == SNAP): drain the logger
+    // Learner.shutdown -> zk.shutdown(fullyShutDown = syncMode == SNAP): flush the logger
     // (ZOOKEEPER-4712's fix), then clear the half-synced database of an interrupted SNAP
     // (ZOOKEEPER-3642), or fast-forward the tree over the whole log. ZooKeeper fast-forwards
     // only a server that reached RUNNING; one interrupted between NEWLEADER and UPTODATE keeps
     // the txns it logged out of its tree and votes with the older zxid (deviation D30).
-    syncer_.drain(*ctx_.out);
+    RoleEnd end;
     // MUTATION keep-interrupted-snap (ZOOKEEPER-3642): before the fix the half-synced database
     // was kept (and, never RUNNING, not fast-forwarded either).
-    if (interrupted_snap) {
-      if (!config_.mutations.on(Mutation::kKeepInterruptedSnap)) {
-        ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
-        db_.clear();
-        db_.reload(*ctx_.out);
-      }
-    } else if (!config_.mutations.on(Mutation::kSkipFastForwardOnShutdown) &&  // MUTATION (ZOOKEEPER-2845)
-               (served || !config_.mutations.on(Mutation::kFastForwardOnlyIfRunning))) {  // MUTATION (D30)
-      if (!served) ctx_.out->push_back(coverage(CoverageMark::kUnservedLearnerFastForwarded));
-      db_.fast_forward(*ctx_.out);
-    }
-    look_for_leader();
+    end.clear_interrupted_snap = interrupted_snap && !config_.mutations.on(Mutation::kKeepInterruptedSnap);
+    end.fast_forward = !interrupted_snap &&
+                       !config_.mutations.on(Mutation::kSkipFastForwardOnShutdown) &&  // MUTATION (ZOOKEEPER-2845)
+                       (served || !config_.mutations.on(Mutation::kFastForwardOnlyIfRunning));  // MUTATION (D30)
+    end.unserved_learner = !served;
+    role_ending_ = end;
+  } else {
+    return;
   }
+  // SyncRequestProcessor.shutdown appends what is queued and flushes it before shutdown
+  // returns (ZOOKEEPER-4712's fix): the QuorumPeer thread goes LOOKING only once every txn
+  // the term handed to the logger is durable. With nothing waiting, that is at once;
+  // otherwise the flush goes out at the end of this step and the role ends when its fsync
+  // (and any fsync still in flight) is done: deviation D23.
+  syncer_.drain(*ctx_.out);
+  if (syncer_.durable_idle()) finish_role_end();
 }
+
+void QuorumPeer::finish_role_end() {
+  ZAB_ASSERT(role_ending_.has_value(), "a role end is pending");
+  ZAB_ASSERT(syncer_.durable_idle(), "a role ends only once the logger's txns are durable");
+  const RoleEnd end = *role_ending_;
+  role_ending_.reset();
+  if (end.clear_interrupted_snap) {
+    ctx_.out->push_back(coverage(CoverageMark::kInterruptedSnapCleared));
+    db_.clear();
+    db_.reload(*ctx_.out);
+  } else if (end.fast_forward) {
+    if (end.unserved_learner) ctx_.out->push_back(coverage(CoverageMark::kUnservedLearnerFastForwarded));
+    db_.fast_forward(*ctx_.out);
+  }
+  look_for_leader();
+}
+
 
 void QuorumPeer::route(const Input& input) {
   if (election_->step(ctx_.now, input, *ctx_.out)) {

@@ -59,6 +59,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   void look_for_leader();
   void check_election_result();
   void check_role_ended();
+  void finish_role_end();
   void set_state(ServerState state);
   void update_serving();
   void check_invariants();
@@ -80,6 +81,15 @@ class QuorumPeer final : public Node, private ElectionPeer {
   std::string startup_error_;
   std::uint64_t steps_ = 0;  // for the periodic full check of the data tree
   std::uint64_t role_generation_ = 0;  // counts leader/follower terms (the syncer's ACK owner)
+  // What ZooKeeperServer.shutdown does once the logger's flush is done (finish_role_end).
+  struct RoleEnd {
+    bool fast_forward = false;            // fast-forward the tree over the whole log
+    bool clear_interrupted_snap = false;  // clear and reload a half-synced database (3642)
+    bool unserved_learner = false;        // a learner that never served (D30's coverage mark)
+  };
+  // Set from the role's end until the txns it handed to the logger are durable; the state
+  // stays LEADING/FOLLOWING meanwhile, as QuorumPeer's thread is blocked in the shutdown.
+  std::optional<RoleEnd> role_ending_;
 };
 
 }  // namespace zab

@@ -9,7 +9,7 @@ constexpr TraceKindInfo kKinds[] = {
     {kTraceCurrentEpoch, "current_epoch", {"epoch", "", "", ""}},
     {kTraceProposed, "proposed", {"zxid", "txn_hash", "", ""}},
     {kTraceLogged, "logged", {"zxid", "txn_hash", "", ""}},
-    {kTraceCommitted, "committed", {"zxid", "", "", ""}},
+    {kTraceCommitted, "committed", {"zxid", "quorum", "", ""}},
     {kTraceApplied, "applied", {"zxid", "txn_hash", "committed_log", "source"}},
     {kTraceTruncated, "truncated", {"zxid", "", "", ""}},
     {kTraceSnapshotWritten, "snapshot_written", {"zxid", "fsynced", "", ""}},

@@ -16,7 +16,7 @@ enum ZabTrace : std::uint16_t {
   kTraceCurrentEpoch = 202,     // a=epoch: currentEpoch is durable
   kTraceProposed = 203,         // a=zxid, b=txn hash (leader)
   kTraceLogged = 204,           // a=zxid, b=txn hash: durable in this server's txn log
-  kTraceCommitted = 205,        // a=zxid (leader: quorum reached, COMMIT sent)
+  kTraceCommitted = 205,        // a=zxid, b=the sids whose ACKs formed the quorum (bit N = sN)
   kTraceApplied = 206,          // a=zxid, b=txn hash, c=1 if added to the committedLog, d=ApplySource
   kTraceTruncated = 207,        // a=zxid the log was truncated to
   kTraceSnapshotWritten = 208,  // a=zxid, b=1 if fsynced

@@ -128,12 +128,24 @@ bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
   // snapshot can follow). FileTxnSnapLog.truncateLog leaves it (the "dirty snapshot" of the
   // notes, M12), the reload below loads it, and the learner diverges (found by `zabsim fuzz`:
   // prefix-agreement on the correct protocol). We remove such snapshots first.
+  // A snapshot named after a new-epoch zxid <e,0> is not such a snapshot: <e,0> names no txn,
+  // and a tree stands there only as a SNAP sync (or startZkServer) left it — the tree of the
+  // leader that established epoch e, all of it committed, so no later leader's TRUNC point is
+  // below any of its txns. It may be the only copy of txns at or below the TRUNC point (a
+  // learner synced by SNAP holds them in no log), so removing it would reload a tree without
+  // them that claims to stand at the TRUNC point.
   files_.catch_up(out);
   for (const DataFile& snapshot : sort_data_dir(files_.view(), kSnapshotFilePrefix)) {
-    if (snapshot.zxid > zxid) out.push_back(out::Remove{snapshot.name});
+    if (snapshot.zxid > zxid && snapshot.zxid.counter() != 0) out.push_back(out::Remove{snapshot.name});
   }
   // ZKDatabase.truncateLog reloads the database from the (truncated) files.
-  return std::holds_alternative<Restored>(reload(out));
+  if (!std::holds_alternative<Restored>(reload(out))) return false;
+  // The reload must hold every txn up to the TRUNC point, or the learner would claim a zxid
+  // whose txns it lacks: then the TRUNC cannot be honoured, and the learner fails the sync as
+  // ZooKeeper does when truncateLog fails ("Not able to truncate the log", D10); it comes back
+  // with the zxid it really has. A TRUNC to <e,0> names no txn: any tree below it will do.
+  if (zxid.counter() != 0 && tree_.last_processed_zxid() < zxid) return false;
+  return true;
 }
 
 void ZkDatabase::fast_forward(std::vector<Output>& out) {

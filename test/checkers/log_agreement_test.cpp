@@ -131,3 +131,55 @@ TEST_CASE("log agreement rejects truncating a txn a client saw acknowledged") {
   o.client_acks.push_back(AckedWrite{Z(1, 1), 250'000'000, "c100 op 1"});
   CHECK(check_log_agreement(b.run(), o).violates("committed-never-truncated"));
 }
+
+// Issue 13, seed 2 run 8611: a learner back above maxCommittedLog is TRUNCed to it while the
+// leader still has a proposal outstanding (LearnerHandler.syncFollower case 3); the proposal
+// commits on the others' ACKs and is forwarded to the learner again. The learner was not in
+// the commit quorum, so dropping its copy endangers nothing.
+TEST_CASE("log agreement: a TRUNC of a committed txn outside its commit quorum is fine") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 3, Ev::kProposed, Z(1, 3), H(Z(1, 3)));
+  b.ev(401, 1, Ev::kLogged, Z(1, 3), H(Z(1, 3))).ev(401, 3, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  b.ev(402, 2, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  const std::uint64_t quorum_s2_s3 = (1u << 2) | (1u << 3);
+  b.ev(403, 3, Ev::kCommitted, Z(1, 3), quorum_s2_s3);
+  b.ev(404, 1, Ev::kTruncated, Z(1, 2));
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK_MESSAGE(r.ok(), r.report());
+}
+
+// The same TRUNC of a learner whose ACK formed the quorum (ZooKeeper's counting, deviation
+// D32's switch): Zab's durability argument needs every quorum member to keep the txn.
+TEST_CASE("log agreement rejects a TRUNC of a committed txn inside its commit quorum") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 3, Ev::kProposed, Z(1, 3), H(Z(1, 3)));
+  b.ev(401, 1, Ev::kLogged, Z(1, 3), H(Z(1, 3))).ev(401, 3, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  const std::uint64_t quorum_s1_s3 = (1u << 1) | (1u << 3);
+  b.ev(403, 3, Ev::kCommitted, Z(1, 3), quorum_s1_s3);
+  b.ev(404, 1, Ev::kTruncated, Z(1, 2));
+  const CheckResult r = check_log_agreement(b.run());
+  CHECK(r.violates("committed-never-truncated"));
+  CHECK(r.report().find("with s1's ACK in its quorum") != std::string::npos);
+}
+
+// D32's gap (ZooKeeper's counting, the switch count-acks-of-resynced-learner): s1 ACKed <1,3>,
+// lost its connection, came back above maxCommittedLog and was TRUNCed below <1,3>; the leader
+// then committed <1,3> counting s1's old ACK.
+TEST_CASE("log agreement rejects a commit whose quorum counts a server that no longer holds the txn") {
+  RunBuilder b = good_epoch_one();
+  b.ev(400, 3, Ev::kProposed, Z(1, 3), H(Z(1, 3)));
+  b.ev(401, 1, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  b.ev(402, 1, Ev::kTruncated, Z(1, 2));
+  b.ev(403, 3, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  const std::uint64_t quorum_s1_s3 = (1u << 1) | (1u << 3);
+  RunBuilder bad = b;
+  bad.ev(404, 3, Ev::kCommitted, Z(1, 3), quorum_s1_s3);
+  const CheckResult r = check_log_agreement(bad.run());
+  CHECK(r.violates("commit-quorum-holds-txn"));
+  CHECK(r.report().find("counting s1's ACK") != std::string::npos);
+  // With the ACK withdrawn (D32), the leader waits for s1 to log <1,3> again and ACK it.
+  b.ev(405, 1, Ev::kLogged, Z(1, 3), H(Z(1, 3)));
+  b.ev(406, 3, Ev::kCommitted, Z(1, 3), quorum_s1_s3);
+  const CheckResult good = check_log_agreement(b.run());
+  CHECK_MESSAGE(good.ok(), good.report());
+}

@@ -49,8 +49,12 @@ class RunBuilder {
   RunBuilder& txn(double t, std::uint32_t leader, std::uint64_t z, std::initializer_list<std::uint32_t> logged,
                   std::initializer_list<std::uint32_t> delivered) {
     ev(t, leader, Ev::kProposed, z, H(z));
-    for (auto s : logged) ev(t + 1, s, Ev::kLogged, z, H(z));
-    ev(t + 2, leader, Ev::kCommitted, z);
+    std::uint64_t quorum = 0;  // every server that logged it ACKed it, and each ACK counted
+    for (auto s : logged) {
+      ev(t + 1, s, Ev::kLogged, z, H(z));
+      quorum |= std::uint64_t{1} << s;
+    }
+    ev(t + 2, leader, Ev::kCommitted, z, quorum);
     for (auto s : delivered) ev(t + 3, s, Ev::kApplied, z, H(z), 1, kApplyDelivered);
     return *this;
   }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "sim/scenario/runner.h"
@@ -10,11 +11,15 @@
 using namespace zab::sim;
 
 namespace {
+// The library: scenarios/*.json and scenarios/regressions/*.json (the shrunk scenarios of past
+// findings on the correct protocol, each with the verdict it must now get).
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(ZABSIM_SCENARIO_DIR)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".json" && !name.ends_with(".schema.json")) files.push_back(entry.path().string());
+  for (const std::string& dir : {std::string(ZABSIM_SCENARIO_DIR), std::string(ZABSIM_SCENARIO_DIR) + "/regressions"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.path().extension() == ".json" && !name.ends_with(".schema.json")) files.push_back(entry.path().string());
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -30,6 +35,7 @@ std::uint64_t run_hash(const Scenario& s, std::uint64_t seed) {
 TEST_CASE("the scenario library: at least 15 scenarios, each deterministic by seed") {
   const auto files = scenario_files();
   CHECK(files.size() >= 15);
+  CHECK(std::count_if(files.begin(), files.end(), [](const std::string& f) { return f.find("/regressions/") != std::string::npos; }) >= 2);
   for (const auto& file : files) {
     CAPTURE(file);
     const auto parsed = load_scenario(file);

@@ -23,6 +23,7 @@ std::span<const BugEntry> bug_catalog() {
       {"epoch-rename-not-durable", {"epoch-rename-not-durable"}, "PrimaryIntegrity"},
       {"unguarded-sid-tiebreak", {"unguarded-sid-tiebreak"}, "time-advances"},
       {"stale-election-vote", {"stale-election-vote"}, "server-serves"},
+      {"count-acks-of-resynced-learner", {"count-acks-of-resynced-learner"}, "commit-quorum-holds-txn"},
   };
   return kEntries;
 }
