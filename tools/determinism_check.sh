@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Determinism across builds: every scenario in scenarios/, with two seeds, must give the same
+# Determinism across builds: every scenario in scenarios/ and scenarios/regressions/, with two seeds, must give the same
 # trace hash under every build given (e.g. release -O2 g++, debug -O0, asan, clang++).
 #   bash tools/determinism_check.sh build/release build/debug build/asan build/clang
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR BUILD_DIR [BUILD_DIR...]" >&2; exit 2; }
 failures=0
 checked=0
-for scenario in scenarios/*.json; do
+for scenario in scenarios/*.json scenarios/regressions/*.json; do
   case "$scenario" in *.schema.json) continue ;; esac
   for seed in 1 2; do
     reference=""
