@@ -181,6 +181,13 @@ void ClientPort::handle_request(ConnId conn, const Request& request) {
     s.queue.push_back(std::move(p));
     pending_syncs_.push_back(session);
     follower_->forward_sync(session, request.xid);
+  } else if (request.type == OpCode::kSync && leader_ && leader_->quorum_sync()) {
+    // Deviation D33: on the leader too a sync waits until a quorum has confirmed the leader
+    // (and what was proposed before it is committed); ZooKeeper serves it like a read.
+    p.waits_for_commit = true;
+    s.queue.push_back(std::move(p));
+    pending_syncs_.push_back(session);
+    leader_->process_local_sync();
   } else {
     s.queue.push_back(std::move(p));
   }

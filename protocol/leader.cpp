@@ -1,6 +1,7 @@
 #include "protocol/leader.h"
 
 #include "protocol/assert.h"
+#include "protocol/client_port.h"
 #include "protocol/coverage.h"
 #include "protocol/epoch_store.h"
 #include "protocol/learner_handler.h"
@@ -354,20 +355,82 @@ void Leader::commit(Zxid zxid, std::uint64_t quorum_mask) {
   // Syncs parked on this proposal are answered right after its COMMIT, on the same channel.
   auto it = pending_syncs_.find(zxid);
   if (it == pending_syncs_.end()) return;
-  for (ConnId conn : it->second) {
-    auto h = handlers_.find(conn.value);
-    if (h != handlers_.end()) h->second->queue_packet(QuorumPacket{PacketType::kSync, Zxid::zero(), std::nullopt});
-  }
+  const std::vector<ConnId> origins = std::move(it->second);
   pending_syncs_.erase(it);
+  for (ConnId origin : origins) send_sync(origin);
 }
 
+bool Leader::quorum_sync() const { return !ctx_.config.mutations.on(Mutation::kSyncWithoutQuorum); }
+
 void Leader::process_sync(ConnId handler) {
-  if (outstanding_.empty()) {
-    auto h = handlers_.find(handler.value);
-    if (h != handlers_.end()) h->second->queue_packet(QuorumPacket{PacketType::kSync, Zxid::zero(), std::nullopt});
+  // MUTATION sync-without-quorum (ZOOKEEPER-1675): ZooKeeper answers at once.
+  if (!quorum_sync()) {
+    release_sync(handler);
     return;
   }
-  pending_syncs_[last_proposed_].push_back(handler);
+  // Deviation D33: a leader that was paused (or cut off) answers syncs until its next tick
+  // notices that its followers are gone; answered at once, such a sync lets a read miss a
+  // write another leader completed before the sync began (ZOOKEEPER-1675, open). A quorum
+  // that answers a ping sent after the sync arrived still follows this leader, so no later
+  // epoch can have committed anything before that.
+  QuorumSync sync{.origin = handler, .asked = {}};
+  for (auto& [conn, h] : handlers_) {
+    if (const std::uint64_t ping = h->confirm_ping(); ping != 0) sync.asked[conn] = ping;
+  }
+  quorum_syncs_.push_back(std::move(sync));
+  check_quorum_syncs();
+}
+
+void Leader::process_local_sync() {
+  ZAB_ASSERT(quorum_sync(), "with the switch a local sync is served like a read");
+  process_sync(kLocalSyncOrigin);
+}
+
+void Leader::on_ping_reply() { check_quorum_syncs(); }
+
+void Leader::on_learner_up_to_date(LearnerHandler& handler) {
+  // A learner that joins while syncs wait can confirm them too: it follows this leader after
+  // they arrived.
+  for (QuorumSync& sync : quorum_syncs_) {
+    if (const std::uint64_t ping = handler.confirm_ping(); ping != 0) sync.asked[handler.conn().value] = ping;
+  }
+}
+
+void Leader::check_quorum_syncs() {
+  // In arrival order: ClientPort answers its local syncs first-in first-out.
+  while (!quorum_syncs_.empty()) {
+    const QuorumSync& sync = quorum_syncs_.front();
+    std::size_t confirmed = 1;  // the leader itself
+    for (const auto& [conn, ping] : sync.asked) {
+      auto h = handlers_.find(conn);
+      if (h != handlers_.end() && !h->second->dead() && h->second->sid() && ctx_.config.is_voter(*h->second->sid()) &&
+          h->second->ping_answered(ping)) {
+        ++confirmed;
+      }
+    }
+    if (!ctx_.config.is_quorum(confirmed)) return;
+    const ConnId origin = sync.origin;
+    quorum_syncs_.pop_front();
+    release_sync(origin);
+  }
+}
+
+void Leader::release_sync(ConnId origin) {
+  if (outstanding_.empty()) {
+    send_sync(origin);
+    return;
+  }
+  pending_syncs_[last_proposed_].push_back(origin);
+}
+
+void Leader::send_sync(ConnId origin) {
+  if (origin == kLocalSyncOrigin) {
+    ZAB_ASSERT(ctx_.clients != nullptr, "a local sync came from the leader's client port");
+    ctx_.clients->on_sync_released();
+    return;
+  }
+  auto h = handlers_.find(origin.value);
+  if (h != handlers_.end()) h->second->queue_packet(QuorumPacket{PacketType::kSync, Zxid::zero(), std::nullopt});
 }
 
 }  // namespace zab

@@ -21,6 +21,9 @@
 
 namespace zab {
 
+// D33: the origin of a sync from one of the leader's own clients (no learner connection).
+inline constexpr ConnId kLocalSyncOrigin{UINT64_MAX};
+
 class LearnerHandler;
 
 // The (currentEpoch, lastZxid) pair compared in waitForEpochAck (StateSummary).
@@ -57,8 +60,18 @@ class Leader {
   void propose(const Bytes& txn, Zxid zxid);
 
   // Leader.processSync: answer a learner's sync with SYNC once everything proposed so far is
-  // committed (at once if nothing is outstanding).
+  // committed (at once if nothing is outstanding) and, unless the switch sync-without-quorum
+  // restores ZooKeeper's rule, once a quorum has confirmed this leader after the sync arrived
+  // (deviation D33).
   void process_sync(ConnId handler);
+  // A sync from one of the leader's own clients, under D33 (ClientPort::on_sync_released
+  // answers it); with the switch it is served like a read and never comes here.
+  void process_local_sync();
+  // D33: a learner answered a ping, or reached UPTODATE (it is asked to confirm the syncs
+  // still waiting).
+  void on_ping_reply();
+  void on_learner_up_to_date(LearnerHandler& handler);
+  bool quorum_sync() const;
 
   bool owns(ConnId conn) const { return handlers_.contains(conn.value); }
   bool is_shutdown() const { return phase_ == Phase::kShutdown; }
@@ -134,6 +147,16 @@ class Leader {
   // so startForwarding can never fall into that window.
   std::map<Zxid, Outstanding> outstanding_;
   std::map<Zxid, std::vector<ConnId>> pending_syncs_;  // SYNC to send when the zxid commits
+  // D33: syncs waiting for a quorum to confirm this leader, in arrival order. Each asked
+  // every learner in broadcast for a ping reply (the ping's number on that handler).
+  struct QuorumSync {
+    ConnId origin;                                 // a learner's handler, or kLocalSyncOrigin
+    std::map<std::uint64_t, std::uint64_t> asked;  // handler conn -> ping number to be answered
+  };
+  std::deque<QuorumSync> quorum_syncs_;
+  void release_sync(ConnId origin);
+  void send_sync(ConnId origin);
+  void check_quorum_syncs();
   bool started_ = false;
   std::uint64_t tick_ = 0;
   bool tick_skip_ = true;

@@ -163,6 +163,9 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
           if (packet.data && ctx_.clients != nullptr) {
             if (const auto touches = decode_session_touches(*packet.data)) ctx_.clients->touch_sessions(*touches);
           }
+          // No assertion that replies <= pings: an out-of-model duplicate can break it.
+          ++ping_replies_;
+          leader_.on_ping_reply();
           return;
         case PacketType::kRequest: {
           const auto request = packet.data ? decode_learner_request(*packet.data) : std::nullopt;
@@ -271,6 +274,7 @@ void LearnerHandler::leader_started() {
   queue_packet(QuorumPacket{PacketType::kUpToDate, Zxid::from_raw(UINT64_MAX), std::nullopt});
   state_ = State::kBroadcast;
   arm_read_timeout(read_timeout_);
+  if (leader_.quorum_sync()) leader_.on_learner_up_to_date(*this);
   // What the learner sent while this thread was blocked is read now, in order.
   std::deque<QuorumPacket> pending = std::move(inbox_);
   inbox_.clear();
@@ -289,7 +293,18 @@ void LearnerHandler::ping() {
     shutdown(LearnerDropReason::kSyncLimit);
     return;
   }
+  send_ping();
+}
+
+void LearnerHandler::send_ping() {
   queue_packet(QuorumPacket{PacketType::kPing, leader_.last_proposed_, std::nullopt});
+  if (state_ == State::kBroadcast) ++pings_sent_;
+}
+
+std::uint64_t LearnerHandler::confirm_ping() {
+  if (state_ != State::kBroadcast || !sending_started_) return 0;
+  send_ping();
+  return pings_sent_;
 }
 
 }  // namespace zab

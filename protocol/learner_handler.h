@@ -29,6 +29,11 @@ class LearnerHandler {
   void leader_started();
   // LearnerHandler.ping (every half tick, from the leader's loop).
   void ping();
+  // D33: send a ping now and return its number, whose reply confirms this leader to a sync
+  // waiting for a quorum; 0 if this learner cannot answer one (not yet in broadcast).
+  std::uint64_t confirm_ping();
+  // The learner answered ping number `ping` (it answers, in order, every ping after UPTODATE).
+  bool ping_answered(std::uint64_t ping) const { return ping != 0 && ping_replies_ >= ping; }
   // Leader.sendPacket: a broadcast PROPOSAL or COMMIT, forwarded once this handler forwards.
   void queue_packet(const QuorumPacket& packet);
   // The handler dies: close the socket; the leader removes it.
@@ -65,6 +70,7 @@ class LearnerHandler {
   void set_timer(Timer which, Duration after);
   void cancel_timer(Timer which);
   void send_now(const QuorumPacket& packet);
+  void send_ping();
 
   Leader& leader_;
   PeerContext& ctx_;
@@ -83,6 +89,10 @@ class LearnerHandler {
   bool sync_limit_check_started_ = false;
   std::optional<std::pair<Zxid, std::int64_t>> sync_current_;
   std::optional<std::pair<Zxid, std::int64_t>> sync_next_;
+  // D33: pings queued since UPTODATE, and PING replies read since; a learner ignores pings
+  // before UPTODATE and answers each one after it, in order, so reply n answers ping n.
+  std::uint64_t pings_sent_ = 0;
+  std::uint64_t ping_replies_ = 0;
 };
 
 }  // namespace zab

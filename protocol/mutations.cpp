@@ -40,6 +40,8 @@ constexpr MutationInfo kCatalog[] = {
      "a serving server keeps reporting its election vote's peerEpoch, not the epoch it serves"},
     {Mutation::kCountAcksOfResyncedLearner, "count-acks-of-resynced-learner", "none (3.8 and master)",
      "an ACK from before a learner's re-sync still counts after the sync truncated that txn from its log"},
+    {Mutation::kSyncWithoutQuorum, "sync-without-quorum", "ZOOKEEPER-1675",
+     "the leader answers a sync without hearing from a quorum, so a deposed leader answers it from a stale tree"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

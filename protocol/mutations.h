@@ -85,6 +85,10 @@ enum class Mutation : std::uint8_t {
   // sent TRUNC and the proposal again, but its old ACK still counts, so the leader can commit
   // with a quorum in which one member no longer holds the txn.
   kCountAcksOfResyncedLearner,
+  // ZooKeeper 3.8 and master as they are (deviation D33; ZOOKEEPER-1675, open): the leader answers
+  // a sync at once when nothing is outstanding, so a leader that has not yet noticed that it
+  // lost its quorum (resumed from a pause) answers it from a stale tree.
+  kSyncWithoutQuorum,
   kCount,
 };
 
