@@ -239,7 +239,6 @@ void QuorumPeer::finish_role_end() {
   look_for_leader();
 }
 
-
 void QuorumPeer::route(const Input& input) {
   if (election_->step(ctx_.now, input, *ctx_.out)) {
     if (state_ == ServerState::kLooking) check_election_result();
