@@ -52,7 +52,7 @@ TEST_CASE("jepsen-edn: :ok completes, :fail is dropped, :info and a pending invo
   CHECK(h.ops[3].value == "x");
 }
 
-TEST_CASE("jepsen-log: a failed cas found another value; a failed read and other log lines are dropped") {
+TEST_CASE("jepsen-log: a failed cas found another value, a failed read and other log lines are dropped") {
   History h;
   std::string error;
   REQUIRE(read("INFO  jepsen.core - starting\n"
