@@ -19,6 +19,12 @@ namespace zab::tools {
 
 namespace po = boost::program_options;
 
+// A positional option's name as the synopsis writes it: "scenario" -> "SCENARIO".
+inline std::string positional_label(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+  return name;
+}
+
 // The synopsis: "zabsim run [options] SCENARIO", the positional arguments named in capitals
 // ("DIRS..." for one that takes any number).
 inline std::string usage_line(const std::string& command, const po::positional_options_description& positional) {
@@ -27,11 +33,10 @@ inline std::string usage_line(const std::string& command, const po::positional_o
   const bool unlimited = count == std::numeric_limits<unsigned>::max();
   std::string last;
   for (unsigned i = 0; i < (unlimited ? 1U : count); ++i) {
-    std::string name = positional.name_for_position(i);
+    const std::string& name = positional.name_for_position(i);
     if (name == last) continue;
     last = name;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
-    line += " " + name + (unlimited ? "..." : "");
+    line += " " + positional_label(name) + (unlimited ? "..." : "");
   }
   return line;
 }
@@ -55,9 +60,8 @@ inline std::optional<int> parse_options(const std::string& command, const std::v
     const unsigned count = positional.max_total_count();
     for (unsigned i = 0; i < count && i < 16; ++i) {  // bounded: a few positionals at most
       if (positional.name_for_position(i) == name) {
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
-        fmt::print(stderr, "zabsim {}: missing argument {}\nusage: {}\n(see `zabsim {} --help`)\n", command, name,
-                   usage_line(command, positional), command);
+        fmt::print(stderr, "zabsim {}: missing argument {}\nusage: {}\n(see `zabsim {} --help`)\n", command,
+                   positional_label(name), usage_line(command, positional), command);
         return kExitUsage;
       }
     }
