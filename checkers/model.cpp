@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
 #include "protocol/assert.h"
 
 namespace zab::check {
@@ -79,8 +81,15 @@ std::string quoted(const StringTable& values, std::uint32_t id) {
 
 bool check_observation(const KeyState& s, const Observation& o, const StringTable& values, std::string* why) {
   using P = Observation::Presence;
-  auto fail = [&](const std::string& what) {
-    if (why != nullptr) *why = what;
+  // The message is built only when asked for: the search tries steps with why == nullptr.
+  auto fail = [&](const auto& what) {
+    if (why != nullptr) {
+      if constexpr (std::is_invocable_v<decltype(what)>) {
+        *why = what();
+      } else {
+        *why = what;
+      }
+    }
     return false;
   };
   switch (o.presence) {
@@ -94,16 +103,16 @@ bool check_observation(const KeyState& s, const Observation& o, const StringTabl
       break;
   }
   if (o.data && *o.data != s.data) {
-    return fail(fmt::format("it saw {}, but the value is {}", quoted(values, *o.data), quoted(values, s.data)));
+    return fail([&] { return fmt::format("it saw {}, but the value is {}", quoted(values, *o.data), quoted(values, s.data)); });
   }
   if (o.version && *o.version != s.version) {
-    return fail(fmt::format("it saw version {}, but the version is {}", *o.version, s.version));
+    return fail([&] { return fmt::format("it saw version {}, but the version is {}", *o.version, s.version); });
   }
   if (o.version_not && *o.version_not == s.version) {
-    return fail(fmt::format("it failed BADVERSION, but the version is {} as it expected", s.version));
+    return fail([&] { return fmt::format("it failed BADVERSION, but the version is {} as it expected", s.version); });
   }
   if (o.data_not && *o.data_not == s.data) {
-    return fail(fmt::format("its cas failed, but the value is {} as it expected", quoted(values, s.data)));
+    return fail([&] { return fmt::format("its cas failed, but the value is {} as it expected", quoted(values, s.data)); });
   }
   return true;
 }
@@ -111,8 +120,15 @@ bool check_observation(const KeyState& s, const Observation& o, const StringTabl
 }  // namespace
 
 bool apply_step(Store& store, const Step& step, StringTable& values, const StringTable& keys, std::string* why) {
-  auto fail = [&](const std::string& what) {
-    if (why != nullptr) *why = what;
+  // The message is built only when asked for: the search tries steps with why == nullptr.
+  auto fail = [&](const auto& what) {
+    if (why != nullptr) {
+      if constexpr (std::is_invocable_v<decltype(what)>) {
+        *why = what();
+      } else {
+        *why = what;
+      }
+    }
     return false;
   };
   const std::string& path = keys.str(step.key);
@@ -120,7 +136,7 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kSync: return true;
     case Effect::kObserve: return check_observation(store.at(step.key), step.observed, values, why);
     case Effect::kCreate: {
-      if (store.at(step.key).exists) return fail(fmt::format("{} already exists", path));
+      if (store.at(step.key).exists) return fail([&] { return fmt::format("{} already exists", path); });
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = 0,
                                    .owner = step.ephemeral ? step.session_id : 0});
       return true;
@@ -128,17 +144,17 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kDelete:
     case Effect::kSetData: {
       const KeyState s = store.at(step.key);
-      if (!s.exists) return fail(fmt::format("{} does not exist", path));
+      if (!s.exists) return fail([&] { return fmt::format("{} does not exist", path); });
       if (step.expected_version != -1 && step.expected_version != s.version) {
-        return fail(fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version));
+        return fail([&] { return fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version); });
       }
       if (step.effect == Effect::kDelete) {
         store.set(step.key, KeyState{});
         return true;
       }
       if (step.result_version && *step.result_version != s.version + 1) {
-        return fail(fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
-                                s.version + 1));
+        return fail([&] { return fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
+                                s.version + 1); });
       }
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = s.version + 1, .owner = s.owner});
       return true;
@@ -149,8 +165,8 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kCas: {
       const KeyState s = store.at(step.key);
       if (s.data != step.expected_value) {
-        return fail(fmt::format("the value is {}, not the expected {}", quoted(values, s.data),
-                                quoted(values, step.expected_value)));
+        return fail([&] { return fmt::format("the value is {}, not the expected {}", quoted(values, s.data),
+                                quoted(values, step.expected_value)); });
       }
       store.set(step.key, KeyState{.exists = true, .data = step.value});
       return true;
