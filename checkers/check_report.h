@@ -30,6 +30,9 @@ struct CheckOptions {
   // Porcupine etcd history takes a few hundred; without this bound shrinking took 98% of
   // the time on them).
   std::uint64_t minimize_steps_total_max = 5'000;
+  // Build the witness and the explanation of a violation (or of an undecided search). Off for
+  // verdicts alone (`zabsim check` with several files prints one line per history).
+  bool explain = true;
 };
 
 struct CheckReport {

@@ -230,7 +230,7 @@ CheckReport judge(const History& history, Consistency consistency, const CheckOp
   report.partitions = run.parts.size();
   report.search_steps = run.steps;
   report.memo_entries_max = run.memo_max;
-  if (run.verdict == HistoryVerdict::kOk || run.verdict == HistoryVerdict::kBadInput) return report;
+  if (run.verdict == HistoryVerdict::kOk || run.verdict == HistoryVerdict::kBadInput || !options.explain) return report;
 
   // The failing part's operations (P-compositionality: for linearizability they fail alone).
   std::set<std::size_t> involved;

@@ -36,7 +36,9 @@ int exit_code_of(check::HistoryVerdict verdict) {
 }
 
 // Reads and judges one history; `report` is kBadInput with the located message on bad input.
-check::CheckReport check_file(const std::string& file, const CheckSetup& setup) {
+// `read_s` is the time spent reading the file (the rest is the check's).
+check::CheckReport check_file(const std::string& file, const CheckSetup& setup, double& read_s) {
+  const auto started = std::chrono::steady_clock::now();
   check::CheckReport bad{.verdict = check::HistoryVerdict::kBadInput};
   std::ifstream in(file);
   if (!in) {
@@ -50,6 +52,7 @@ check::CheckReport check_file(const std::string& file, const CheckSetup& setup) 
     return bad;
   }
   if (setup.initial) check::add_initial_value(history, setup.options.model, *setup.initial);
+  read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   check::CheckReport report = setup.linearizable ? check::check_linearizable(history, setup.options)
                                                  : check::check_zk_consistency(history, setup.options);
   if (report.verdict == check::HistoryVerdict::kBadInput) report.error = fmt::format("{}: {}", file, report.error);
@@ -83,7 +86,7 @@ int run_check(const std::vector<std::string>& args) {
       "interns: 250-390 bytes measured on Porcupine's kv histories)")(
       "minimize-max", po::value<std::size_t>(&check_options.minimize_ops_max)->default_value(120),
       "shrink the witness of a failing history of at most this many operations (0: never; with several files "
-      "the default is 0: no witness is printed)")(
+      "no witness is built: only verdicts are printed)")(
       "minimize-steps-max", po::value<std::uint64_t>(&check_options.minimize_steps_total_max)->default_value(5'000),
       "shrinking's budget: search steps of all its trials together (it then keeps the smallest witness so far)");
   po::positional_options_description positional;
@@ -128,7 +131,8 @@ int run_check(const std::vector<std::string>& args) {
   setup.linearizable = consistency == "linearizable";
 
   if (files.size() == 1) {
-    const check::CheckReport report = check_file(files.front(), setup);
+    double read_s = 0;
+    const check::CheckReport report = check_file(files.front(), setup, read_s);
     if (report.verdict == check::HistoryVerdict::kBadInput) {
       fmt::print(stderr, "zabsim check: {}\n", report.error);
     } else {
@@ -137,24 +141,26 @@ int run_check(const std::vector<std::string>& args) {
     return exit_code_of(report.verdict);
   }
   // Several histories: one line each; the exit code is the worst: bad input, then a
-  // violation, then unknown. No witness is printed, so none is shrunk unless asked for.
-  if (vm["minimize-max"].defaulted()) setup.options.minimize_ops_max = 0;
+  // violation, then unknown. No witness is printed, so none is built or shrunk.
+  setup.options.minimize_ops_max = 0;
+  setup.options.explain = false;
   int worst = kExitOk;
   auto rank = [](int code) { return code == kExitUsage ? 3 : code == kExitSafety ? 2 : code == kExitInconclusive ? 1 : 0; };
   double total_s = 0;
   for (const std::string& file : files) {
     const auto started = std::chrono::steady_clock::now();
-    const check::CheckReport report = check_file(file, setup);
+    double read_s = 0;
+    const check::CheckReport report = check_file(file, setup, read_s);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     total_s += seconds;
     const int code = exit_code_of(report.verdict);
     if (rank(code) > rank(worst)) worst = code;
     if (report.verdict == check::HistoryVerdict::kBadInput) {
       fmt::print(stderr, "zabsim check: {}\n", report.error);
-      fmt::print("{}: bad input ({:.4f} s)\n", file, seconds);
+      fmt::print("{}: bad input ({:.6f} s)\n", file, seconds);
     } else {
-      fmt::print("{}: {} ({} operations, {:.4f} s)\n", file, check::history_verdict_name(report.verdict), report.operations,
-                 seconds);
+      fmt::print("{}: {} ({} operations, {:.6f} s: read {:.6f} s, check {:.6f} s)\n", file,
+                 check::history_verdict_name(report.verdict), report.operations, seconds, read_s, seconds - read_s);
     }
     std::fflush(stdout);
   }
