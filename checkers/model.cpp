@@ -25,9 +25,26 @@ std::optional<ModelKind> model_from_name(const std::string& name) {
 }
 
 std::uint32_t StringTable::intern(const std::string& s) {
-  auto [it, inserted] = ids_.emplace(s, static_cast<std::uint32_t>(strings_.size()));
-  if (inserted) strings_.push_back(s);
-  return it->second;
+  if (auto it = ids_.find(s); it != ids_.end()) return it->second;
+  return intern_new(std::string(s));
+}
+
+std::uint32_t StringTable::intern_new(std::string&& s) {
+  const auto id = static_cast<std::uint32_t>(strings_.size());
+  strings_.push_back(std::move(s));
+  const bool inserted = ids_.emplace(strings_.back(), id).second;
+  ZAB_ASSERT(inserted, "a string is interned once");
+  return id;
+}
+
+std::uint32_t StringTable::concat(std::uint32_t a, std::uint32_t b) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
+  if (auto it = concat_.find(key); it != concat_.end()) return it->second;
+  std::string joined = str(a) + str(b);
+  auto it = ids_.find(joined);
+  const std::uint32_t id = it != ids_.end() ? it->second : intern_new(std::move(joined));
+  concat_.emplace(key, id);
+  return id;
 }
 
 // splitmix64's finaliser: a bijective mix, so distinct inputs rarely collide after XOR-folding.
@@ -40,11 +57,10 @@ std::uint64_t mix64(std::uint64_t x) {
 
 namespace {
 
+// Three rounds, the fields packed into words (it runs four times per store write and undo).
 std::uint64_t key_state_hash(std::uint32_t key, const KeyState& s, std::uint64_t lane) {
-  std::uint64_t h = mix64(lane ^ key);
-  h = mix64(h ^ (s.exists ? 1 : 2));
-  h = mix64(h ^ s.data);
-  h = mix64(h ^ static_cast<std::uint32_t>(s.version));
+  std::uint64_t h = mix64(lane ^ ((static_cast<std::uint64_t>(key) << 1) | (s.exists ? 1 : 0)));
+  h = mix64(h ^ (s.data | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(s.version)) << 32)));
   return mix64(h ^ static_cast<std::uint64_t>(s.owner));
 }
 
@@ -173,7 +189,7 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     }
     case Effect::kAppend: {
       const KeyState s = store.at(step.key);
-      const std::uint32_t joined = values.intern(values.str(s.data) + values.str(step.value));
+      const std::uint32_t joined = values.concat(s.data, step.value);
       store.set(step.key, KeyState{.exists = true, .data = joined});
       return true;
     }
