@@ -69,23 +69,36 @@ constexpr std::uint64_t kLaneB = 0xa5a50002;
 
 }  // namespace
 
+// The hashes start at 0 with every key in its default state: a key contributes
+// h(state) ^ h(default), so that the start needs no folding.
+Store::Store(std::size_t keys) : states_(keys), contributions_(keys) {
+  for (std::size_t k = 0; k < keys; ++k) {
+    contributions_[k] = {.a = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneA),
+                         .b = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneB)};
+  }
+}
+
 void Store::set(std::uint32_t key, const KeyState& s) {
   KeyState& cur = states_.at(key);
-  undo_.emplace_back(key, cur);
-  hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, s, kLaneA);
-  hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, s, kLaneB);
+  Contribution& c = contributions_[key];
+  undo_.push_back(Undo{.key = key, .state = cur, .contribution = c});
+  const Contribution next{.a = key_state_hash(key, s, kLaneA), .b = key_state_hash(key, s, kLaneB)};
+  hash_a_ ^= c.a ^ next.a;
+  hash_b_ ^= c.b ^ next.b;
+  c = next;
   cur = s;
 }
 
 void Store::undo_to(std::size_t mark) {
   ZAB_ASSERT(mark <= undo_.size(), "an undo mark is within the log");
   while (undo_.size() > mark) {
-    const auto [key, old] = undo_.back();
+    const Undo u = undo_.back();
     undo_.pop_back();
-    KeyState& cur = states_[key];
-    hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, old, kLaneA);
-    hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, old, kLaneB);
-    cur = old;
+    Contribution& c = contributions_[u.key];
+    hash_a_ ^= c.a ^ u.contribution.a;
+    hash_b_ ^= c.b ^ u.contribution.b;
+    c = u.contribution;
+    states_[u.key] = u.state;
   }
 }
 

@@ -115,7 +115,7 @@ struct Step {
 // All keys' states, with an incremental two-lane hash (for memoization) and an undo log.
 class Store {
  public:
-  explicit Store(std::size_t keys) : states_(keys) {}
+  explicit Store(std::size_t keys);
   const KeyState& at(std::uint32_t key) const { return states_.at(key); }
   void set(std::uint32_t key, const KeyState& s);
   std::size_t undo_mark() const { return undo_.size(); }
@@ -124,8 +124,19 @@ class Store {
   std::uint64_t hash_b() const { return hash_b_; }
 
  private:
+  // What a key's state contributes to each hash (XOR-folded), kept so that a write hashes only
+  // the new state and an undo none.
+  struct Contribution {
+    std::uint64_t a = 0, b = 0;
+  };
+  struct Undo {
+    std::uint32_t key;
+    KeyState state;
+    Contribution contribution;
+  };
   std::vector<KeyState> states_;
-  std::vector<std::pair<std::uint32_t, KeyState>> undo_;
+  std::vector<Contribution> contributions_;
+  std::vector<Undo> undo_;
   std::uint64_t hash_a_ = 0;
   std::uint64_t hash_b_ = 0;
 };
