@@ -89,8 +89,9 @@ class EdnReader {
     if (c == '{' || c == '[' || c == '(' || (c == '#' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '{')) {
       if (c == '#') ++pos_;  // a set: read as a vector
       const char open = text_[pos_++];
-      const char close = open == '{' && c != '#' ? '}' : open == '{' ? '}' : open == '[' ? ']' : ')';
+      const char close = open == '{' ? '}' : open == '[' ? ']' : ')';
       out.kind = open == '{' && c != '#' ? Edn::Kind::kMap : Edn::Kind::kVector;
+      // Bounded by the text: each pass consumes at least one character or returns.
       for (;;) {
         skip_space();
         if (pos_ >= text_.size()) return fail_at(out.line, fmt::format("'{}' is never closed", open));
