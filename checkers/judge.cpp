@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "protocol/assert.h"
+
 namespace zab::check {
 
 namespace {
@@ -61,25 +63,51 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
     return run;
   }
   run.parts = split(run.prep, consistency, model);
-  for (std::size_t p = 0; p < run.parts.size(); ++p) {
+  // Independent parts are searched in rounds of growing budget slices — 1/(64·parts) of the
+  // budget each, then 8 times more per round up to the whole budget — so that one hard part
+  // cannot spend it all before an easy part that fails (Porcupine's kv/c50-bad: a hard key took
+  // the whole memo budget, the failing key needs far less). Parts decided in a round are done;
+  // the first failing part ends the search: it is a complete witness, the condition being
+  // local (or global: one part). Re-searching an undecided part costs at most 1/7 more.
+  const std::uint64_t n = run.parts.size();
+  auto search_part = [&](std::size_t p, const SearchBudget& b) {
     SearchInput in{.steps = &run.parts[p].steps,
                    .key_count = run.prep.keys.size(),
                    .sessions = run.prep.sessions,
                    .session_order = consistency == Consistency::kZooKeeper};
-    SearchResult r = search_order(in, run.prep.values, run.prep.keys, budget);
+    SearchResult r = search_order(in, run.prep.values, run.prep.keys, b);
     run.steps += r.steps;
     run.memo_max = std::max(run.memo_max, r.memo_entries);
-    if (r.verdict == SearchVerdict::kNone) {
-      run.verdict = HistoryVerdict::kViolation;
-      run.failing = p;
-      run.failing_result = std::move(r);
-      return run;  // one failing part is a complete witness: the condition is local or global
+    return r;
+  };
+  std::vector<std::size_t> undecided;
+  for (std::size_t p = 0; p < n; ++p) undecided.push_back(p);
+  std::uint64_t divisor = n > 1 ? 64 * n : 1;
+  for (int round = 0; !undecided.empty(); ++round) {
+    ZAB_ASSERT(round < 64, "the budget slices grow to the whole budget in a bounded number of rounds");
+    const bool last = divisor == 1;
+    const SearchBudget b{.steps_max = std::max<std::uint64_t>(budget.steps_max / divisor, 1),
+                         .memo_entries_max = std::max<std::uint64_t>(budget.memo_entries_max / divisor, 1)};
+    std::vector<std::size_t> still;
+    for (std::size_t p : undecided) {
+      SearchResult r = search_part(p, b);
+      if (r.verdict == SearchVerdict::kNone) {
+        run.verdict = HistoryVerdict::kViolation;
+        run.failing = p;
+        run.failing_result = std::move(r);
+        return run;
+      }
+      if (r.verdict != SearchVerdict::kBudgetExhausted) continue;
+      if (!last) {
+        still.push_back(p);
+      } else if (run.verdict == HistoryVerdict::kOk) {
+        run.verdict = HistoryVerdict::kUnknown;  // keep looking: another part may fail outright
+        run.failing = p;
+        run.failing_result = std::move(r);
+      }
     }
-    if (r.verdict == SearchVerdict::kBudgetExhausted && run.verdict == HistoryVerdict::kOk) {
-      run.verdict = HistoryVerdict::kUnknown;  // keep looking: another part may fail outright
-      run.failing = p;
-      run.failing_result = std::move(r);
-    }
+    undecided.swap(still);
+    divisor = divisor / 8 > 0 ? divisor / 8 : 1;
   }
   return run;
 }
@@ -143,8 +171,17 @@ void explain(const History& history, CoreRun& run, Consistency consistency, Mode
 }  // namespace
 
 History minimize_violation(const History& history, Consistency consistency, const CheckOptions& options) {
+  // Every trial's search steps count against one total, so that shrinking never costs much
+  // more than the check itself: once it is spent, each later trial is refused and the smallest
+  // witness so far stands (every relaxation kept was checked). Deterministic: no clock.
+  std::uint64_t steps_left = options.minimize_steps_total_max;
   auto violates = [&](const History& h) {
-    return run_core(h, consistency, options.model, options.minimize_budget).verdict == HistoryVerdict::kViolation;
+    if (steps_left == 0) return false;
+    SearchBudget budget = options.minimize_budget;
+    budget.steps_max = std::min(budget.steps_max, steps_left);
+    const CoreRun run = run_core(h, consistency, options.model, budget);
+    steps_left -= std::min(steps_left, std::max<std::uint64_t>(run.steps, 1));
+    return run.verdict == HistoryVerdict::kViolation;
   };
   History cur = history;
   // 1. Drop what changes nothing, latest first.
@@ -193,7 +230,7 @@ CheckReport judge(const History& history, Consistency consistency, const CheckOp
   report.partitions = run.parts.size();
   report.search_steps = run.steps;
   report.memo_entries_max = run.memo_max;
-  if (run.verdict == HistoryVerdict::kOk || run.verdict == HistoryVerdict::kBadInput) return report;
+  if (run.verdict == HistoryVerdict::kOk || run.verdict == HistoryVerdict::kBadInput || !options.explain) return report;
 
   // The failing part's operations (P-compositionality: for linearizability they fail alone).
   std::set<std::size_t> involved;

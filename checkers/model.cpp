@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
 #include "protocol/assert.h"
 
 namespace zab::check {
@@ -23,9 +25,26 @@ std::optional<ModelKind> model_from_name(const std::string& name) {
 }
 
 std::uint32_t StringTable::intern(const std::string& s) {
-  auto [it, inserted] = ids_.emplace(s, static_cast<std::uint32_t>(strings_.size()));
-  if (inserted) strings_.push_back(s);
-  return it->second;
+  if (auto it = ids_.find(s); it != ids_.end()) return it->second;
+  return intern_new(std::string(s));
+}
+
+std::uint32_t StringTable::intern_new(std::string&& s) {
+  const auto id = static_cast<std::uint32_t>(strings_.size());
+  strings_.push_back(std::move(s));
+  const bool inserted = ids_.emplace(strings_.back(), id).second;
+  ZAB_ASSERT(inserted, "a string is interned once");
+  return id;
+}
+
+std::uint32_t StringTable::concat(std::uint32_t a, std::uint32_t b) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
+  if (auto it = concat_.find(key); it != concat_.end()) return it->second;
+  std::string joined = str(a) + str(b);
+  auto it = ids_.find(joined);
+  const std::uint32_t id = it != ids_.end() ? it->second : intern_new(std::move(joined));
+  concat_.emplace(key, id);
+  return id;
 }
 
 // splitmix64's finaliser: a bijective mix, so distinct inputs rarely collide after XOR-folding.
@@ -38,11 +57,10 @@ std::uint64_t mix64(std::uint64_t x) {
 
 namespace {
 
+// Three rounds, the fields packed into words (it runs four times per store write and undo).
 std::uint64_t key_state_hash(std::uint32_t key, const KeyState& s, std::uint64_t lane) {
-  std::uint64_t h = mix64(lane ^ key);
-  h = mix64(h ^ (s.exists ? 1 : 2));
-  h = mix64(h ^ s.data);
-  h = mix64(h ^ static_cast<std::uint32_t>(s.version));
+  std::uint64_t h = mix64(lane ^ ((static_cast<std::uint64_t>(key) << 1) | (s.exists ? 1 : 0)));
+  h = mix64(h ^ (s.data | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(s.version)) << 32)));
   return mix64(h ^ static_cast<std::uint64_t>(s.owner));
 }
 
@@ -51,23 +69,36 @@ constexpr std::uint64_t kLaneB = 0xa5a50002;
 
 }  // namespace
 
+// The hashes start at 0 with every key in its default state: a key contributes
+// h(state) ^ h(default), so that the start needs no folding.
+Store::Store(std::size_t keys) : states_(keys), contributions_(keys) {
+  for (std::size_t k = 0; k < keys; ++k) {
+    contributions_[k] = {.a = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneA),
+                         .b = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneB)};
+  }
+}
+
 void Store::set(std::uint32_t key, const KeyState& s) {
   KeyState& cur = states_.at(key);
-  undo_.emplace_back(key, cur);
-  hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, s, kLaneA);
-  hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, s, kLaneB);
+  Contribution& c = contributions_[key];
+  undo_.push_back(Undo{.key = key, .state = cur, .contribution = c});
+  const Contribution next{.a = key_state_hash(key, s, kLaneA), .b = key_state_hash(key, s, kLaneB)};
+  hash_a_ ^= c.a ^ next.a;
+  hash_b_ ^= c.b ^ next.b;
+  c = next;
   cur = s;
 }
 
 void Store::undo_to(std::size_t mark) {
   ZAB_ASSERT(mark <= undo_.size(), "an undo mark is within the log");
   while (undo_.size() > mark) {
-    const auto [key, old] = undo_.back();
+    const Undo u = undo_.back();
     undo_.pop_back();
-    KeyState& cur = states_[key];
-    hash_a_ ^= key_state_hash(key, cur, kLaneA) ^ key_state_hash(key, old, kLaneA);
-    hash_b_ ^= key_state_hash(key, cur, kLaneB) ^ key_state_hash(key, old, kLaneB);
-    cur = old;
+    Contribution& c = contributions_[u.key];
+    hash_a_ ^= c.a ^ u.contribution.a;
+    hash_b_ ^= c.b ^ u.contribution.b;
+    c = u.contribution;
+    states_[u.key] = u.state;
   }
 }
 
@@ -79,8 +110,15 @@ std::string quoted(const StringTable& values, std::uint32_t id) {
 
 bool check_observation(const KeyState& s, const Observation& o, const StringTable& values, std::string* why) {
   using P = Observation::Presence;
-  auto fail = [&](const std::string& what) {
-    if (why != nullptr) *why = what;
+  // The message is built only when asked for: the search tries steps with why == nullptr.
+  auto fail = [&](const auto& what) {
+    if (why != nullptr) {
+      if constexpr (std::is_invocable_v<decltype(what)>) {
+        *why = what();
+      } else {
+        *why = what;
+      }
+    }
     return false;
   };
   switch (o.presence) {
@@ -94,16 +132,16 @@ bool check_observation(const KeyState& s, const Observation& o, const StringTabl
       break;
   }
   if (o.data && *o.data != s.data) {
-    return fail(fmt::format("it saw {}, but the value is {}", quoted(values, *o.data), quoted(values, s.data)));
+    return fail([&] { return fmt::format("it saw {}, but the value is {}", quoted(values, *o.data), quoted(values, s.data)); });
   }
   if (o.version && *o.version != s.version) {
-    return fail(fmt::format("it saw version {}, but the version is {}", *o.version, s.version));
+    return fail([&] { return fmt::format("it saw version {}, but the version is {}", *o.version, s.version); });
   }
   if (o.version_not && *o.version_not == s.version) {
-    return fail(fmt::format("it failed BADVERSION, but the version is {} as it expected", s.version));
+    return fail([&] { return fmt::format("it failed BADVERSION, but the version is {} as it expected", s.version); });
   }
   if (o.data_not && *o.data_not == s.data) {
-    return fail(fmt::format("its cas failed, but the value is {} as it expected", quoted(values, s.data)));
+    return fail([&] { return fmt::format("its cas failed, but the value is {} as it expected", quoted(values, s.data)); });
   }
   return true;
 }
@@ -111,8 +149,15 @@ bool check_observation(const KeyState& s, const Observation& o, const StringTabl
 }  // namespace
 
 bool apply_step(Store& store, const Step& step, StringTable& values, const StringTable& keys, std::string* why) {
-  auto fail = [&](const std::string& what) {
-    if (why != nullptr) *why = what;
+  // The message is built only when asked for: the search tries steps with why == nullptr.
+  auto fail = [&](const auto& what) {
+    if (why != nullptr) {
+      if constexpr (std::is_invocable_v<decltype(what)>) {
+        *why = what();
+      } else {
+        *why = what;
+      }
+    }
     return false;
   };
   const std::string& path = keys.str(step.key);
@@ -120,7 +165,7 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kSync: return true;
     case Effect::kObserve: return check_observation(store.at(step.key), step.observed, values, why);
     case Effect::kCreate: {
-      if (store.at(step.key).exists) return fail(fmt::format("{} already exists", path));
+      if (store.at(step.key).exists) return fail([&] { return fmt::format("{} already exists", path); });
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = 0,
                                    .owner = step.ephemeral ? step.session_id : 0});
       return true;
@@ -128,17 +173,17 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kDelete:
     case Effect::kSetData: {
       const KeyState s = store.at(step.key);
-      if (!s.exists) return fail(fmt::format("{} does not exist", path));
+      if (!s.exists) return fail([&] { return fmt::format("{} does not exist", path); });
       if (step.expected_version != -1 && step.expected_version != s.version) {
-        return fail(fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version));
+        return fail([&] { return fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version); });
       }
       if (step.effect == Effect::kDelete) {
         store.set(step.key, KeyState{});
         return true;
       }
       if (step.result_version && *step.result_version != s.version + 1) {
-        return fail(fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
-                                s.version + 1));
+        return fail([&] { return fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
+                                s.version + 1); });
       }
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = s.version + 1, .owner = s.owner});
       return true;
@@ -149,15 +194,15 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kCas: {
       const KeyState s = store.at(step.key);
       if (s.data != step.expected_value) {
-        return fail(fmt::format("the value is {}, not the expected {}", quoted(values, s.data),
-                                quoted(values, step.expected_value)));
+        return fail([&] { return fmt::format("the value is {}, not the expected {}", quoted(values, s.data),
+                                quoted(values, step.expected_value)); });
       }
       store.set(step.key, KeyState{.exists = true, .data = step.value});
       return true;
     }
     case Effect::kAppend: {
       const KeyState s = store.at(step.key);
-      const std::uint32_t joined = values.intern(values.str(s.data) + values.str(step.value));
+      const std::uint32_t joined = values.concat(s.data, step.value);
       store.set(step.key, KeyState{.exists = true, .data = joined});
       return true;
     }

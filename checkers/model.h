@@ -11,7 +11,10 @@
 // Keys and values are interned to small integers so a state is cheap to copy, compare and hash.
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,13 +31,29 @@ std::optional<ModelKind> model_from_name(const std::string& name);
 class StringTable {
  public:
   StringTable() : strings_{""} {}
+  // Keys of ids_ view strings_'s elements, which a deque never moves: no copies (a copy's
+  // views would point into the original); a move keeps the elements where they are.
+  StringTable(const StringTable&) = delete;
+  StringTable& operator=(const StringTable&) = delete;
+  StringTable(StringTable&&) = default;
+  StringTable& operator=(StringTable&&) = default;
+
   std::uint32_t intern(const std::string& s);
+  // intern(str(a) + str(b)), remembered: the search applies the same append to the same value
+  // again and again as it backtracks, and building, comparing and freeing the joined string
+  // each time was a third of a kv check's instructions.
+  std::uint32_t concat(std::uint32_t a, std::uint32_t b);
   const std::string& str(std::uint32_t id) const { return strings_.at(id); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
 
  private:
-  std::map<std::string, std::uint32_t> ids_;
-  std::vector<std::string> strings_;
+  std::uint32_t intern_new(std::string&& s);
+
+  // Ids follow the order of first interning; this map's order is never iterated. Hashed, not
+  // ordered: appended values share long prefixes, which an ordered map compares at each level.
+  std::unordered_map<std::string_view, std::uint32_t> ids_;
+  std::deque<std::string> strings_;  // by id; 0 is "no value", never in ids_
+  std::unordered_map<std::uint64_t, std::uint32_t> concat_;  // (a << 32 | b) -> the joined id
 };
 
 // The state of one key (register value, kv entry, znode).
@@ -96,7 +115,7 @@ struct Step {
 // All keys' states, with an incremental two-lane hash (for memoization) and an undo log.
 class Store {
  public:
-  explicit Store(std::size_t keys) : states_(keys) {}
+  explicit Store(std::size_t keys);
   const KeyState& at(std::uint32_t key) const { return states_.at(key); }
   void set(std::uint32_t key, const KeyState& s);
   std::size_t undo_mark() const { return undo_.size(); }
@@ -105,8 +124,19 @@ class Store {
   std::uint64_t hash_b() const { return hash_b_; }
 
  private:
+  // What a key's state contributes to each hash (XOR-folded), kept so that a write hashes only
+  // the new state and an undo none.
+  struct Contribution {
+    std::uint64_t a = 0, b = 0;
+  };
+  struct Undo {
+    std::uint32_t key;
+    KeyState state;
+    Contribution contribution;
+  };
   std::vector<KeyState> states_;
-  std::vector<std::pair<std::uint32_t, KeyState>> undo_;
+  std::vector<Contribution> contributions_;
+  std::vector<Undo> undo_;
   std::uint64_t hash_a_ = 0;
   std::uint64_t hash_b_ = 0;
 };

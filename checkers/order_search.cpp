@@ -275,14 +275,17 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
   Placement p(input, values, keys);
   SearchResult result;
   std::unordered_set<Fingerprint, FingerprintHash> visited;
+  // frames[0 .. live) is the path; frames beyond it keep their candidate vectors' capacity for
+  // the next descent, so that a step allocates nothing.
   std::vector<Frame> frames(1);
+  std::size_t live = 1;
   p.candidates(frames[0].candidates);
   std::size_t deepest_depth = 0;
   bool have_deepest = false;
   auto path = [&] {
     std::vector<std::size_t> order;
-    order.reserve(frames.size());
-    for (std::size_t f = 1; f < frames.size(); ++f) order.push_back(frames[f].placed);
+    order.reserve(live);
+    for (std::size_t f = 1; f < live; ++f) order.push_back(frames[f].placed);
     return order;
   };
   auto finish = [&](SearchVerdict v) {
@@ -292,12 +295,12 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
     if (v == SearchVerdict::kBudgetExhausted && !have_deepest) result.deepest = path();
     return result;
   };
-  while (!frames.empty()) {
+  while (live > 0) {
     if (p.left() == 0) return finish(SearchVerdict::kFound);
-    Frame& f = frames.back();
+    Frame& f = frames[live - 1];
     if (f.next == f.candidates.size()) {
       // Dead end: nothing can go next here. Remember the longest such placement for the witness.
-      const std::size_t depth = frames.size() - 1;
+      const std::size_t depth = live - 1;
       if (!have_deepest || depth > deepest_depth) {
         deepest_depth = depth;
         have_deepest = true;
@@ -307,7 +310,7 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
         p.unplace(f.placed);
         p.store().undo_to(f.undo_mark);
       }
-      frames.pop_back();
+      --live;
       continue;
     }
     const std::size_t c = f.candidates[f.next++];
@@ -321,11 +324,13 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
       continue;
     }
     if (visited.size() > budget.memo_entries_max) return finish(SearchVerdict::kBudgetExhausted);
-    Frame next;
+    if (live == frames.size()) frames.emplace_back();
+    Frame& next = frames[live++];  // `f` may dangle after emplace_back: not used below
     next.placed = c;
     next.undo_mark = mark;
+    next.next = 0;
+    next.candidates.clear();
     p.candidates(next.candidates);
-    frames.push_back(std::move(next));
   }
   return finish(SearchVerdict::kNone);
 }

@@ -111,7 +111,8 @@ int run_bugs(const std::vector<std::string>& args) {
       "out", po::value<std::string>(&out_dir)->default_value("zabsim-bugs"),
       "output directory: bugs.json, and per entry its campaign, finding and shrunk scenario")(
       "no-shrink", "do not shrink the findings")(
-      "shrink-budget", po::value<double>(&h.shrink_budget_s)->default_value(60), "seconds to shrink each finding")(
+      "shrink-budget", po::value<double>(&h.shrink_budget_s),
+      "wall seconds to shrink each finding, after and outside --budget (default: the same as --budget)")(
       "list", "list the catalog's entries and exit");
   po::positional_options_description positional;
   po::variables_map vm;
@@ -140,6 +141,7 @@ int run_bugs(const std::vector<std::string>& args) {
     fmt::print(stderr, "zabsim bugs: --jobs: must be at least 1\n");
     return kExitUsage;
   }
+  if (vm.count("shrink-budget") == 0) h.shrink_budget_s = h.budget_s;
   if (!(h.shrink_budget_s > 0)) {
     fmt::print(stderr, "zabsim bugs: --shrink-budget: must be more than 0 seconds\n");
     return kExitUsage;
@@ -168,6 +170,7 @@ int run_bugs(const std::vector<std::string>& args) {
   fmt::print("zabsim bugs: {} entries, seed {}, budget {} s of CPU and {} schedules per entry on one core each, {} workers, "
              "output in {}\n",
              rows.size(), h.seed, h.budget_s, h.max_schedules, jobs, out_dir);
+  if (h.shrink) fmt::print("  then up to {} s to shrink each finding (--shrink-budget; --no-shrink to skip)\n", h.shrink_budget_s);
   std::filesystem::create_directories(out_dir);
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> indices;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/build_info.h"
 #include "tools/commands.h"
 
 namespace {
@@ -27,7 +28,7 @@ void print_usage() {
       "  bench    measure the simulator and the checkers (bench kernel | run | checkers | fuzz)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "\n"
-      "`zabsim <command> --help` describes a command's options.\n"
+      "`zabsim <command> --help` describes a command's options; `zabsim --version` the build.\n"
       "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation,\n"
       "            4 inconclusive (a checker ran out of budget),\n"
       "            5 (bugs) a catalog entry not found within its budget\n");
@@ -39,6 +40,11 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage();
     return argc < 2 ? zab::tools::kExitUsage : zab::tools::kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    fmt::print("zabsim {} (commit {}, {} build)\n", zab::tools::kProjectVersion, zab::tools::kBuildCommit,
+               zab::tools::kBuildType[0] == '\0' ? "unknown" : zab::tools::kBuildType);
+    return zab::tools::kExitOk;
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "protocol/election_trace.h"
@@ -225,12 +226,17 @@ nlohmann::ordered_json recovery_to_json(const std::vector<RecoveryPhases>& phase
 
 std::string render_recovery(const std::vector<RecoveryPhases>& phases) {
   if (phases.empty()) return "recovery: no faults\n";
-  std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
-                                "fault", "at", "noticed", "elected", "epoch", "synced", "commit");
+  // The fault column is as wide as the longest description: a label is never cut.
+  std::size_t width = 36;
+  for (const auto& p : phases) width = std::max(width, p.fault.size());
+  std::string out = fmt::format("recovery after each fault (ms after the fault)\n  {:<{}} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+                                "fault", width, "at", "noticed", "elected", "epoch", "synced", "commit");
   for (const auto& p : phases) {
-    out += fmt::format("  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault.substr(0, 36), format_ms(p.at),
-                       rel(p.noticed_ns), rel(p.elected_ns), rel(p.epoch_agreed_ns), rel(p.synced_ns),
-                       rel(p.first_commit_ns));
+    // "noticed" is the details' "first noticed" (the study's phase of that name); a server
+    // that (re)starts has nothing to notice, so its row shows when it started looking.
+    const std::int64_t noticed_ns = p.detected_ns >= 0 ? p.detected_ns : p.noticed_ns;
+    out += fmt::format("  {:<{}} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", p.fault, width, format_ms(p.at), rel(noticed_ns),
+                       rel(p.elected_ns), rel(p.epoch_agreed_ns), rel(p.synced_ns), rel(p.first_commit_ns));
   }
   out += "\nrecovery details (ms after the fault)\n";
   for (const auto& p : phases) {

@@ -45,7 +45,7 @@ int run_study(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (auto code = parse_options("study", args, options, positional, vm,
                                 "examples:\n  zabsim study scenarios/studies/fault-kind.json\n"
-                                "  zabsim study scenarios/studies/cluster-size.json --seeds 10 --jobs 2 --out /tmp/size\n")) {
+                                "  zabsim study scenarios/studies/cluster-size-latency.json --seeds 10 --jobs 2 --out /tmp/size\n")) {
     return *code;
   }
   if (jobs < 1) {

@@ -118,38 +118,39 @@ std::string axis_title(const std::string& name) {
 }
 
 std::string distribution_svg(const StudyResult& r) {
-  // Rows: a header per setting, then one per phase some run reached.
+  // Rows: a header per setting, then one per phase some run reached. Each setting has its own
+  // linear time axis, ticked in its header: one log axis for all of them squeezed the 10-second
+  // phases of a hang into slivers beside the 0.2 ms of a crash.
   struct Row {
     std::size_t setting;
     std::size_t phase;  // kPhaseCount: the setting's header
   };
   std::vector<Row> rows;
-  double min_positive = 1e18, max = 0;
+  std::vector<double> setting_max(r.settings.size(), 0);
   for (std::size_t s = 0; s < r.settings.size(); ++s) {
     rows.push_back({s, kPhaseCount});
     for (std::size_t k = 0; k < kPhaseCount; ++k) {
       if (r.settings[s].values[k].empty()) continue;
       rows.push_back({s, k});
-      for (std::int64_t v : r.settings[s].values[k]) {
-        if (v > 0) min_positive = std::min(min_positive, ms(v));
-        max = std::max(max, ms(v));
-      }
+      for (std::int64_t v : r.settings[s].values[k]) setting_max[s] = std::max(setting_max[s], ms(v));
     }
   }
-  if (max <= 0) min_positive = 0.1, max = 1;
-  min_positive = std::min(min_positive, max);
-  const int left = 250, right = 40, top = 92, row_h = 20, header_h = 26, bottom = 64, width = 1000;
+  // The right margin holds each row's median in ms.
+  const int left = 250, right = 110, top = 92, row_h = 20, header_h = 40, bottom = 40, width = 1070;
   int plot_h = 0;
   for (const Row& row : rows) plot_h += row.phase == kPhaseCount ? header_h : row_h;
   const int height = top + plot_h + bottom;
-  Scale x = log_scale(min_positive, max);
-  x.px_lo = left;
-  x.px_hi = width - right;
+  auto setting_scale = [&](std::size_t s) {
+    Scale x{.lo = 0, .hi = setting_max[s] > 0 ? setting_max[s] * 1.05 : 1, .log = false};
+    x.px_lo = left;
+    x.px_hi = width - right;
+    return x;
+  };
 
   std::string svg = header(width, height);
   svg += text(20, 26, r.spec.name, "font-size=\"18\" font-weight=\"bold\"");
   svg += text(20, 46, fmt::format("Recovery phases after the fault: every run is a dot ({} seeds per setting). "
-                                  "Time after the fault, log scale.", r.spec.seeds),
+                                  "Time after the fault in ms, on each setting's own linear axis.", r.spec.seeds),
               "font-size=\"13\" fill=\"#333\"");
   // Legend.
   const double ly = 70;
@@ -164,23 +165,24 @@ std::string distribution_svg(const StudyResult& r) {
                      ly - 10, ly + 2);
   svg += text(left + 348, ly, "p99");
   svg += text(left + 390, ly, "runs that reached the phase / runs, when not all", "fill=\"#666\"");
+  svg += text(width - right + 12, ly, "median ms", "font-weight=\"bold\"");
 
-  // Grid and axis.
-  const double plot_top = top, plot_bottom = top + plot_h;
-  for (double t : x.ticks()) {
-    svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>\n", x.at(t), plot_top, plot_bottom);
-    svg += text(x.at(t), plot_bottom + 16, number_label(t), "text-anchor=\"middle\"");
-  }
-  svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>\n", left, plot_bottom, width - right, plot_bottom);
-  svg += text((left + width - right) / 2.0, plot_bottom + 40, "time after the fault (ms, log scale)",
-              "text-anchor=\"middle\" font-size=\"13\"");
-
-  double y = plot_top;
-  for (const Row& row : rows) {
+  double y = top;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
     const SettingResult& sr = r.settings[row.setting];
+    const Scale x = setting_scale(row.setting);
     if (row.phase == kPhaseCount) {
+      // The header: the setting's name, then its axis's ticks with grid lines down its rows.
+      double rows_h = 0;
+      for (std::size_t j = i + 1; j < rows.size() && rows[j].phase != kPhaseCount; ++j) rows_h += row_h;
       svg += fmt::format("<rect x=\"10\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"#f2f2f2\"/>\n", y + 2, width - 20, header_h - 4);
       svg += text(16, y + 18, sr.setting.label, "font-weight=\"bold\" font-size=\"13\"");
+      for (double t : x.ticks()) {
+        svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>\n", x.at(t),
+                           y + header_h - 6, y + header_h + rows_h);
+        svg += text(x.at(t), y + header_h - 9, number_label(t), "text-anchor=\"middle\" fill=\"#555\" font-size=\"11\"");
+      }
       y += header_h;
       continue;
     }
@@ -194,17 +196,20 @@ std::string distribution_svg(const StudyResult& r) {
     svg += text(left - 10, cy + 4, label, "text-anchor=\"end\"");
     svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"12\" fill=\"{}\" fill-opacity=\"0.25\" stroke=\"{}\"/>\n",
                        x.at(ms(s.median_ns)), cy - 6, std::max(1.0, x.at(ms(s.p90_ns)) - x.at(ms(s.median_ns))), colour, colour);
-    for (std::size_t i = 0; i < sr.values[k].size(); ++i) {
-      const double jitter = static_cast<double>(static_cast<int>((i * 7) % 9) - 4) * 1.3;  // deterministic spread
-      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.6\" fill=\"{}\" fill-opacity=\"0.55\"/>\n", x.at(ms(sr.values[k][i])),
+    for (std::size_t v = 0; v < sr.values[k].size(); ++v) {
+      const double jitter = static_cast<double>(static_cast<int>((v * 7) % 9) - 4) * 1.3;  // deterministic spread
+      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.6\" fill=\"{}\" fill-opacity=\"0.55\"/>\n", x.at(ms(sr.values[k][v])),
                          cy + jitter, colour);
     }
     svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"black\" stroke-width=\"2.5\"/>\n",
                        x.at(ms(s.median_ns)), cy - 8, cy + 8);
     svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#b00\" stroke-width=\"1.5\"/>\n",
                        x.at(ms(s.p99_ns)), cy - 7, cy + 7);
+    if (s.n > 0) svg += text(width - right + 12, cy + 4, fmt::format("{:.1f}", ms(s.median_ns)));
     y += row_h;
   }
+  svg += text((left + width - right) / 2.0, height - 14, "time after the fault (ms, linear; each setting on its own axis)",
+              "text-anchor=\"middle\" font-size=\"13\"");
   svg += "</svg>\n";
   return svg;
 }

@@ -19,6 +19,7 @@ Summary summarize(std::vector<std::int64_t> values) {
   if (values.empty()) return s;
   std::sort(values.begin(), values.end());
   s.n = values.size();
+  s.p10_ns = percentile_nearest_rank(values, 10);
   s.median_ns = percentile_nearest_rank(values, 50);
   s.p90_ns = percentile_nearest_rank(values, 90);
   s.p99_ns = percentile_nearest_rank(values, 99);

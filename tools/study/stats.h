@@ -15,7 +15,7 @@ std::int64_t percentile_nearest_rank(const std::vector<std::int64_t>& sorted, un
 
 struct Summary {
   std::size_t n = 0;  // how many runs reached the phase
-  std::int64_t median_ns = -1, p90_ns = -1, p99_ns = -1, max_ns = -1;
+  std::int64_t p10_ns = -1, median_ns = -1, p90_ns = -1, p99_ns = -1, max_ns = -1;
 };
 // Sorts `values` and summarizes them (n = 0 and -1 everywhere when empty).
 Summary summarize(std::vector<std::int64_t> values);

@@ -175,11 +175,11 @@ std::string render_table(const StudyResult& r) {
     out += fmt::format("\n{}  ({} runs{}; first noticed by: {}; follower syncs: {})\n", sr.setting.label, sr.runs,
                        sr.skipped ? fmt::format(", {} skipped: no target", sr.skipped) : "", counts_text(sr.noticed_by),
                        counts_text(sr.sync_modes));
-    out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9}\n", "phase", "runs", "median", "p90", "p99", "max");
+    out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "phase", "runs", "p10", "median", "p90", "p99", "max");
     for (std::size_t k = 0; k < kPhaseCount; ++k) {
       const Summary& s = sr.phases[k];
-      out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9}\n", kPhases[k].label,
-                         fmt::format("{}/{}", s.n, sr.runs - sr.skipped), ms_text(s.median_ns), ms_text(s.p90_ns),
+      out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}\n", kPhases[k].label,
+                         fmt::format("{}/{}", s.n, sr.runs - sr.skipped), ms_text(s.p10_ns), ms_text(s.median_ns), ms_text(s.p90_ns),
                          ms_text(s.p99_ns), ms_text(s.max_ns));
     }
   }
@@ -189,7 +189,7 @@ std::string render_table(const StudyResult& r) {
 std::string table_csv(const StudyResult& r) {
   std::string out = "setting,label";
   for (const Axis& a : r.spec.axes) out += "," + a.name;
-  out += ",phase,runs,reached,median_ms,p90_ms,p99_ms,max_ms\n";
+  out += ",phase,runs,reached,p10_ms,median_ms,p90_ms,p99_ms,max_ms\n";
   auto cell = [](std::int64_t ns) { return ns < 0 ? std::string() : fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); };
   for (std::size_t i = 0; i < r.settings.size(); ++i) {
     const SettingResult& sr = r.settings[i];
@@ -197,7 +197,7 @@ std::string table_csv(const StudyResult& r) {
     for (const json& v : sr.setting.values) prefix += "," + (v.is_string() ? v.get<std::string>() : v.dump());
     for (std::size_t k = 0; k < kPhaseCount; ++k) {
       const Summary& s = sr.phases[k];
-      out += fmt::format("{},{},{},{},{},{},{},{}\n", prefix, kPhases[k].key, sr.runs - sr.skipped, s.n, cell(s.median_ns),
+      out += fmt::format("{},{},{},{},{},{},{},{},{}\n", prefix, kPhases[k].key, sr.runs - sr.skipped, s.n, cell(s.p10_ns), cell(s.median_ns),
                          cell(s.p90_ns), cell(s.p99_ns), cell(s.max_ns));
     }
   }
@@ -234,7 +234,7 @@ json results_json(const StudyResult& r) {
       const Summary& sum = sr.phases[k];
       json values = json::array();
       for (std::int64_t v : sr.values[k]) values.push_back(static_cast<double>(v) / 1e6);
-      ph[kPhases[k].key] = {{"reached", sum.n},          {"median_ms", ms_json(sum.median_ns)}, {"p90_ms", ms_json(sum.p90_ns)},
+      ph[kPhases[k].key] = {{"reached", sum.n},          {"p10_ms", ms_json(sum.p10_ns)}, {"median_ms", ms_json(sum.median_ns)}, {"p90_ms", ms_json(sum.p90_ns)},
                             {"p99_ms", ms_json(sum.p99_ns)}, {"max_ms", ms_json(sum.max_ns)},     {"values_ms", values}};
     }
     s["phases"] = ph;
