@@ -51,6 +51,11 @@ constexpr std::uint64_t kLaneB = 0xa5a50002;
 
 }  // namespace
 
+Store::Store(std::size_t keys, const std::vector<std::pair<std::uint32_t, KeyState>>& initial) : states_(keys) {
+  for (const auto& [key, state] : initial) set(key, state);
+  undo_.clear();  // the initial state is not undone
+}
+
 void Store::set(std::uint32_t key, const KeyState& s) {
   KeyState& cur = states_.at(key);
   undo_.emplace_back(key, cur);

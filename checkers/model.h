@@ -31,6 +31,10 @@ class StringTable {
   std::uint32_t intern(const std::string& s);
   const std::string& str(std::uint32_t id) const { return strings_.at(id); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
+  std::optional<std::uint32_t> find(const std::string& s) const {
+    const auto it = ids_.find(s);
+    return it == ids_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+  }
 
  private:
   std::map<std::string, std::uint32_t> ids_;
@@ -96,7 +100,8 @@ struct Step {
 // All keys' states, with an incremental two-lane hash (for memoization) and an undo log.
 class Store {
  public:
-  explicit Store(std::size_t keys) : states_(keys) {}
+  // Every key absent, except `initial` (the znodes ZooKeeper starts with).
+  Store(std::size_t keys, const std::vector<std::pair<std::uint32_t, KeyState>>& initial);
   const KeyState& at(std::uint32_t key) const { return states_.at(key); }
   void set(std::uint32_t key, const KeyState& s);
   std::size_t undo_mark() const { return undo_.size(); }
