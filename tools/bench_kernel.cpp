@@ -95,9 +95,9 @@ int run_bench(const std::vector<std::string>& args) {
   unsigned jobs = 1;
   options.add_options()("help,h", "show this help")(
       "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, checkers, fuzz")(
-      "runs", po::value<std::uint64_t>(&runs)->default_value(5000), "fuzz: runs in the campaign")(
-      "jobs", po::value<unsigned>(&jobs)->default_value(1), "fuzz: worker processes")(
-      "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
+      "runs", uint_value<1, 1'000'000'000>(&runs, 5000), "fuzz: runs in the campaign")(
+      "jobs", uint_value<1, kJobsMax>(&jobs, 1), "fuzz: worker processes")(
+      "operations", uint_value<1, 1'000'000'000>(&operations, 20'000'000),
       "schedule+pop pairs per measurement")(
       "sizes", po::value<std::vector<std::size_t>>(&sizes)->multitoken(),
       "checkers: history sizes in operations (default 1000 10000 100000)");

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "checkers/history.h"
@@ -24,11 +25,11 @@ int run_check(const std::vector<std::string>& args) {
       "model", po::value<std::string>(&model_name)->default_value("znode"), "register | kv | znode")(
       "consistency", po::value<std::string>(&consistency)->default_value("zk"),
       "zk (ZooKeeper's guarantees, OSC(U)) | linearizable (strict, reads included)")(
-      "steps-max", po::value<std::uint64_t>(&check_options.budget.steps_max)->default_value(20'000'000),
+      "steps-max", uint_value<1, UINT64_MAX>(&check_options.budget.steps_max, 20'000'000),
       "search budget: placements tried before answering 'unknown'")(
-      "memo-max", po::value<std::uint64_t>(&check_options.budget.memo_entries_max)->default_value(8'000'000),
+      "memo-max", uint_value<1, UINT64_MAX>(&check_options.budget.memo_entries_max, 8'000'000),
       "search budget: visited configurations kept (about 40 bytes each)")(
-      "minimize-max", po::value<std::size_t>(&check_options.minimize_ops_max)->default_value(120),
+      "minimize-max", uint_value<0, 100'000>(&check_options.minimize_ops_max, 120),
       "shrink the witness of a failing history of at most this many operations (0: never)");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -37,9 +38,7 @@ int run_check(const std::vector<std::string>& args) {
                                 "examples:\n"
                                 "  zabsim check run.history.jsonl                       # ZooKeeper consistency, znodes\n"
                                 "  zabsim check h.jsonl --consistency linearizable\n"
-                                "  zabsim check reg.jsonl --model register --consistency linearizable\n"
-                                "exit codes: 0 consistent, 1 violation, 2 bad input or usage,\n"
-                                "            4 unknown (the search ran out of budget)\n")) {
+                                "  zabsim check reg.jsonl --model register --consistency linearizable\n")) {
     return *code;
   }
   const auto model = check::model_from_name(model_name);
@@ -52,6 +51,11 @@ int run_check(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   check_options.model = *model;
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    fmt::print(stderr, "zabsim check: {}: is a directory, not a history file\n", file);
+    return kExitUsage;
+  }
   std::ifstream in(file);
   if (!in) {
     fmt::print(stderr, "zabsim check: cannot open {}\n", file);
@@ -61,6 +65,11 @@ int run_check(const std::vector<std::string>& args) {
   check::HistoryReadError error;
   if (!check::read_history(in, file, history, error)) {
     fmt::print(stderr, "zabsim check: {}\n", error.message);
+    return kExitUsage;
+  }
+  if (history.ops.empty()) {
+    // Nothing to judge is not "consistent": a wrong path or an empty file must not pass.
+    fmt::print(stderr, "zabsim check: {}: no operations in it (an empty history is not checked)\n", file);
     return kExitUsage;
   }
   const check::CheckReport report = consistency == "zk" ? check::check_zk_consistency(history, check_options)

@@ -5,6 +5,10 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,6 +20,67 @@ namespace zab::tools {
 
 namespace po = boost::program_options;
 
+// A whole-number option from Min to Max: digits only. Boost reads "-1" into an unsigned as
+// 2^64-1, and a 64-bit seed must be taken whole, so options use this instead of uint64_t.
+template <std::uint64_t Min, std::uint64_t Max>
+struct UInt {
+  std::uint64_t value = Min;
+};
+
+// A number of seconds from 0 to Max (finite; "-1", "nan" and "inf" are refused).
+template <std::uint64_t Max>
+struct Seconds {
+  double value = 0;
+};
+
+inline constexpr std::uint64_t kJobsMax = 256;                 // worker processes
+inline constexpr std::uint64_t kSecondsMax = 30ULL * 24 * 3600;  // budgets: thirty days
+
+template <std::uint64_t Min, std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, UInt<Min, Max>*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& s = po::validators::get_single_string(values);
+  const bool digits = !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  errno = 0;
+  const unsigned long long n = digits ? std::strtoull(s.c_str(), nullptr, 10) : 0;
+  if (!digits || errno == ERANGE || n < Min || n > Max) {
+    throw po::error_with_option_name(
+        fmt::format("the argument ('{}') for option '%canonical_option%' must be a whole number from {} to {}", s, Min, Max));
+  }
+  v = boost::any(UInt<Min, Max>{n});
+}
+
+template <std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, Seconds<Max>*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& s = po::validators::get_single_string(values);
+  char* end = nullptr;
+  errno = 0;
+  const double d = s.empty() ? -1 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !(d >= 0 && d <= static_cast<double>(Max))) {
+    throw po::error_with_option_name(
+        fmt::format("the argument ('{}') for option '%canonical_option%' must be a number of seconds from 0 to {}", s, Max));
+  }
+  v = boost::any(Seconds<Max>{d});
+}
+
+// `po::value` for those: the option is read as UInt / Seconds and stored into `target` by
+// po::notify, with an optional default.
+template <std::uint64_t Min, std::uint64_t Max, typename T>
+po::typed_value<UInt<Min, Max>>* uint_value(T* target) {
+  return po::value<UInt<Min, Max>>()->notifier([target](const UInt<Min, Max>& v) { *target = static_cast<T>(v.value); });
+}
+template <std::uint64_t Min, std::uint64_t Max, typename T>
+po::typed_value<UInt<Min, Max>>* uint_value(T* target, std::uint64_t fallback) {
+  return uint_value<Min, Max>(target)->default_value(UInt<Min, Max>{fallback}, std::to_string(fallback));
+}
+template <std::uint64_t Max>
+po::typed_value<Seconds<Max>>* seconds_value(double* target, double fallback) {
+  return po::value<Seconds<Max>>()
+      ->notifier([target](const Seconds<Max>& v) { *target = v.value; })
+      ->default_value(Seconds<Max>{fallback}, fmt::format("{}", fallback));
+}
+
 // Returns an exit code if the command should stop (help printed, or bad usage), else nullopt.
 inline std::optional<int> parse_options(const std::string& command, const std::vector<std::string>& args,
                                         const po::options_description& options,
@@ -24,7 +89,7 @@ inline std::optional<int> parse_options(const std::string& command, const std::v
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
     if (vm.count("help") != 0) {
-      std::cout << "usage: zabsim " << command << " [options]\n\n" << options << "\n" << examples;
+      std::cout << "usage: zabsim " << command << " [options]\n\n" << options << "\n" << examples << "\n" << kExitCodeTable;
       return kExitOk;
     }
     po::notify(vm);
