@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "checkers/json_input.h"
 #include "protocol/mutations.h"
@@ -124,16 +122,18 @@ int run_run(const std::vector<std::string>& args) {
   const Judgement judgement = judge(run);
   fmt::print("\n{}", render_judgement(judgement));
   const bool failed = judgement.safety_violated || judgement.liveness_violated;
-  if (failed && out_dir.empty()) {
+  // A record the user asked for (--out) that cannot be written is exit 2; the automatic record
+  // of a failing run is a warning, so that the verdict's exit code is not hidden.
+  const bool automatic_record = failed && out_dir.empty();
+  if (automatic_record) {
     // A failing run always leaves a record behind, so it can be replayed.
     out_dir = (std::filesystem::path("zabsim-runs") /
                fmt::format("{}-seed{}", std::filesystem::path(scenario_path).stem().string(), seed)).string();
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
     if (ec) {
-      fmt::print(stderr, "zabsim run: cannot create directory '{}' for the failing run's record: {}\n", out_dir,
-                 ec.message());
-      return kExitUsage;
+      fmt::print(stderr, "zabsim run: warning: no run record: cannot create directory '{}': {}\n", out_dir, ec.message());
+      out_dir.clear();
     }
   }
   if (!out_dir.empty()) {
@@ -156,11 +156,15 @@ int run_run(const std::vector<std::string>& args) {
     std::ofstream out(record_path);
     out << to_json(record).dump(2) << "\n";
     out.close();
-    if (!out) {
+    if (!out && !automatic_record) {
       fmt::print(stderr, "zabsim run: cannot write the run record '{}'\n", record_path);
       return kExitUsage;
     }
-    fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+    if (!out) {
+      fmt::print(stderr, "zabsim run: warning: cannot write the run record '{}'\n", record_path);
+    } else {
+      fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+    }
   }
   fmt::print("\nseed {} trace-hash {:016x}\n", seed, run.world().trace_hash());
   if (!trace_file.empty()) {
