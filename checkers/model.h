@@ -6,8 +6,10 @@
 //   znode     ZooKeeper's data model, one state per path: existence, data, Stat.version and
 //             the ephemeral owner (create / delete / setData with expected versions, getData /
 //             exists returning data and version, closeSession deleting the session's
-//             ephemerals). What spans paths — parents, children lists, sequence numbers — is
-//             not modelled; checkers/README.md lists what that leaves unchecked.
+//             ephemerals); every path absent at the start but the four that DataTree()
+//             creates (/, /zookeeper, /zookeeper/quota, /zookeeper/config). What spans paths
+//             — parents, children lists, sequence numbers — is not modelled;
+//             checkers/README.md lists what that leaves unchecked.
 // Keys and values are interned to small integers so a state is cheap to copy, compare and hash.
 
 #include <cstdint>
