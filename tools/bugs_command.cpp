@@ -166,7 +166,7 @@ int run_bugs(const std::vector<std::string>& args) {
   fmt::print("zabsim bugs: {} entries, seed {}, budget {} s of CPU and {} schedules per entry on one core each, {} workers, "
              "output in {}\n",
              rows.size(), h.seed, h.budget_s, h.max_schedules, jobs, out_dir);
-  std::filesystem::create_directories(out_dir);
+  if (!make_output_dir("bugs", "--out", out_dir)) return kExitUsage;
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> indices;
   for (std::uint64_t i = 0; i < rows.size(); ++i) indices.push_back(i);

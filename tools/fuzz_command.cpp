@@ -101,16 +101,7 @@ int run_fuzz(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
-  {
-    // Checked before any run: the campaign writes into it as runs finish.
-    std::error_code ec;
-    std::filesystem::create_directories(o.out_dir, ec);
-    if (ec || !std::filesystem::is_directory(o.out_dir)) {
-      fmt::print(stderr, "zabsim fuzz: --out: cannot use '{}' as the output directory: {}\n", o.out_dir,
-                 ec ? ec.message() : "it is not a directory");
-      return kExitUsage;
-    }
-  }
+  if (!make_output_dir("fuzz", "--out", o.out_dir)) return kExitUsage;  // the campaign writes into it as runs finish
   o.spec.mutations = mutations;
   o.spec.out_of_model = vm.count("out-of-model") != 0;
   o.quiet = vm.count("quiet") != 0;

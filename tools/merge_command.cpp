@@ -85,8 +85,14 @@ int run_merge(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (!out.empty()) {
-    std::filesystem::create_directories(out);
-    std::ofstream(std::filesystem::path(out) / "summary.json") << summary.dump(2) << "\n";
+    if (!make_output_dir("merge", "-o", out)) return kExitUsage;
+    std::ofstream summary_out(std::filesystem::path(out) / "summary.json");
+    summary_out << summary.dump(2) << "\n";
+    summary_out.close();
+    if (!summary_out) {
+      fmt::print(stderr, "zabsim merge: cannot write '{}'\n", (std::filesystem::path(out) / "summary.json").string());
+      return kExitUsage;
+    }
   }
   fmt::print("{}", fuzz::render_summary(summary));
   return fuzz::finding_count(summary) == 0 ? kExitOk : kExitSafety;

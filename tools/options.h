@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -79,6 +80,17 @@ po::typed_value<Seconds<Max>>* seconds_value(double* target, double fallback) {
   return po::value<Seconds<Max>>()
       ->notifier([target](const Seconds<Max>& v) { *target = v.value; })
       ->default_value(Seconds<Max>{fallback}, fmt::format("{}", fallback));
+}
+
+// Creates the output directory an option names (or finds it there); false, with a message naming
+// the option, if it cannot be: checked before any work, so that no run is lost to it.
+inline bool make_output_dir(const std::string& command, const std::string& option, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec && std::filesystem::is_directory(dir, ec)) return true;
+  fmt::print(stderr, "zabsim {}: {}: cannot use '{}' as the output directory: {}\n", command, option, dir,
+             ec ? ec.message() : "it is not a directory");
+  return false;
 }
 
 // Returns an exit code if the command should stop (help printed, or bad usage), else nullopt.

@@ -62,12 +62,7 @@ int run_run(const std::vector<std::string>& args) {
   std::ofstream trace_out;
   sim::RunOptions run_options;
   if (!out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) {
-      fmt::print(stderr, "zabsim run: cannot create directory '{}': {}\n", out_dir, ec.message());
-      return kExitUsage;
-    }
+    if (!make_output_dir("run", "--out", out_dir)) return kExitUsage;
     if (trace_file.empty()) trace_file = (std::filesystem::path(out_dir) / "trace.jsonl").string();
     if (history_file.empty()) history_file = (std::filesystem::path(out_dir) / "history.jsonl").string();
   }

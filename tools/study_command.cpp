@@ -69,12 +69,7 @@ int run_study(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (out_dir.empty()) out_dir = (std::filesystem::path("zabsim-study") / std::filesystem::path(spec_path).stem()).string();
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "zabsim study: cannot create directory '{}': {}\n", out_dir, ec.message());
-    return kExitUsage;
-  }
+  if (!make_output_dir("study", "--out", out_dir)) return kExitUsage;
 
   const bool quiet = vm.count("quiet") != 0;
   const auto started = std::chrono::steady_clock::now();
