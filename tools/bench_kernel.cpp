@@ -119,6 +119,13 @@ int run_bench(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (which == "checkers") {
+    for (const std::size_t size : sizes) {
+      // Also catches "-1", which Boost reads into a size_t as 2^64-1.
+      if (size < 1 || size > 10'000'000) {
+        fmt::print(stderr, "zabsim bench: --sizes: each size must be a whole number from 1 to 10000000\n");
+        return kExitUsage;
+      }
+    }
     if (vm.count("sizes") != 0) return run_bench_checkers(sizes);
     return run_bench_checkers({1'000, 10'000, 100'000});
   }
