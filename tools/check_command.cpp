@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "checkers/history.h"
+#include "checkers/json_input.h"
 #include "checkers/linearizability.h"
 #include "checkers/zk_consistency.h"
 #include "tools/commands.h"
@@ -54,6 +55,10 @@ int run_check(const std::vector<std::string>& args) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) {
     fmt::print(stderr, "zabsim check: {}: is a directory, not a history file\n", file);
+    return kExitUsage;
+  }
+  if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > json_input::kInputBytesMax) {
+    fmt::print(stderr, "zabsim check: {}: is larger than {} MiB\n", file, json_input::kInputBytesMax / (1024 * 1024));
     return kExitUsage;
   }
   std::ifstream in(file);
