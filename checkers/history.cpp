@@ -1,5 +1,7 @@
 #include "checkers/history.h"
 
+#include "checkers/json_input.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -239,15 +241,15 @@ bool read_history(std::istream& in, const std::string& source_name, History& out
   while (std::getline(in, text)) {
     ++line;
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Json j;
-    try {
-      j = Json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      return fail(fmt::format("not valid JSON ({})", e.what()));
+    json_input::JsonError json_error;
+    const std::optional<Json> j = json_input::parse<Json>(text, json_error);
+    if (!j) {
+      if (json_error.pointer.empty()) return fail(json_error.message);
+      return fail(fmt::format("{}: {}", json_error.pointer, json_error.message));
     }
     HistoryOp op;
     try {
-      op = parse_op(j);
+      op = parse_op(*j);
     } catch (const FieldError& e) {
       return fail(e.message);
     } catch (const nlohmann::json::exception& e) {

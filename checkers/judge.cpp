@@ -73,6 +73,7 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
   auto search_part = [&](std::size_t p, const SearchBudget& b) {
     SearchInput in{.steps = &run.parts[p].steps,
                    .key_count = run.prep.keys.size(),
+                   .initial = &run.prep.initial,
                    .sessions = run.prep.sessions,
                    .session_order = consistency == Consistency::kZooKeeper};
     SearchResult r = search_order(in, run.prep.values, run.prep.keys, b);
@@ -154,6 +155,7 @@ void explain(const History& history, CoreRun& run, Consistency consistency, Mode
   for (const Step& s : part.steps) labels.push_back(label(history, s));
   SearchInput in{.steps = &part.steps,
                  .key_count = run.prep.keys.size(),
+                 .initial = &run.prep.initial,
                  .sessions = run.prep.sessions,
                  .session_order = consistency == Consistency::kZooKeeper};
   const DeadEndExplanation e =

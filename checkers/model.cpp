@@ -70,12 +70,16 @@ constexpr std::uint64_t kLaneB = 0xa5a50002;
 }  // namespace
 
 // The hashes start at 0 with every key in its default state: a key contributes
-// h(state) ^ h(default), so that the start needs no folding.
-Store::Store(std::size_t keys) : states_(keys), contributions_(keys) {
+// h(state) ^ h(default), so that the start needs no folding. Then the initial states are set
+// (the znodes ZooKeeper starts with); setting them is not undone.
+Store::Store(std::size_t keys, const std::vector<std::pair<std::uint32_t, KeyState>>& initial)
+    : states_(keys), contributions_(keys) {
   for (std::size_t k = 0; k < keys; ++k) {
     contributions_[k] = {.a = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneA),
                          .b = key_state_hash(static_cast<std::uint32_t>(k), KeyState{}, kLaneB)};
   }
+  for (const auto& [key, state] : initial) set(key, state);
+  undo_.clear();
 }
 
 void Store::set(std::uint32_t key, const KeyState& s) {

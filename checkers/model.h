@@ -6,8 +6,10 @@
 //   znode     ZooKeeper's data model, one state per path: existence, data, Stat.version and
 //             the ephemeral owner (create / delete / setData with expected versions, getData /
 //             exists returning data and version, closeSession deleting the session's
-//             ephemerals). What spans paths — parents, children lists, sequence numbers — is
-//             not modelled; checkers/README.md lists what that leaves unchecked.
+//             ephemerals); every path absent at the start but the four that DataTree()
+//             creates (/, /zookeeper, /zookeeper/quota, /zookeeper/config). What spans paths
+//             — parents, children lists, sequence numbers — is not modelled;
+//             checkers/README.md lists what that leaves unchecked.
 // Keys and values are interned to small integers so a state is cheap to copy, compare and hash.
 
 #include <cstdint>
@@ -45,6 +47,10 @@ class StringTable {
   std::uint32_t concat(std::uint32_t a, std::uint32_t b);
   const std::string& str(std::uint32_t id) const { return strings_.at(id); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
+  std::optional<std::uint32_t> find(const std::string& s) const {
+    const auto it = ids_.find(s);
+    return it == ids_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+  }
 
  private:
   std::uint32_t intern_new(std::string&& s);
@@ -115,7 +121,8 @@ struct Step {
 // All keys' states, with an incremental two-lane hash (for memoization) and an undo log.
 class Store {
  public:
-  explicit Store(std::size_t keys);
+  // Every key absent, except `initial` (the znodes ZooKeeper starts with).
+  explicit Store(std::size_t keys, const std::vector<std::pair<std::uint32_t, KeyState>>& initial = {});
   const KeyState& at(std::uint32_t key) const { return states_.at(key); }
   void set(std::uint32_t key, const KeyState& s);
   std::size_t undo_mark() const { return undo_.size(); }

@@ -31,7 +31,7 @@ struct FingerprintHash {
 class Placement {
  public:
   Placement(const SearchInput& in, StringTable& values, const StringTable& keys)
-      : in_(in), steps_(*in.steps), values_(values), keys_(keys), store_(in.key_count),
+      : in_(in), steps_(*in.steps), values_(values), keys_(keys), store_(in.key_count, in.initial != nullptr ? *in.initial : std::vector<std::pair<std::uint32_t, KeyState>>{}),
         placed_(steps_.size(), 0), zob_a_(steps_.size()), zob_b_(steps_.size()) {
     const std::size_t n = steps_.size();
     for (std::size_t i = 0; i < n; ++i) {

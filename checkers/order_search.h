@@ -49,6 +49,7 @@ struct SearchResult {
 struct SearchInput {
   const std::vector<Step>* steps = nullptr;
   std::size_t key_count = 0;
+  const std::vector<std::pair<std::uint32_t, KeyState>>* initial = nullptr;  // keys that exist at the start
   int sessions = 0;
   bool session_order = false;  // ZooKeeper consistency: FIFO per session
 };

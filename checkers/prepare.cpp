@@ -300,6 +300,15 @@ class Builder {
     }
     out_.sessions = static_cast<int>(out_.session_names.size());
     out_.notes.assign(notes_.begin(), notes_.end());
+    if (model_ == ModelKind::kZnode) {
+      // ZooKeeper's DataTree() starts with these nodes, empty and at version 0, so a create of
+      // one fails NODEEXISTS and a read finds it (a model without them reported a correct
+      // "create / -> NODEEXISTS" as a violation).
+      for (const char* path : {"/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"}) {
+        const auto key = out_.keys.find(path);
+        if (key) out_.initial.emplace_back(*key, KeyState{.exists = true, .data = out_.values.intern(""), .version = 0});
+      }
+    }
   }
 
   const History& history_;

@@ -23,6 +23,7 @@ struct Prepared {
   StringTable keys;
   StringTable values;
   std::vector<Step> steps;
+  std::vector<std::pair<std::uint32_t, KeyState>> initial;  // keys that exist before any step
   int sessions = 0;                    // number of session indices used
   std::vector<std::string> session_names;
   std::vector<std::string> notes;      // what was not checked, once per kind

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "checkers/json_input.h"
+
 namespace zab::check {
 
 bool read_trace(std::istream& in, const std::string& source_name, std::vector<TraceRecord>& out,
@@ -15,12 +17,10 @@ bool read_trace(std::istream& in, const std::string& source_name, std::vector<Tr
   };
   while (std::getline(in, text)) {
     ++line;
-    nlohmann::ordered_json j;
-    try {
-      j = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      return fail(fmt::format("not valid JSON ({})", e.what()));
-    }
+    json_input::JsonError json_error;
+    auto parsed = json_input::parse<nlohmann::ordered_json>(text, json_error);
+    if (!parsed) return fail(json_error.text());
+    nlohmann::ordered_json& j = *parsed;
     if (!j.is_object()) return fail("each line must be a JSON object");
     if (!j.contains("t_ns") || !j["t_ns"].is_number_integer()) return fail("'t_ns' must be an integer");
     if (!j.contains("process") || !j["process"].is_string()) return fail("'process' must be a string");

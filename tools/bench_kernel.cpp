@@ -95,9 +95,9 @@ int run_bench(const std::vector<std::string>& args) {
   unsigned jobs = 1;
   options.add_options()("help,h", "show this help")(
       "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, checkers, fuzz")(
-      "runs", po::value<std::uint64_t>(&runs)->default_value(5000), "fuzz: runs in the campaign")(
-      "jobs", po::value<unsigned>(&jobs)->default_value(1), "fuzz: worker processes")(
-      "operations", po::value<std::uint64_t>(&operations)->default_value(20'000'000),
+      "runs", uint_value<1, 1'000'000'000>(&runs, 5000), "fuzz: runs in the campaign")(
+      "jobs", uint_value<1, kJobsMax>(&jobs, 1), "fuzz: worker processes")(
+      "operations", uint_value<1, 1'000'000'000>(&operations, 20'000'000),
       "schedule+pop pairs per measurement")(
       "sizes", po::value<std::vector<std::size_t>>(&sizes)->multitoken(),
       "checkers: history sizes in operations (default 1000 10000 100000)");
@@ -119,6 +119,13 @@ int run_bench(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (which == "checkers") {
+    for (const std::size_t size : sizes) {
+      // Also catches "-1", which Boost reads into a size_t as 2^64-1.
+      if (size < 1 || size > 10'000'000) {
+        fmt::print(stderr, "zabsim bench: --sizes: each size must be a whole number from 1 to 10000000\n");
+        return kExitUsage;
+      }
+    }
     if (vm.count("sizes") != 0) return run_bench_checkers(sizes);
     return run_bench_checkers({1'000, 10'000, 100'000});
   }

@@ -101,26 +101,24 @@ int run_bugs(const std::vector<std::string>& args) {
   unsigned jobs = 1;
   std::string out_dir;
   options.add_options()("help,h", "show this help")(
-      "budget", po::value<double>(&h.budget_s)->default_value(60), "CPU seconds of schedules per entry (its runs' own CPU time, one core)")(
-      "max-schedules", po::value<std::uint64_t>(&h.max_schedules)->default_value(1'000'000),
+      "budget", seconds_value<kSecondsMax>(&h.budget_s, 60), "CPU seconds of schedules per entry (its runs' own CPU time, one core)")(
+      "max-schedules", uint_value<1, UINT64_MAX>(&h.max_schedules, 1'000'000),
       "at most this many schedules per entry")(
-      "jobs", po::value<unsigned>(&jobs)->default_value(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))),
+      "jobs", uint_value<1, kJobsMax>(&jobs, static_cast<std::uint64_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
       "entries hunted at once, one worker process each (default: one per core)")(
       "entry", po::value<std::vector<std::string>>(&names), "hunt only this entry (repeatable; default: all)")(
-      "seed", po::value<std::uint64_t>(&h.seed)->default_value(1), "the campaign seed (the same for every entry)")(
+      "seed", uint_value<0, UINT64_MAX>(&h.seed, 1), "the campaign seed (the same for every entry)")(
       "out", po::value<std::string>(&out_dir)->default_value("zabsim-bugs"),
       "output directory: bugs.json, and per entry its campaign, finding and shrunk scenario")(
       "no-shrink", "do not shrink the findings")(
-      "shrink-budget", po::value<double>(&h.shrink_budget_s),
+      "shrink-budget", seconds_value<kSecondsMax>(&h.shrink_budget_s),
       "wall seconds to shrink each finding, after and outside --budget (default: the same as --budget)")(
       "list", "list the catalog's entries and exit");
   po::positional_options_description positional;
   po::variables_map vm;
   if (auto code = parse_options("bugs", args, options, positional, vm,
                                 "examples:\n  zabsim bugs --budget 60 --jobs 2\n"
-                                "  zabsim bugs --entry no-epoch-files --entry diff-instead-of-trunc --budget 10\n"
-                                "exit codes: 0 every selected entry caught, 5 some entry not found within its budget,\n"
-                                "            2 bad usage\n")) {
+                                "  zabsim bugs --entry no-epoch-files --entry diff-instead-of-trunc --budget 10\n")) {
     return *code;
   }
   if (vm.count("list") != 0) {
@@ -171,7 +169,7 @@ int run_bugs(const std::vector<std::string>& args) {
              "output in {}\n",
              rows.size(), h.seed, h.budget_s, h.max_schedules, jobs, out_dir);
   if (h.shrink) fmt::print("  then up to {} s to shrink each finding (--shrink-budget; --no-shrink to skip)\n", h.shrink_budget_s);
-  std::filesystem::create_directories(out_dir);
+  if (!make_output_dir("bugs", "--out", out_dir)) return kExitUsage;
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> indices;
   for (std::uint64_t i = 0; i < rows.size(); ++i) indices.push_back(i);

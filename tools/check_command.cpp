@@ -5,10 +5,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "checkers/foreign_history.h"
 #include "checkers/history.h"
+#include "checkers/json_input.h"
 #include "checkers/linearizability.h"
 #include "checkers/zk_consistency.h"
 #include "tools/commands.h"
@@ -40,6 +42,15 @@ int exit_code_of(check::HistoryVerdict verdict) {
 check::CheckReport check_file(const std::string& file, const CheckSetup& setup, double& read_s) {
   const auto started = std::chrono::steady_clock::now();
   check::CheckReport bad{.verdict = check::HistoryVerdict::kBadInput};
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    bad.error = fmt::format("{}: is a directory, not a history file", file);
+    return bad;
+  }
+  if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > json_input::kInputBytesMax) {
+    bad.error = fmt::format("{}: is larger than {} MiB", file, json_input::kInputBytesMax / (1024 * 1024));
+    return bad;
+  }
   std::ifstream in(file);
   if (!in) {
     bad.error = fmt::format("cannot open {}", file);
@@ -49,6 +60,11 @@ check::CheckReport check_file(const std::string& file, const CheckSetup& setup, 
   check::HistoryReadError error;
   if (!check::read_history_as(in, file, setup.format, setup.options.model, history, error)) {
     bad.error = error.message;
+    return bad;
+  }
+  if (history.ops.empty()) {
+    // Nothing to judge is not "consistent": a wrong path or an empty file must not pass.
+    bad.error = fmt::format("{}: no operations in it (an empty history is not checked)", file);
     return bad;
   }
   if (setup.initial) check::add_initial_value(history, setup.options.model, *setup.initial);
@@ -79,15 +95,15 @@ int run_check(const std::vector<std::string>& args) {
       "model", po::value<std::string>(&model_name)->default_value("znode"), "register | kv | znode")(
       "consistency", po::value<std::string>(&consistency)->default_value("zk"),
       "zk (ZooKeeper's guarantees, OSC(U)) | linearizable (strict, reads included)")(
-      "steps-max", po::value<std::uint64_t>(&check_options.budget.steps_max)->default_value(20'000'000),
+      "steps-max", uint_value<1, UINT64_MAX>(&check_options.budget.steps_max, 20'000'000),
       "search budget: placements tried before answering 'unknown'")(
-      "memo-max", po::value<std::uint64_t>(&check_options.budget.memo_entries_max)->default_value(8'000'000),
+      "memo-max", uint_value<1, UINT64_MAX>(&check_options.budget.memo_entries_max, 8'000'000),
       "search budget: visited configurations kept (each about 50 bytes, and with kv appends the new values it "
       "interns: 250-390 bytes measured on Porcupine's kv histories)")(
-      "minimize-max", po::value<std::size_t>(&check_options.minimize_ops_max)->default_value(120),
+      "minimize-max", uint_value<0, 100'000>(&check_options.minimize_ops_max, 120),
       "shrink the witness of a failing history of at most this many operations (0: never; with several files "
       "no witness is built: only verdicts are printed)")(
-      "minimize-steps-max", po::value<std::uint64_t>(&check_options.minimize_steps_total_max)->default_value(5'000),
+      "minimize-steps-max", uint_value<0, UINT64_MAX>(&check_options.minimize_steps_total_max, 5'000),
       "shrinking's budget: search steps of all its trials together (it then keeps the smallest witness so far)");
   po::positional_options_description positional;
   positional.add("file", -1);
@@ -100,9 +116,8 @@ int run_check(const std::vector<std::string>& args) {
                                 "  zabsim check history.edn --format jepsen-edn --model register --consistency linearizable\n"
                                 "  zabsim check etcd_*.log --format jepsen-log --model register --consistency linearizable\n"
                                 "  zabsim check c10-ok.txt --format jepsen-edn --model kv --initial '' --consistency linearizable\n"
-                                "exit codes: 0 consistent, 1 violation, 2 bad input or usage,\n"
-                                "            4 unknown (the search ran out of budget); with several files the\n"
-                                "            highest of 2, 1, 4, 0 that any history gave, in that order\n")) {
+                                "with several files the exit code is the highest of 2, 1, 4, 0 that any history gave,\n"
+                                "in that order\n")) {
     return *code;
   }
   const auto model = check::model_from_name(model_name);

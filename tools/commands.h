@@ -1,22 +1,13 @@
 #pragma once
 // The subcommands of `zabsim`. Each takes its own arguments (after the subcommand name) and
-// returns the process exit code: 0 success, 1 a safety violation, 3 a liveness violation,
-// 2 bad input or usage, 4 inconclusive, 5 (`zabsim bugs`) a catalog entry not found.
+// returns the process exit code (tools/exit_codes.h).
 
 #include <string>
 #include <vector>
 
-namespace zab::tools {
+#include "tools/exit_codes.h"
 
-constexpr int kExitOk = 0;
-constexpr int kExitSafety = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitLiveness = 3;
-constexpr int kExitInconclusive = 4;  // a checker ran out of budget: neither ok nor a violation
-// `zabsim bugs`: some selected catalog entry was not found within its budget. Not 1 or 3:
-// those say "this run violated a property", and here it is the opposite — a campaign against
-// a known-broken protocol saw no violation.
-constexpr int kExitNotFound = 5;
+namespace zab::tools {
 
 int run_demo(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);

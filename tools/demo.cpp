@@ -69,7 +69,7 @@ int run_demo(const std::vector<std::string>& args) {
   std::uint64_t seed = 1;
   std::string trace_file;
   options.add_options()("help,h", "show this help")(
-      "seed", po::value<std::uint64_t>(&seed)->default_value(1), "the run's seed")(
+      "seed", uint_value<0, UINT64_MAX>(&seed, 1), "the run's seed")(
       "trace", po::value<std::string>(&trace_file), "write the trace as JSON lines to this file");
   po::variables_map vm;
   if (auto code = parse_options("demo", args, options, {}, vm,

@@ -40,8 +40,7 @@ bool parse_shard(const std::string& text, std::uint32_t& k, std::uint32_t& n) {
 std::string shrink_findings(const fuzz::CampaignOptions& o, const fuzz::CampaignOutcome& outcome, double budget_s) {
   std::string out;
   std::set<std::string> done;
-  for (const auto& line : outcome.lines) {
-    if (line["properties"].empty()) continue;
+  for (const auto& line : outcome.findings) {
     const std::string property = line["properties"][0].get<std::string>();
     if (!done.insert(property).second) continue;
     const auto index = line["index"].get<std::uint64_t>();
@@ -65,17 +64,17 @@ int run_fuzz(const std::vector<std::string>& args) {
   std::vector<std::string> mutations;
   double shrink_budget_s = 60;
   options.add_options()("help,h", "show this help")(
-      "runs", po::value<std::uint64_t>(&o.runs)->default_value(1000), "runs in the whole campaign (all shards)")(
-      "seed", po::value<std::uint64_t>(&o.spec.seed)->default_value(1), "the campaign seed")(
-      "jobs", po::value<unsigned>(&o.jobs)->default_value(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))),
+      "runs", uint_value<1, fuzz::kCampaignRunsMax>(&o.runs, 1000), "runs in the whole campaign (all shards)")(
+      "seed", uint_value<0, UINT64_MAX>(&o.spec.seed, 1), "the campaign seed")(
+      "jobs", uint_value<1, kJobsMax>(&o.jobs, static_cast<std::uint64_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
       "worker processes (default: one per core)")(
-      "time-budget", po::value<double>(&o.time_budget_s)->default_value(0), "stop starting runs after this many seconds (0: none)")(
+      "time-budget", seconds_value<kSecondsMax>(&o.time_budget_s, 0), "stop starting runs after this many seconds (0: none)")(
       "shard", po::value<std::string>(&shard)->default_value("1/1"), "K/N: run only indices i with i % N == K-1")(
       "out", po::value<std::string>(&o.out_dir)->default_value("zabsim-fuzz"),
       "output directory: campaign.json, runs.jsonl, summary.json, findings/")(
       "mutation", po::value<std::vector<std::string>>(&mutations), "enable a mutation switch in every run (repeatable)")(
       "no-shrink", "do not shrink findings")(
-      "shrink-budget", po::value<double>(&shrink_budget_s)->default_value(60), "seconds to shrink each finding")(
+      "shrink-budget", seconds_value<kSecondsMax>(&shrink_budget_s, 60), "seconds to shrink each finding")(
       "out-of-model", "also draw faults ZAB does not claim to survive (drop, duplicate, reorder within a connection)")(
       "quiet", "no progress output");
   po::positional_options_description positional;
@@ -102,6 +101,7 @@ int run_fuzz(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  if (!make_output_dir("fuzz", "--out", o.out_dir)) return kExitUsage;  // the campaign writes into it as runs finish
   o.spec.mutations = mutations;
   o.spec.out_of_model = vm.count("out-of-model") != 0;
   o.quiet = vm.count("quiet") != 0;
@@ -111,21 +111,19 @@ int run_fuzz(const std::vector<std::string>& args) {
              o.spec.seed, o.jobs, o.out_dir);
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
   fmt::print("\n{}", fuzz::render_summary(outcome.summary));
-  fmt::print("{} runs in {:.1f} s: {:.1f} runs/s on {} workers\n", outcome.lines.size(), outcome.wall_s,
-             static_cast<double>(outcome.lines.size()) / outcome.wall_s, o.jobs);
+  fmt::print("{} runs in {:.1f} s: {:.1f} runs/s on {} workers\n", outcome.runs, outcome.wall_s,
+             static_cast<double>(outcome.runs) / outcome.wall_s, o.jobs);
   const std::uint64_t findings = fuzz::finding_count(outcome.summary);
   if (findings == 0) return kExitOk;
   fmt::print("\nfindings (run records; replay with the command shown):\n");
-  std::size_t listed = 0;
-  for (const auto& line : outcome.lines) {
-    if (line["properties"].empty()) continue;
-    if (++listed > 20) {
-      fmt::print("  ... {} more in {}/findings\n", findings - 20, o.out_dir);
-      break;
-    }
+  for (std::size_t k = 0; k < outcome.findings.size() && k < fuzz::kFindingLinesKept; ++k) {
+    const auto& line = outcome.findings[k];
     const auto index = line["index"].get<std::uint64_t>();
     fmt::print("  run {} [{}]: zabsim replay {}/record.json\n", index, line["properties"][0].get<std::string>(),
                fuzz::finding_dir(o.out_dir, index));
+  }
+  if (findings > fuzz::kFindingLinesKept) {
+    fmt::print("  ... {} more in {}/findings\n", findings - fuzz::kFindingLinesKept, o.out_dir);
   }
   if (vm.count("no-shrink") == 0) {
     fmt::print("\nshrinking the first finding of each property:\n");

@@ -101,6 +101,7 @@ Judgement judge(const sim::ScenarioRun& run) {
   for (const auto& r : j.results) {
     if (r.verdict == check::Verdict::kSafetyViolation) j.safety_violated = true;
     if (r.verdict == check::Verdict::kLivenessViolation) j.liveness_violated = true;
+    if (r.verdict == check::Verdict::kInconclusive) j.inconclusive = true;
   }
   return j;
 }

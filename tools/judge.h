@@ -15,6 +15,7 @@ struct Judgement {
   std::vector<check::CheckResult> results;
   bool safety_violated = false;
   bool liveness_violated = false;
+  bool inconclusive = false;  // some checker could not decide (exit code 4 unless a violation)
   bool violates(const std::string& property) const;
   // The scenario's `expect` holds: "pass", a property name, or "any" (some violation).
   bool meets(const sim::Expectations& expect, std::string& why) const;

@@ -29,9 +29,8 @@ void print_usage() {
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "\n"
       "`zabsim <command> --help` describes a command's options; `zabsim --version` the build.\n"
-      "exit codes: 0 ok, 1 safety violation, 2 bad input or usage, 3 liveness violation,\n"
-      "            4 inconclusive (a checker ran out of budget),\n"
-      "            5 (bugs) a catalog entry not found within its budget\n");
+      "\n{}",
+      zab::tools::kExitCodeTable);
 }
 
 }  // namespace

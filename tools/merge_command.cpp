@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "checkers/json_input.h"
 #include "tools/commands.h"
 #include "tools/fuzz/summary.h"
 #include "tools/options.h"
@@ -33,18 +34,19 @@ int run_merge(const std::vector<std::string>& args) {
   std::set<std::uint64_t> seen;
   for (const auto& dir : dirs) {
     const auto campaign_path = std::filesystem::path(dir) / "campaign.json";
-    std::ifstream campaign_in(campaign_path);
-    if (!campaign_in) {
-      fmt::print(stderr, "zabsim merge: {}: not a campaign's output (no campaign.json)\n", dir);
+    std::string why;
+    const auto campaign_text = json_input::read_file(campaign_path.string(), why);
+    if (!campaign_text) {
+      fmt::print(stderr, "zabsim merge: {}: not a campaign's output (campaign.json {})\n", dir, why);
       return kExitUsage;
     }
-    nlohmann::ordered_json campaign;
-    try {
-      campaign = nlohmann::ordered_json::parse(campaign_in);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "zabsim merge: {}: {}\n", campaign_path.string(), e.what());
+    json_input::JsonError json_error;
+    auto parsed = json_input::parse<nlohmann::ordered_json>(*campaign_text, json_error);
+    if (!parsed || !parsed->is_object()) {
+      fmt::print(stderr, "zabsim merge: {}: {}\n", campaign_path.string(), parsed ? "must be an object" : json_error.text());
       return kExitUsage;
     }
+    nlohmann::ordered_json campaign = std::move(*parsed);
     campaign.erase("shard");
     if (identity.is_null()) identity = campaign;
     if (campaign != identity) {
@@ -58,13 +60,14 @@ int run_merge(const std::vector<std::string>& args) {
     while (std::getline(runs_in, text)) {
       ++line_number;
       if (text.empty()) continue;
-      nlohmann::ordered_json line;
-      try {
-        line = nlohmann::ordered_json::parse(text);
-      } catch (const std::exception& e) {
-        fmt::print(stderr, "zabsim merge: {}/runs.jsonl:{}: {}\n", dir, line_number, e.what());
+      auto line_parsed = json_input::parse<nlohmann::ordered_json>(text, json_error);
+      if (!line_parsed || !line_parsed->is_object() || !line_parsed->contains("index") ||
+          !(*line_parsed)["index"].is_number_unsigned()) {
+        fmt::print(stderr, "zabsim merge: {}/runs.jsonl:{}: {}\n", dir, line_number,
+                   line_parsed ? "not a run's line (no 'index')" : json_error.text());
         return kExitUsage;
       }
+      nlohmann::ordered_json line = std::move(*line_parsed);
       const auto index = line["index"].get<std::uint64_t>();
       if (!seen.insert(index).second) {
         fmt::print(stderr, "zabsim merge: {}/runs.jsonl:{}: run {} appears in two shards\n", dir, line_number, index);
@@ -73,10 +76,23 @@ int run_merge(const std::vector<std::string>& args) {
       lines.push_back(std::move(line));
     }
   }
-  const auto summary = fuzz::summarize(identity, std::move(lines));
+  nlohmann::ordered_json summary;
+  try {
+    summary = fuzz::summarize(identity, std::move(lines));
+  } catch (const std::exception& e) {
+    // A line or campaign.json with the right keys but wrong values (edited by hand).
+    fmt::print(stderr, "zabsim merge: {}: not the output of `zabsim fuzz` ({})\n", fmt::join(dirs, ", "), e.what());
+    return kExitUsage;
+  }
   if (!out.empty()) {
-    std::filesystem::create_directories(out);
-    std::ofstream(std::filesystem::path(out) / "summary.json") << summary.dump(2) << "\n";
+    if (!make_output_dir("merge", "-o", out)) return kExitUsage;
+    std::ofstream summary_out(std::filesystem::path(out) / "summary.json");
+    summary_out << summary.dump(2) << "\n";
+    summary_out.close();
+    if (!summary_out) {
+      fmt::print(stderr, "zabsim merge: cannot write '{}'\n", (std::filesystem::path(out) / "summary.json").string());
+      return kExitUsage;
+    }
   }
   fmt::print("{}", fuzz::render_summary(summary));
   return fuzz::finding_count(summary) == 0 ? kExitOk : kExitSafety;

@@ -7,6 +7,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -41,6 +45,82 @@ inline std::string usage_line(const std::string& command, const po::positional_o
   return line;
 }
 
+// A whole-number option from Min to Max: digits only. Boost reads "-1" into an unsigned as
+// 2^64-1, and a 64-bit seed must be taken whole, so options use this instead of uint64_t.
+template <std::uint64_t Min, std::uint64_t Max>
+struct UInt {
+  std::uint64_t value = Min;
+};
+
+// A number of seconds from 0 to Max (finite; "-1", "nan" and "inf" are refused).
+template <std::uint64_t Max>
+struct Seconds {
+  double value = 0;
+};
+
+inline constexpr std::uint64_t kJobsMax = 256;                 // worker processes
+inline constexpr std::uint64_t kSecondsMax = 30ULL * 24 * 3600;  // budgets: thirty days
+
+template <std::uint64_t Min, std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, UInt<Min, Max>*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& s = po::validators::get_single_string(values);
+  const bool digits = !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  errno = 0;
+  const unsigned long long n = digits ? std::strtoull(s.c_str(), nullptr, 10) : 0;
+  if (!digits || errno == ERANGE || n < Min || n > Max) {
+    throw po::error_with_option_name(
+        fmt::format("the argument ('{}') for option '%canonical_option%' must be a whole number from {} to {}", s, Min, Max));
+  }
+  v = boost::any(UInt<Min, Max>{n});
+}
+
+template <std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, Seconds<Max>*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& s = po::validators::get_single_string(values);
+  char* end = nullptr;
+  errno = 0;
+  const double d = s.empty() ? -1 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !(d >= 0 && d <= static_cast<double>(Max))) {
+    throw po::error_with_option_name(
+        fmt::format("the argument ('{}') for option '%canonical_option%' must be a number of seconds from 0 to {}", s, Max));
+  }
+  v = boost::any(Seconds<Max>{d});
+}
+
+// `po::value` for those: the option is read as UInt / Seconds and stored into `target` by
+// po::notify, with an optional default.
+template <std::uint64_t Min, std::uint64_t Max, typename T>
+po::typed_value<UInt<Min, Max>>* uint_value(T* target) {
+  return po::value<UInt<Min, Max>>()->notifier([target](const UInt<Min, Max>& v) { *target = static_cast<T>(v.value); });
+}
+template <std::uint64_t Min, std::uint64_t Max, typename T>
+po::typed_value<UInt<Min, Max>>* uint_value(T* target, std::uint64_t fallback) {
+  return uint_value<Min, Max>(target)->default_value(UInt<Min, Max>{fallback}, std::to_string(fallback));
+}
+template <std::uint64_t Max>
+po::typed_value<Seconds<Max>>* seconds_value(double* target) {
+  return po::value<Seconds<Max>>()->notifier([target](const Seconds<Max>& v) { *target = v.value; });
+}
+template <std::uint64_t Max>
+po::typed_value<Seconds<Max>>* seconds_value(double* target, double fallback) {
+  return po::value<Seconds<Max>>()
+      ->notifier([target](const Seconds<Max>& v) { *target = v.value; })
+      ->default_value(Seconds<Max>{fallback}, fmt::format("{}", fallback));
+}
+
+// Creates the output directory an option names (or finds it there); false, with a message naming
+// the option, if it cannot be: checked before any work, so that no run is lost to it.
+inline bool make_output_dir(const std::string& command, const std::string& option, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec && std::filesystem::is_directory(dir, ec)) return true;
+  fmt::print(stderr, "zabsim {}: {}: cannot use '{}' as the output directory: {}\n", command, option, dir,
+             ec ? ec.message() : "it is not a directory");
+  return false;
+}
+
 // Returns an exit code if the command should stop (help printed, or bad usage), else nullopt.
 inline std::optional<int> parse_options(const std::string& command, const std::vector<std::string>& args,
                                         const po::options_description& options,
@@ -49,7 +129,7 @@ inline std::optional<int> parse_options(const std::string& command, const std::v
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
     if (vm.count("help") != 0) {
-      std::cout << "usage: " << usage_line(command, positional) << "\n\n" << options << "\n" << examples;
+      std::cout << "usage: " << usage_line(command, positional) << "\n\n" << options << "\n" << examples << "\n" << kExitCodeTable;
       return kExitOk;
     }
     po::notify(vm);

@@ -2,11 +2,13 @@
 // outcomes, and end with the seed and the trace hash.
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "checkers/json_input.h"
 #include "protocol/mutations.h"
 #include "sim/scenario/runner.h"
 #include "tools/commands.h"
@@ -25,7 +27,7 @@ int run_run(const std::vector<std::string>& args) {
   std::uint64_t seed = 0;
   options.add_options()("help,h", "show this help")(
       "scenario", po::value<std::string>(&scenario_path)->required(), "the scenario file (JSON)")(
-      "seed", po::value<std::uint64_t>(&seed), "the run's seed (default: the scenario's, else 1)")(
+      "seed", uint_value<0, UINT64_MAX>(&seed), "the run's seed (default: the scenario's, else 1)")(
       "trace", po::value<std::string>(&trace_file), "write the trace as JSON lines to this file")(
       "history", po::value<std::string>(&history_file),
       "write the clients' history as JSON lines (checkers/README.md) to this file")(
@@ -40,23 +42,27 @@ int run_run(const std::vector<std::string>& args) {
                                 "  zabsim run scenarios/leader-crash.json --out runs/lc7\n")) {
     return *code;
   }
-  auto parsed = sim::load_scenario(scenario_path);
+  // Read once: the record keeps the document that was parsed, not a second reading of the file.
+  std::string read_error;
+  const auto text = json_input::read_file(scenario_path, read_error);
+  if (!text) {
+    fmt::print(stderr, "zabsim run: {}: {}\n", scenario_path, read_error);
+    return kExitUsage;
+  }
+  auto parsed = sim::parse_scenario(*text, scenario_path);
   if (const auto* error = std::get_if<sim::ScenarioError>(&parsed)) {
     fmt::print(stderr, "zabsim run: {}\n", error->text());
     return kExitUsage;
   }
+  json_input::JsonError json_error;
+  const nlohmann::ordered_json scenario_document = *json_input::parse<nlohmann::ordered_json>(*text, json_error);
   const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
   if (vm.count("seed") == 0) seed = scenario.seed.value_or(1);
 
   std::ofstream trace_out;
   sim::RunOptions run_options;
   if (!out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) {
-      fmt::print(stderr, "zabsim run: cannot create directory '{}': {}\n", out_dir, ec.message());
-      return kExitUsage;
-    }
+    if (!make_output_dir("run", "--out", out_dir)) return kExitUsage;
     if (trace_file.empty()) trace_file = (std::filesystem::path(out_dir) / "trace.jsonl").string();
     if (history_file.empty()) history_file = (std::filesystem::path(out_dir) / "history.jsonl").string();
   }
@@ -69,7 +75,23 @@ int run_run(const std::vector<std::string>& args) {
     run_options.trace_jsonl = &trace_out;
   }
   sim::ScenarioRun run(scenario, seed, run_options);
-  run.run();
+  // A long run shows progress on stderr (after 2 s of wall time; redrawn in place on a
+  // terminal, else a line every 10 s), so it is never silent for minutes. Nothing on stdout or
+  // in the files depends on it.
+  const auto started = std::chrono::steady_clock::now();
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  double shown_s = 0;
+  bool shown = false;
+  run.run([&](sim::SimTime now, sim::SimTime end) {
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool last = now >= end;
+    if (wall_s < 2 || (last && !shown) || (!last && shown && wall_s - shown_s < (terminal ? 0.2 : 10))) return;
+    shown_s = wall_s;
+    shown = true;
+    fmt::print(stderr, "{}  simulated {:.1f} of {:.1f} s ({:.0f}%), {:.0f} s wall{}", terminal ? "\r" : "",
+               static_cast<double>(now.ns()) / 1e9, static_cast<double>(end.ns()) / 1e9,
+               100.0 * static_cast<double>(now.ns()) / static_cast<double>(end.ns()), wall_s, terminal && !last ? "" : "\n");
+  });
 
   fmt::print("zabsim run {}: {}\n", scenario_path, scenario.name);
   fmt::print("  {} servers, tickTime {} ms, initLimit {}, syncLimit {}; {} clients; {} ms simulated\n",
@@ -85,29 +107,34 @@ int run_run(const std::vector<std::string>& args) {
   fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(recovery_phases(run)), render_clients(run));
   if (!history_file.empty()) {
     std::ofstream h(history_file);
+    if (h) check::write_history(h, to_check_history(run.history(), sim::ScenarioRun::kFirstClientAddress));
+    h.close();
     if (!h) {
       fmt::print(stderr, "zabsim run: cannot write history file '{}'\n", history_file);
       return kExitUsage;
     }
-    check::write_history(h, to_check_history(run.history(), sim::ScenarioRun::kFirstClientAddress));
   }
   const Judgement judgement = judge(run);
   fmt::print("\n{}", render_judgement(judgement));
   const bool failed = judgement.safety_violated || judgement.liveness_violated;
-  if (failed && out_dir.empty()) {
+  // A record the user asked for (--out) that cannot be written is exit 2; the automatic record
+  // of a failing run is a warning, so that the verdict's exit code is not hidden.
+  const bool automatic_record = failed && out_dir.empty();
+  if (automatic_record) {
     // A failing run always leaves a record behind, so it can be replayed.
     out_dir = (std::filesystem::path("zabsim-runs") /
                fmt::format("{}-seed{}", std::filesystem::path(scenario_path).stem().string(), seed)).string();
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      fmt::print(stderr, "zabsim run: warning: no run record: cannot create directory '{}': {}\n", out_dir, ec.message());
+      out_dir.clear();
+    }
   }
   if (!out_dir.empty()) {
     RunRecord record;
     record.scenario_path = scenario_path;
-    std::ifstream scenario_in(scenario_path);
-    std::stringstream text;
-    text << scenario_in.rdbuf();
-    record.scenario = nlohmann::ordered_json::parse(text.str());  // it parsed once already
+    record.scenario = scenario_document;
     record.seed = seed;
     record.mutations = mutations;
     for (const auto& r : judgement.results) {
@@ -123,11 +150,28 @@ int run_run(const std::vector<std::string>& args) {
     record.replay_command = "zabsim replay " + record_path;
     std::ofstream out(record_path);
     out << to_json(record).dump(2) << "\n";
-    fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+    out.close();
+    if (!out && !automatic_record) {
+      fmt::print(stderr, "zabsim run: cannot write the run record '{}'\n", record_path);
+      return kExitUsage;
+    }
+    if (!out) {
+      fmt::print(stderr, "zabsim run: warning: cannot write the run record '{}'\n", record_path);
+    } else {
+      fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+    }
   }
   fmt::print("\nseed {} trace-hash {:016x}\n", seed, run.world().trace_hash());
+  if (!trace_file.empty()) {
+    trace_out.close();
+    if (!trace_out) {
+      fmt::print(stderr, "zabsim run: cannot write trace file '{}' (disk full?)\n", trace_file);
+      return kExitUsage;
+    }
+  }
   if (judgement.safety_violated) return kExitSafety;
   if (judgement.liveness_violated) return kExitLiveness;
+  if (judgement.inconclusive) return kExitInconclusive;
   return kExitOk;
 }
 

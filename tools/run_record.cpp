@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include "checkers/json_input.h"
 
 namespace zab::tools {
 
@@ -82,20 +82,19 @@ std::optional<RunRecord> record_from_json(const nlohmann::json& j, std::string& 
 }
 
 std::optional<RunRecord> load_record(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = fmt::format("{}: cannot be read", path);
-    return std::nullopt;
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    error = fmt::format("{}: not valid JSON: {}", path, e.what());
-    return std::nullopt;
-  }
   std::string why;
-  auto record = record_from_json(j, why);
+  const auto text = json_input::read_file(path, why);
+  if (!text) {
+    error = fmt::format("{}: {}", path, why);
+    return std::nullopt;
+  }
+  json_input::JsonError json_error;
+  const auto j = json_input::parse<nlohmann::json>(*text, json_error);
+  if (!j) {
+    error = fmt::format("{}: {}", path, json_error.text());
+    return std::nullopt;
+  }
+  auto record = record_from_json(*j, why);
   if (!record) error = fmt::format("{}: {}", path, why);
   return record;
 }

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "sim/scenario/scenario.h"
@@ -21,7 +22,7 @@ int run_shrink(const std::vector<std::string>& args) {
       "record", po::value<std::string>(&record_path)->required(), "a run record (record.json) of a failing run")(
       "out,o", po::value<std::string>(&out), "write the shrunk scenario here (default: print it)")(
       "property", po::value<std::string>(&property), "the property to keep failing (default: the run's first)")(
-      "time-budget", po::value<double>(&budget_s)->default_value(60), "seconds to spend (0: no limit)")(
+      "time-budget", seconds_value<kSecondsMax>(&budget_s, 60), "seconds to spend (0: no limit)")(
       "verbose,v", "print each accepted step");
   po::positional_options_description positional;
   positional.add("record", 1);
@@ -30,22 +31,20 @@ int run_shrink(const std::vector<std::string>& args) {
                                 "example:\n  zabsim shrink zabsim-fuzz/findings/run-000042/record.json -o min.json\n")) {
     return *code;
   }
-  std::ifstream in(record_path);
-  if (!in) {
-    fmt::print(stderr, "zabsim shrink: {}: cannot be read\n", record_path);
-    return kExitUsage;
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    fmt::print(stderr, "zabsim shrink: {}: not valid JSON: {}\n", record_path, e.what());
-    return kExitUsage;
+  if (!out.empty()) {
+    // Before spending the budget: the file's directory must exist.
+    const std::filesystem::path parent = std::filesystem::path(out).parent_path();
+    std::error_code ec;
+    if (std::filesystem::is_directory(out, ec) || (!parent.empty() && !std::filesystem::is_directory(parent, ec))) {
+      fmt::print(stderr, "zabsim shrink: -o: cannot write '{}': {}\n", out,
+                 std::filesystem::is_directory(out, ec) ? "it is a directory" : "its directory does not exist");
+      return kExitUsage;
+    }
   }
   std::string error;
-  const auto record = record_from_json(j, error);
+  const auto record = load_record(record_path, error);
   if (!record) {
-    fmt::print(stderr, "zabsim shrink: {}: {}\n", record_path, error);
+    fmt::print(stderr, "zabsim shrink: {}\n", error);
     return kExitUsage;
   }
   auto parsed = sim::parse_scenario(record->scenario.dump(), record_path + "#/scenario");
@@ -64,7 +63,13 @@ int run_shrink(const std::vector<std::string>& args) {
   if (out.empty()) {
     fmt::print("{}", text);
   } else {
-    std::ofstream(out) << text;
+    std::ofstream file(out);
+    file << text;
+    file.close();
+    if (!file) {
+      fmt::print(stderr, "zabsim shrink: cannot write '{}'\n", out);
+      return kExitUsage;
+    }
   }
   fmt::print(stderr, "zabsim shrink: {} still violated with {} faults and {} servers after {} candidates in {:.1f} s{}{}\n",
              r.property, r.scenario["faults"].size(), r.scenario["cluster"]["servers"].get<std::int64_t>(), r.attempts,

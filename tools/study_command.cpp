@@ -34,11 +34,11 @@ int run_study(const std::vector<std::string>& args) {
   std::uint64_t seeds = 0;
   options.add_options()("help,h", "show this help")(
       "spec", po::value<std::string>(&spec_path)->required(), "the study spec (JSON; scenarios/studies/README.md)")(
-      "jobs", po::value<unsigned>(&jobs)->default_value(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))),
+      "jobs", uint_value<1, kJobsMax>(&jobs, static_cast<std::uint64_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
       "worker processes (results do not depend on it)")(
       "out", po::value<std::string>(&out_dir),
       "output directory: table.csv, results.json, runs.jsonl, *.svg (default: zabsim-study/<spec name>)")(
-      "seeds", po::value<std::uint64_t>(&seeds), "seeds per setting (overrides the spec's)")(
+      "seeds", uint_value<1, 100'000>(&seeds), "seeds per setting (overrides the spec's)")(
       "quiet", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -63,13 +63,13 @@ int run_study(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (seeds > 0) spec->seeds = seeds;
-  if (out_dir.empty()) out_dir = (std::filesystem::path("zabsim-study") / std::filesystem::path(spec_path).stem()).string();
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "zabsim study: cannot create directory '{}': {}\n", out_dir, ec.message());
+  if (const std::uint64_t runs = study::settings(*spec).size() * spec->seeds; runs > study::kStudyRunsMax) {
+    fmt::print(stderr, "zabsim study: --seeds: {} settings x {} seeds is {} runs; at most {}\n",
+               study::settings(*spec).size(), spec->seeds, runs, study::kStudyRunsMax);
     return kExitUsage;
   }
+  if (out_dir.empty()) out_dir = (std::filesystem::path("zabsim-study") / std::filesystem::path(spec_path).stem()).string();
+  if (!make_output_dir("study", "--out", out_dir)) return kExitUsage;
 
   const bool quiet = vm.count("quiet") != 0;
   const auto started = std::chrono::steady_clock::now();

@@ -4,11 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "checkers/json_input.h"
 #include "protocol/mutations.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
@@ -100,7 +99,7 @@ class Obj {
   std::set<std::string> used_;
 };
 
-constexpr std::int64_t kMaxMs = 10LL * 24 * 3600 * 1000;  // ten simulated days
+constexpr std::int64_t kMaxMs = kScenarioMsMax;
 
 Target parse_target(const json& v, const std::string& pointer, std::uint32_t servers) {
   if (v.is_number_integer()) {
@@ -117,16 +116,28 @@ Target parse_target(const json& v, const std::string& pointer, std::uint32_t ser
   if (s == "highest_zxid") return Target{Target::Kind::kHighestZxid};
   if (s == "random") return Target{Target::Kind::kRandomServer};
   if (s.size() > 1 && (s[0] == 's' || s[0] == 'c')) {
-    try {
-      const auto id = std::stoll(s.substr(1));
-      if (s[0] == 's' && id >= 1 && id <= static_cast<std::int64_t>(servers)) {
+    // Digits only, no sign, no trailing text, no leading zero: "s1abc" and "c4294967297" are
+    // not names of anything (stoll read the first as s1 and the cast wrapped the second to c1).
+    const std::string digits = s.substr(1);
+    const bool numeral = digits.size() <= 9 && digits[0] != '0' &&
+                         std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (numeral) {
+      const auto id = std::stoll(digits);
+      if (s[0] == 's' && id <= static_cast<std::int64_t>(servers)) {
         return Target{Target::Kind::kServer, static_cast<std::uint32_t>(id)};
       }
-      if (s[0] == 'c' && id >= 1) return Target{Target::Kind::kClient, static_cast<std::uint32_t>(id)};
-    } catch (...) {
+      if (s[0] == 'c' && id <= kClientsMax) return Target{Target::Kind::kClient, static_cast<std::uint32_t>(id)};
     }
   }
   fail(pointer, fmt::format("'{}' is not a server (1..{} or s1..s{}), a client (c1..), or a role", s, servers, servers));
+}
+
+// Two ends of a link, or two members of partition groups, that are certainly the same server
+// whatever happens in the run: the same server id, or the same single-holder role.
+bool same_server(const Target& a, const Target& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == Target::Kind::kServer || a.kind == Target::Kind::kClient) return a.id == b.id;
+  return a.kind == Target::Kind::kLeader || a.kind == Target::Kind::kHighestZxid;
 }
 
 Request parse_request(Obj& o) {
@@ -272,7 +283,19 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
           const std::string gp = fmt::format("{}/{}", o.at("groups"), i);
           if (!g[i].is_array() || g[i].empty()) fail(gp, "must be a non-empty list of servers");
           std::vector<Target> group;
-          for (std::size_t m = 0; m < g[i].size(); ++m) group.push_back(parse_target(g[i][m], fmt::format("{}/{}", gp, m), sc.servers));
+          for (std::size_t m = 0; m < g[i].size(); ++m) {
+            const std::string mp = fmt::format("{}/{}", gp, m);
+            const Target t = parse_target(g[i][m], mp, sc.servers);
+            for (const auto& earlier : f.groups) {
+              for (const Target& e : earlier) {
+                if (same_server(e, t)) fail(mp, "is already in an earlier group: partition groups must not overlap");
+              }
+            }
+            for (const Target& e : group) {
+              if (same_server(e, t)) fail(mp, "is named twice in this group");
+            }
+            group.push_back(t);
+          }
           f.groups.push_back(std::move(group));
         }
       } else if (o.has("isolate")) {
@@ -294,6 +317,7 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
     case FaultKind::kResetConnections:
       f.from = parse_target(o.get("from"), o.at("from"), sc.servers);
       f.to = parse_target(o.get("to"), o.at("to"), sc.servers);
+      if (same_server(*f.from, *f.to)) fail(o.at("to"), "is the same process as 'from': a link joins two different ones");
       if (f.kind == FaultKind::kSlowLink) {
         f.factor_percent = static_cast<std::uint32_t>(o.integer("factor_percent", std::nullopt, 1, 100'000'000));
       }
@@ -324,7 +348,12 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
   Scenario sc;
   sc.name = o.string("name");
   sc.description = o.string("description", std::string());
-  if (o.has("seed")) sc.seed = static_cast<std::uint64_t>(o.integer("seed", std::nullopt, 0, INT64_MAX));
+  if (o.has("seed")) {
+    // Every 64-bit seed, as on the command line (--seed) and in run records.
+    const json& seed = o.get("seed");
+    if (!seed.is_number_unsigned()) fail("/seed", "must be an integer from 0 to 18446744073709551615");
+    sc.seed = seed.get<std::uint64_t>();
+  }
   sc.duration_ms = o.integer("duration_ms", 30'000, 1, kMaxMs);
 
   if (o.has("cluster")) {
@@ -339,8 +368,10 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
     s.snapshot_size_factor = c.number("snapshot_size_factor", s.snapshot_size_factor, -1, 1);
     s.cnx_timeout = Duration::ms(c.integer("cnx_timeout_ms", s.cnx_timeout.count_ms(), 1, kMaxMs));
     s.finalize_wait = Duration::ms(c.integer("finalize_wait_ms", s.finalize_wait.count_ms(), 0, kMaxMs));
-    s.max_notification_interval =
-        Duration::ms(c.integer("max_notification_interval_ms", s.max_notification_interval.count_ms(), 1, kMaxMs));
+    // FastLeaderElection doubles its poll timeout from minNotificationInterval (200 ms) up to
+    // this, so it cannot be less than that.
+    s.max_notification_interval = Duration::ms(c.integer("max_notification_interval_ms", s.max_notification_interval.count_ms(),
+                                                         s.min_notification_interval.count_ms(), kMaxMs));
     if (c.has("mutations")) {
       const json& m = c.get("mutations");
       if (!m.is_array()) fail("/cluster/mutations", "must be a list of mutation names");
@@ -393,7 +424,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
   if (o.has("clients")) {
     Obj c(o.get("clients"), "/clients");
     ClientsSpec& cs = sc.clients;
-    cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, 10'000));
+    cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, kClientsMax));
     if (c.has("servers")) {
       const json& s = c.get("servers");
       if (!s.is_array() || s.empty()) fail("/clients/servers", "must be a non-empty list of server ids");
@@ -425,20 +456,36 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
           cs.workload.mix[it.key()] = static_cast<std::uint32_t>(m.integer(it.key(), std::nullopt, 0, 1'000'000));
         }
         m.done();
+        std::uint64_t total = 0;
+        for (const auto& [kind, weight] : cs.workload.mix) total += weight;
+        if (!cs.workload.mix.empty() && total == 0) {
+          fail("/clients/workload/mix", "the weights must not all be zero (leave 'mix' out for the default mix)");
+        }
+      }
+      const std::uint64_t ops = std::uint64_t{cs.workload.ops_per_client} * cs.count;
+      if (ops > kWorkloadOpsMax) {
+        fail("/clients/workload/ops_per_client",
+             fmt::format("{} clients x {} operations is {} operations; at most {} in one run", cs.count,
+                         cs.workload.ops_per_client, ops, kWorkloadOpsMax));
       }
       w.done();
     }
     if (c.has("scripts")) {
       const json& scripts = c.get("scripts");
       if (!scripts.is_array()) fail("/clients/scripts", "must be a list of {client, ops}");
+      std::uint64_t scripted_ops = 0;
       for (std::size_t i = 0; i < scripts.size(); ++i) {
         const std::string sp = fmt::format("/clients/scripts/{}", i);
         Obj s(scripts[i], sp);
-        const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count == 0 ? 1 : cs.count));
+        if (cs.count == 0) fail(s.at("client"), "names a client, but /clients/count is 0: there are no clients to script");
+        const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count));
+        if (cs.scripts.contains(client)) fail(s.at("client"), fmt::format("client {} already has a script", client));
         const json& ops = s.get("ops");
         if (!ops.is_array()) fail(s.at("ops"), "must be a list of operations");
         auto& list = cs.scripts[client];
         if (s.has("start_ms")) cs.script_start_ms[client] = s.integer("start_ms", std::nullopt, 0, kMaxMs);
+        scripted_ops += ops.size();
+        if (scripted_ops > kWorkloadOpsMax) fail(s.at("ops"), fmt::format("more than {} scripted operations in all", kWorkloadOpsMax));
         for (std::size_t k = 0; k < ops.size(); ++k) {
           Obj op(ops[k], fmt::format("{}/ops/{}", sp, k));
           ScriptedClientOp sop;
@@ -466,6 +513,19 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
   }
   sc.liveness_bound_ms = o.integer("liveness_bound_ms", 0, 0, kMaxMs);
   o.done();
+  // A run's events, and so its memory, grow with the span it simulates (scenario.h).
+  const std::string span_at = o.has("duration_ms") ? "/duration_ms" : "/cluster/tick_time_ms";
+  const std::int64_t server_ticks = std::int64_t{sc.servers} * (sc.duration_ms / sc.server.tick_time_ms);
+  if (server_ticks > kServerTicksMax) {
+    fail(span_at, fmt::format("{} servers x {} ms at tickTime {} ms is {} server-ticks; a run may span at most {}",
+                              sc.servers, sc.duration_ms, sc.server.tick_time_ms, server_ticks, kServerTicksMax));
+  }
+  const std::int64_t client_seconds = std::int64_t{sc.clients.count} * (sc.duration_ms / 1000);
+  if (client_seconds > kClientSecondsMax) {
+    fail(o.has("duration_ms") ? "/duration_ms" : "/clients/count",
+         fmt::format("{} clients x {} ms is {} client-seconds; a run may span at most {}", sc.clients.count,
+                     sc.duration_ms, client_seconds, kClientSecondsMax));
+  }
   // Cross-field checks.
   for (const Fault& f : sc.faults) {
     if (f.at_ms && *f.at_ms > sc.duration_ms) fail(f.pointer + "/at_ms", "is after the end of the run (duration_ms)");
@@ -482,25 +542,21 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
 }  // namespace
 
 ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name) {
-  json root;
+  json_input::JsonError error;
+  const std::optional<json> root = json_input::parse<json>(json_text, error);
+  if (!root) return ScenarioError{file_name, error.pointer, error.message};
   try {
-    root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    return ScenarioError{file_name, "", fmt::format("not valid JSON: {}", e.what())};
-  }
-  try {
-    return parse(root, scenario_event_kinds());
+    return parse(*root, scenario_event_kinds());
   } catch (const Invalid& invalid) {
     return ScenarioError{file_name, invalid.pointer, invalid.message};
   }
 }
 
 ScenarioParse load_scenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return ScenarioError{path, "", "cannot be read"};
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  std::string error;
+  const auto text = json_input::read_file(path, error);
+  if (!text) return ScenarioError{path, "", error};
+  return parse_scenario(*text, path);
 }
 
 }  // namespace zab::sim

@@ -5,6 +5,7 @@
 // clients' history, the trace.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -37,6 +38,9 @@ class ScenarioRun {
   ScenarioRun(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
   ~ScenarioRun();
   void run();
+  // The same run, in 100 stretches of simulated time with `progress(now, end)` called after
+  // each: the events and the trace are the same as run()'s.
+  void run(const std::function<void(SimTime now, SimTime end)>& progress);
 
   const Scenario& scenario() const { return scenario_; }
   std::uint64_t seed() const { return seed_; }

@@ -18,6 +18,17 @@
 
 namespace zab::sim {
 
+// Limits on what one scenario may ask for (scenarios/README.md), so that a run's memory and
+// time are bounded by figures a user can read before it starts; the parser refuses more with
+// the JSON pointer of the value.
+inline constexpr std::int64_t kScenarioMsMax = 10LL * 24 * 3600 * 1000;  // any time or duration: ten days
+inline constexpr std::uint32_t kClientsMax = 1'000;                      // /clients/count
+inline constexpr std::uint64_t kWorkloadOpsMax = 1'000'000;              // count x ops_per_client; scripted ops
+// A run's events (pings every half tick, timers per tick, client pings) and so its memory grow
+// with its span: about 400 bytes per server-tick and 2 KB per client-second were measured.
+inline constexpr std::int64_t kServerTicksMax = 1'000'000;    // servers x duration_ms / tick_time_ms
+inline constexpr std::int64_t kClientSecondsMax = 1'000'000;  // clients x duration_ms / 1000
+
 // Who a fault hits, resolved when the fault fires.
 struct Target {
   enum class Kind : std::uint8_t {

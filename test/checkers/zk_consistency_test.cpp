@@ -262,3 +262,24 @@ TEST_CASE("zk witness names the operations and the reason") {
   CHECK(text.find("#3 c1/s1 getData /x") != std::string::npos);
   CHECK(text.find("it saw \"0\", but the value is \"1\"") != std::string::npos);
 }
+
+// Issue 18: ZooKeeper's tree starts with /, /zookeeper, /zookeeper/quota and /zookeeper/config
+// (DataTree's constructor); the model must start with them too.
+TEST_CASE("zk accepts create / answered NODEEXISTS: the root exists from the start") {
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"create","path":"/","value":"","outcome":"failed","result":{"err":"NODEEXISTS"}})")
+            .verdict == HistoryVerdict::kOk);
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"create","path":"/zookeeper/quota","value":"","outcome":"failed","result":{"err":"NODEEXISTS"}})")
+            .verdict == HistoryVerdict::kOk);
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"exists","path":"/zookeeper/config","outcome":"ok","result":{"version":0}})")
+            .verdict == HistoryVerdict::kOk);
+}
+
+TEST_CASE("zk rejects create / answered ok, and a read that finds no /zookeeper") {
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"create","path":"/","value":"","outcome":"ok","result":{"path":"/","zxid":1}})")
+            .verdict == HistoryVerdict::kViolation);
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"exists","path":"/zookeeper","outcome":"failed","result":{"err":"NONODE"}})")
+            .verdict == HistoryVerdict::kViolation);
+  // Other paths still start absent.
+  CHECK(zk(R"({"id":1,"client":"c1","session":1,"invoke_ns":0,"complete_ns":5,"type":"create","path":"/a","value":"","outcome":"failed","result":{"err":"NODEEXISTS"}})")
+            .verdict == HistoryVerdict::kViolation);
+}

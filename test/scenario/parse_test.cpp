@@ -77,3 +77,82 @@ TEST_CASE("faults parse with targets, roles and triggers") {
   CHECK(s.faults[1].on->fields.at("learner") == 4);
   CHECK(s.faults[2].factor_percent == 500);
 }
+
+// Issue 18: inputs the parser used to accept, or that crashed it.
+TEST_CASE("a number outside double's range is an error naming its JSON pointer") {
+  CHECK(error_of(R"({"name": "x", "duration_ms": 1e400})").rfind("t.json: /duration_ms: a number out of range", 0) == 0);
+  CHECK(error_of(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "crash", "target": {"id": 1e400}}]})")
+            .rfind("t.json: /faults/0/target/id: a number out of range", 0) == 0);
+}
+
+TEST_CASE("a key given twice in one object is an error, not the last one silently") {
+  CHECK(error_of(R"({"name": "x", "name": "y"})") == "t.json: /name: this key appears twice in the object");
+  CHECK(error_of(R"({"name": "x", "cluster": {"servers": 3, "servers": 5}})") ==
+        "t.json: /cluster/servers: this key appears twice in the object");
+  // The same key in two objects is fine.
+  ok(R"({"name": "x", "cluster": {"servers": 3}, "clients": {"count": 1, "servers": [1, 2]}})");
+}
+
+TEST_CASE("nesting deeper than 64 levels is an error, not a stack overflow") {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  CHECK(error_of(R"({"name": "x", "description": )" + deep + "}").find("nested deeper than 64 levels") != std::string::npos);
+}
+
+TEST_CASE("server and client names are digits only, within range") {
+  const auto crash = [](const std::string& target) {
+    return error_of(R"({"name": "x", "clients": {"count": 1}, "faults": [{"at_ms": 1, "kind": "crash", "target": ")" + target +
+                    R"("}]})");
+  };
+  CHECK(crash("s1abc") == "t.json: /faults/0/target: 's1abc' is not a server (1..5 or s1..s5), a client (c1..), or a role");
+  CHECK(crash("s01").find("is not a server") != std::string::npos);
+  CHECK(crash("s-1").find("is not a server") != std::string::npos);
+  CHECK(crash("c4294967297").find("'c4294967297' is not a server") != std::string::npos);
+  CHECK(crash("s1") == "(no error)");
+}
+
+TEST_CASE("a script for a client that does not exist is an error, not dropped") {
+  CHECK(error_of(R"({"name": "x", "clients": {"scripts": [{"client": 1, "ops": []}]}})") ==
+        "t.json: /clients/scripts/0/client: names a client, but /clients/count is 0: there are no clients to script");
+  CHECK(error_of(R"({"name": "x", "clients": {"count": 2, "scripts": [{"client": 3, "ops": []}]}})") ==
+        "t.json: /clients/scripts/0/client: must be at most 2");
+  CHECK(error_of(R"({"name": "x", "clients": {"count": 2, "scripts": [{"client": 1, "ops": []}, {"client": 1, "ops": []}]}})") ==
+        "t.json: /clients/scripts/1/client: client 1 already has a script");
+}
+
+TEST_CASE("a link from a server to itself and overlapping partition groups are errors") {
+  CHECK(error_of(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "cut", "from": "s2", "to": "s2"}]})") ==
+        "t.json: /faults/0/to: is the same process as 'from': a link joins two different ones");
+  CHECK(error_of(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "cut", "from": "leader", "to": "leader"}]})") ==
+        "t.json: /faults/0/to: is the same process as 'from': a link joins two different ones");
+  CHECK(error_of(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "partition", "groups": [[1, 2, 3], [3, 4, 5]]}]})") ==
+        "t.json: /faults/0/groups/1/0: is already in an earlier group: partition groups must not overlap");
+  CHECK(error_of(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "partition", "groups": [[1, "s1"], [2]]}]})") ==
+        "t.json: /faults/0/groups/0/1: is named twice in this group");
+  // Two followers may be two servers: roles that can name different servers are left alone.
+  ok(R"({"name": "x", "faults": [{"at_ms": 1, "kind": "cut", "from": "follower", "to": "follower"}]})");
+}
+
+TEST_CASE("values internal assertions refused are refused by the parser, with their place") {
+  CHECK(error_of(R"({"name": "x", "cluster": {"max_notification_interval_ms": 199}})") ==
+        "t.json: /cluster/max_notification_interval_ms: must be at least 200");
+  ok(R"({"name": "x", "cluster": {"max_notification_interval_ms": 200}})");
+  CHECK(error_of(R"({"name": "x", "clients": {"count": 1, "workload": {"ops_per_client": 1, "mix": {"create": 0}}}})") ==
+        "t.json: /clients/workload/mix: the weights must not all be zero (leave 'mix' out for the default mix)");
+}
+
+TEST_CASE("every 64-bit seed is accepted in a file, as on the command line") {
+  CHECK(ok(R"({"name": "x", "seed": 18446744073709551615})").seed == UINT64_MAX);
+  CHECK(error_of(R"({"name": "x", "seed": -1})") == "t.json: /seed: must be an integer from 0 to 18446744073709551615");
+}
+
+TEST_CASE("the limits on clients, workload operations and simulated span are documented errors") {
+  CHECK(error_of(R"({"name": "x", "clients": {"count": 1001}})") == "t.json: /clients/count: must be at most 1000");
+  ok(R"({"name": "x", "clients": {"count": 1000}})");
+  CHECK(error_of(R"({"name": "x", "clients": {"count": 1000, "workload": {"ops_per_client": 1001}}})")
+            .rfind("t.json: /clients/workload/ops_per_client: 1000 clients x 1001 operations is 1001000 operations", 0) == 0);
+  CHECK(error_of(R"({"name": "x", "duration_ms": 864000000, "cluster": {"tick_time_ms": 1}})")
+            .rfind("t.json: /duration_ms: 5 servers x 864000000 ms at tickTime 1 ms is 4320000000 server-ticks", 0) == 0);
+  ok(R"({"name": "x", "duration_ms": 200000, "cluster": {"tick_time_ms": 1}})");  // exactly 10^6 server-ticks
+  CHECK(error_of(R"({"name": "x", "duration_ms": 1001000, "clients": {"count": 1000}})")
+            .rfind("t.json: /duration_ms: 1000 clients x 1001000 ms is 1001000 client-seconds", 0) == 0);
+}

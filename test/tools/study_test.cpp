@@ -159,3 +159,21 @@ TEST_CASE("a sweep chart has the swept parameter on its x axis and a legend") {
   CHECK(svg.find("p90 (nearest rank)") != std::string::npos);
   CHECK(svg.find("<polyline") != std::string::npos);
 }
+
+// Issue 18: a sweep of millions of settings grew without output; now it is refused up front.
+TEST_CASE("a study's settings and runs are bounded, refused with the pointer that passes the bound") {
+  const std::string base = std::string(R"("base": )") + kTinyBase;
+  std::string values;
+  for (int i = 1; i <= 32; ++i) values += (i == 1 ? "" : ",") + std::to_string(i);
+  CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "sweep": {"init_limit": [)" + values + R"(], "sync_limit": [)" + values +
+                   "]}}") == "/sweep/sync_limit");
+  std::string many;
+  for (int i = 1; i <= 1001; ++i) many += (i == 1 ? "" : ",") + std::to_string(i);
+  CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "sweep": {"init_limit": [)" + many + "]}}") == "/sweep/init_limit");
+  // 1,000 settings x 201 seeds = 201,000 runs > 200,000.
+  std::string thousand;
+  for (int i = 1; i <= 1000; ++i) thousand += (i == 1 ? "" : ",") + std::to_string(i);
+  CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "seeds": 201, "sweep": {"init_limit": [)" + thousand + "]}}") == "/seeds");
+  CHECK(pointer_of(R"({"name": "x", "base": {"name": "b", "a": 1, "a": 2}})") == "/base/a");
+  CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "seeds": 1e400})") == "/seeds");
+}

@@ -42,7 +42,7 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
     return true;
   };
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
-  r.schedules = outcome.lines.size();
+  r.schedules = outcome.runs;
   r.cpu_s = outcome.cpu_s;
   r.wall_s = outcome.wall_s;
   if (!r.found) return r;

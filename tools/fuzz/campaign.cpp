@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "protocol/assert.h"
 #include "tools/fuzz/execute.h"
@@ -19,11 +20,9 @@ namespace zab::fuzz {
 
 using json = nlohmann::ordered_json;
 
-std::vector<std::uint64_t> shard_indices(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards) {
+std::uint64_t shard_size(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards) {
   ZAB_ASSERT(shards >= 1 && shard >= 1 && shard <= shards, "a shard is K/N with 1 <= K <= N");
-  std::vector<std::uint64_t> indices;
-  for (std::uint64_t i = shard - 1; i < runs; i += shards) indices.push_back(i);
-  return indices;
+  return runs <= shard - 1 ? 0 : (runs - shard) / shards + 1;
 }
 
 std::string finding_dir(const std::string& out_dir, std::uint64_t index) {
@@ -121,7 +120,7 @@ json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string
 CampaignOutcome run_campaign(const CampaignOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-  const std::vector<std::uint64_t> indices = shard_indices(o.runs, o.shard, o.shards);
+  const std::uint64_t total = shard_size(o.runs, o.shard, o.shards);
   std::ofstream runs_out;
   if (!o.out_dir.empty()) {
     std::filesystem::create_directories(o.out_dir);
@@ -133,7 +132,19 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
 
   CampaignOutcome outcome;
   std::map<std::uint64_t, json> pending;  // finished, waiting for the runs before them
-  std::size_t next_to_write = 0;          // position in `indices`
+  std::uint64_t next_to_write = 0;        // position in the shard's indices
+  Summarizer summarizer;
+  std::set<std::string> properties_kept;
+  // A finished line, in index order: to runs.jsonl, the summary, the caller.
+  auto take = [&](json&& line) {
+    if (runs_out.is_open()) runs_out << line.dump() << "\n";
+    summarizer.add(line);
+    ++outcome.runs;
+    if (o.on_line) o.on_line(line);
+    if (line["properties"].empty()) return;
+    const bool first_of_property = properties_kept.insert(line["properties"][0].get<std::string>()).second;
+    if (outcome.findings.size() < kFindingLinesKept || first_of_property) outcome.findings.push_back(std::move(line));
+  };
   std::uint64_t finished = 0, findings = 0;
   double cpu_s = 0;  // the finished runs' CPU time
   bool stop = false;
@@ -144,15 +155,15 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
     if (!final && t - last_progress < (o.progress_bar ? 0.1 : 5.0)) return;
     last_progress = t;
     const double rate = t > 0 ? static_cast<double>(finished) / t : 0;
-    const double left = rate > 0 ? static_cast<double>(indices.size() - finished) / rate : 0;
+    const double left = rate > 0 ? static_cast<double>(total - finished) / rate : 0;
     if (o.progress_bar) {
       constexpr int kWidth = 30;
-      const int filled = indices.empty() ? kWidth : static_cast<int>(kWidth * finished / indices.size());
+      const int filled = total == 0 ? kWidth : static_cast<int>(static_cast<double>(kWidth) * static_cast<double>(finished) / static_cast<double>(total));
       fmt::print("\r[{}{}] {}/{} runs  {:.1f} runs/s  {} findings  eta {:.0f}s   {}", std::string(static_cast<std::size_t>(filled), '#'),
-                 std::string(static_cast<std::size_t>(kWidth - filled), '.'), finished, indices.size(), rate, findings, left,
+                 std::string(static_cast<std::size_t>(kWidth - filled), '.'), finished, total, rate, findings, left,
                  final ? "\n" : "");
     } else {
-      fmt::print("{}/{} runs, {:.1f} runs/s, {} findings, {:.0f} s elapsed\n", finished, indices.size(), rate, findings, t);
+      fmt::print("{}/{} runs, {:.1f} runs/s, {} findings, {:.0f} s elapsed\n", finished, total, rate, findings, t);
     }
     std::fflush(stdout);
   };
@@ -168,10 +179,9 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
     }
     cpu_s += line.value("cpu_ms", 0.0) / 1e3;
     pending.emplace(r.index, std::move(line));
-    while (next_to_write < indices.size() && pending.contains(indices[next_to_write])) {
-      auto node = pending.extract(indices[next_to_write++]);
-      if (runs_out.is_open()) runs_out << node.mapped().dump() << "\n";
-      outcome.lines.push_back(std::move(node.mapped()));
+    while (next_to_write < total && pending.contains(shard_index(next_to_write, o.shard, o.shards))) {
+      auto node = pending.extract(shard_index(next_to_write++, o.shard, o.shards));
+      take(std::move(node.mapped()));
     }
   };
   callbacks.keep_going = [&] {
@@ -180,16 +190,13 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
     return o.time_budget_s <= 0 || elapsed() < o.time_budget_s;
   };
   callbacks.tick = [&] { progress(false); };
-  run_pool(indices, o.jobs, callbacks);
+  run_pool(total, [&](std::uint64_t k) { return shard_index(k, o.shard, o.shards); }, o.jobs, callbacks);
   // With a time budget, runs finish out of order up to the last one handed out.
-  for (auto& [index, line] : pending) {
-    if (runs_out.is_open()) runs_out << line.dump() << "\n";
-    outcome.lines.push_back(std::move(line));
-  }
+  for (auto& [index, line] : pending) take(std::move(line));
   progress(true);
   outcome.wall_s = elapsed();
   outcome.cpu_s = cpu_s;
-  outcome.summary = summarize(campaign_identity(o.spec, o.runs), outcome.lines);
+  outcome.summary = summarizer.result(campaign_identity(o.spec, o.runs));
   if (o.shards > 1) outcome.summary["campaign"]["shard"] = fmt::format("{}/{}", o.shard, o.shards);
   if (!o.out_dir.empty()) {
     std::ofstream((std::filesystem::path(o.out_dir) / "summary.json").string()) << outcome.summary.dump(2) << "\n";

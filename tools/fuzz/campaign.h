@@ -15,6 +15,10 @@
 
 namespace zab::fuzz {
 
+// At most this many runs in one campaign (`zabsim fuzz --runs`); the campaign's memory does not
+// grow with the count (run_campaign keeps a summary, not the runs).
+inline constexpr std::uint64_t kCampaignRunsMax = 1'000'000'000;
+
 struct CampaignOptions {
   CampaignSpec spec;
   std::uint64_t runs = 1000;      // the whole campaign's runs (all shards)
@@ -29,17 +33,30 @@ struct CampaignOptions {
   // Called in the parent with each failing run's line (completion order); true: hand out no
   // more runs (with jobs 1 the campaign then ends at exactly that run). Unset: never stop.
   std::function<bool(const nlohmann::ordered_json& line)> stop_after_finding;
+  // Called in the parent with every run's line, in index order (benchmarks). Unset: nothing.
+  std::function<void(const nlohmann::ordered_json& line)> on_line;
 };
+
+// How many failing runs' lines a campaign keeps for the caller (besides the first of each
+// property): the rest are in runs.jsonl and the summary.
+inline constexpr std::size_t kFindingLinesKept = 20;
 
 struct CampaignOutcome {
   nlohmann::ordered_json summary;
-  std::vector<nlohmann::ordered_json> lines;  // in index order
+  std::uint64_t runs = 0;  // runs finished (all of this shard's, unless a budget or a stop ended it)
+  // Failing runs' lines in index order: the first kFindingLinesKept, and the first of each
+  // property after those.
+  std::vector<nlohmann::ordered_json> findings;
   double wall_s = 0;
   double cpu_s = 0;  // the runs' CPU time, summed over workers (a crashed run's is not counted)
 };
 
-// The indices shard `shard` of `shards` runs, in order.
-std::vector<std::uint64_t> shard_indices(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards);
+// How many indices shard `shard` of `shards` runs, and the k-th of them (in order): shard
+// K of N runs indices i < runs with i % N == K - 1.
+std::uint64_t shard_size(std::uint64_t runs, std::uint32_t shard, std::uint32_t shards);
+inline std::uint64_t shard_index(std::uint64_t k, std::uint32_t shard, std::uint32_t shards) {
+  return shard - 1 + k * shards;
+}
 
 // One run, start to line: generate, execute, judge; saves a record under
 // out_dir/findings/run-<index>/ if the run failed (and out_dir is set).

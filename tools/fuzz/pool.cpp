@@ -118,20 +118,25 @@ bool drain(int fd, std::string& into) {
 }  // namespace
 
 std::size_t run_pool(const std::vector<std::uint64_t>& indices, unsigned jobs, const PoolCallbacks& callbacks) {
+  return run_pool(indices.size(), [&indices](std::uint64_t k) { return indices[k]; }, jobs, callbacks);
+}
+
+std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(std::uint64_t k)>& index_at, unsigned jobs,
+                       const PoolCallbacks& callbacks) {
   ZAB_ASSERT(jobs >= 1, "a pool has at least one worker");
   // A worker that died must not kill the parent through a write to its command pipe.
   ::signal(SIGPIPE, SIG_IGN);
   std::vector<Worker> workers;
-  std::size_t next = 0;
+  std::uint64_t next = 0;
   std::size_t busy = 0;
   bool stopped = false;
   auto hand_out = [&](Worker& w) {
-    if (stopped || next >= indices.size()) return;
+    if (stopped || next >= count) return;
     if (!callbacks.keep_going()) {
       stopped = true;
       return;
     }
-    w.index = indices[next++];
+    w.index = index_at(next++);
     w.busy = true;
     w.line_buffer.clear();
     w.error_buffer.clear();
@@ -139,8 +144,8 @@ std::size_t run_pool(const std::vector<std::uint64_t>& indices, unsigned jobs, c
     ZAB_ASSERT(write_all(w.to_worker, reinterpret_cast<const char*>(&w.index), sizeof w.index),
                "a live worker accepts a run index");
   };
-  const std::size_t start = std::min<std::size_t>(jobs, indices.size());
-  for (std::size_t i = 0; i < start; ++i) {
+  const std::uint64_t start = std::min<std::uint64_t>(jobs, count);
+  for (std::uint64_t i = 0; i < start; ++i) {
     workers.push_back(spawn(callbacks, workers));
     hand_out(workers.back());
   }
@@ -186,7 +191,7 @@ std::size_t run_pool(const std::vector<std::uint64_t>& indices, unsigned jobs, c
         callbacks.done(std::move(r));
       }
       w.pid = -1;
-      if (!stopped && next < indices.size()) {
+      if (!stopped && next < count) {
         workers[k] = spawn(callbacks, workers);
         hand_out(workers[k]);
       }

@@ -33,5 +33,9 @@ struct PoolCallbacks {
 // Runs every index in `indices` (in order of hand-out) on `jobs` workers. Returns how many
 // were handed out (all, unless keep_going said stop).
 std::size_t run_pool(const std::vector<std::uint64_t>& indices, unsigned jobs, const PoolCallbacks& callbacks);
+// The same for `count` indices given by `index_at(0..count-1)`, none of them stored: a
+// campaign's memory does not grow with its run count.
+std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(std::uint64_t k)>& index_at, unsigned jobs,
+                       const PoolCallbacks& callbacks);
 
 }  // namespace zab::fuzz

@@ -23,20 +23,26 @@ json campaign_identity(const CampaignSpec& spec, std::uint64_t runs) {
 
 namespace {
 
-// Nearest-rank percentile of a sorted list.
-std::int64_t percentile(const std::vector<std::int64_t>& sorted, double p) {
-  if (sorted.empty()) return -1;
-  const auto rank = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(rank, sorted.size() - 1)];
+// Nearest-rank percentile of the values counted in `counts` (value -> how many).
+std::int64_t percentile(const std::map<std::int64_t, std::uint64_t>& counts, std::uint64_t total, double p) {
+  if (total == 0) return -1;
+  const auto rank = std::min(static_cast<std::uint64_t>(p * static_cast<double>(total - 1) + 0.5), total - 1);
+  std::uint64_t seen = 0;
+  for (const auto& [value, n] : counts) {
+    seen += n;
+    if (rank < seen) return value;
+  }
+  return counts.rbegin()->first;
 }
 
-json figures(std::vector<std::int64_t> values) {
-  std::sort(values.begin(), values.end());
+json figures(const std::map<std::int64_t, std::uint64_t>& counts) {
+  std::uint64_t total = 0;
+  for (const auto& [value, n] : counts) total += n;
   json j;
-  j["runs"] = values.size();
-  j["p50"] = percentile(values, 0.5);
-  j["p99"] = percentile(values, 0.99);
-  j["max"] = values.empty() ? -1 : values.back();
+  j["runs"] = total;
+  j["p50"] = percentile(counts, total, 0.5);
+  j["p99"] = percentile(counts, total, 0.99);
+  j["max"] = counts.empty() ? -1 : counts.rbegin()->first;
   return j;
 }
 
@@ -44,46 +50,37 @@ constexpr std::size_t kRunsListed = 10;  // per finding group
 
 }  // namespace
 
-json summarize(const json& identity, std::vector<json> lines) {
-  std::sort(lines.begin(), lines.end(),
-            [](const json& a, const json& b) { return a["index"].get<std::uint64_t>() < b["index"].get<std::uint64_t>(); });
+void Summarizer::add(const json& line) {
+  ++runs_;
+  profiles_[line["profile"].get<std::string>()] += 1;
+  outcomes_[line["outcome"].get<std::string>()] += 1;
+  for (const auto& [mark, times] : line["coverage"].items()) reached_[mark] += times.get<std::uint64_t>() > 0 ? 1 : 0;
+  if (line.contains("recovery")) {
+    const auto l = line["recovery"]["leader_after_ms"].get<std::int64_t>();
+    const auto c = line["recovery"]["commit_after_ms"].get<std::int64_t>();
+    if (l >= 0) leader_ms_[l] += 1;
+    if (c >= 0) commit_ms_[c] += 1;
+  }
+  const auto hash = std::stoull(line["trace_hash"].get<std::string>(), nullptr, 16);
+  fold_ = sim::hash_combine(sim::hash_combine(fold_, line["index"].get<std::uint64_t>()), hash);
+  if (line["properties"].empty()) return;
+  Group& g = findings_[line["properties"][0].get<std::string>()];
+  if (g.count == 0) {
+    g.example = {{"index", line["index"]}, {"seed", line["seed"]}, {"witness", line["witness"]}};
+  }
+  ++g.count;
+  if (g.runs.size() < kRunsListed) g.runs.push_back(line["index"]);
+}
+
+json Summarizer::result(const json& identity) const {
   json s;
   s["campaign"] = identity;
-  s["runs"] = lines.size();
-  s["missing"] = identity["runs"].get<std::uint64_t>() - std::min<std::uint64_t>(lines.size(), identity["runs"].get<std::uint64_t>());
-  std::map<std::string, std::uint64_t> profiles, outcomes, reached;
-  struct Group {
-    std::uint64_t count = 0;
-    json runs = json::array();
-    json example;
-  };
-  std::map<std::string, Group> findings;
-  std::vector<std::int64_t> leader_ms, commit_ms;
-  std::uint64_t fold = 0x5a62'7369'6d00'0000ULL;  // "Zbsim"
-  for (const json& line : lines) {
-    profiles[line["profile"].get<std::string>()] += 1;
-    outcomes[line["outcome"].get<std::string>()] += 1;
-    for (const auto& [mark, times] : line["coverage"].items()) reached[mark] += times.get<std::uint64_t>() > 0 ? 1 : 0;
-    if (line.contains("recovery")) {
-      const auto l = line["recovery"]["leader_after_ms"].get<std::int64_t>();
-      const auto c = line["recovery"]["commit_after_ms"].get<std::int64_t>();
-      if (l >= 0) leader_ms.push_back(l);
-      if (c >= 0) commit_ms.push_back(c);
-    }
-    const auto hash = std::stoull(line["trace_hash"].get<std::string>(), nullptr, 16);
-    fold = sim::hash_combine(sim::hash_combine(fold, line["index"].get<std::uint64_t>()), hash);
-    if (line["properties"].empty()) continue;
-    Group& g = findings[line["properties"][0].get<std::string>()];
-    if (g.count == 0) {
-      g.example = {{"index", line["index"]}, {"seed", line["seed"]}, {"witness", line["witness"]}};
-    }
-    ++g.count;
-    if (g.runs.size() < kRunsListed) g.runs.push_back(line["index"]);
-  }
-  s["profiles"] = profiles;
-  s["outcomes"] = outcomes;
+  s["runs"] = runs_;
+  s["missing"] = identity["runs"].get<std::uint64_t>() - std::min<std::uint64_t>(runs_, identity["runs"].get<std::uint64_t>());
+  s["profiles"] = profiles_;
+  s["outcomes"] = outcomes_;
   json groups = json::array();
-  for (auto& [property, g] : findings) {
+  for (const auto& [property, g] : findings_) {
     groups.push_back({{"property", property}, {"runs", g.count}, {"first_runs", g.runs}, {"example", g.example}});
   }
   s["findings"] = groups;
@@ -91,17 +88,25 @@ json summarize(const json& identity, std::vector<json> lines) {
   json reached_json = json::object();
   for (CoverageMark m : all_coverage_marks()) {
     const std::string name = coverage_mark_name(m);
-    const auto it = reached.find(name);
-    if (it == reached.end() || it->second == 0) {
+    const auto it = reached_.find(name);
+    if (it == reached_.end() || it->second == 0) {
       never.push_back(name);
     } else {
       reached_json[name] = it->second;
     }
   }
   s["coverage"] = {{"reached_in_runs", reached_json}, {"never_reached", never}};
-  s["recovery_after_last_fault_ms"] = {{"leader_established", figures(leader_ms)}, {"first_commit", figures(commit_ms)}};
-  s["trace_hash_fold"] = fmt::format("{:016x}", fold);
+  s["recovery_after_last_fault_ms"] = {{"leader_established", figures(leader_ms_)}, {"first_commit", figures(commit_ms_)}};
+  s["trace_hash_fold"] = fmt::format("{:016x}", fold_);
   return s;
+}
+
+json summarize(const json& identity, std::vector<json> lines) {
+  std::sort(lines.begin(), lines.end(),
+            [](const json& a, const json& b) { return a["index"].get<std::uint64_t>() < b["index"].get<std::uint64_t>(); });
+  Summarizer summarizer;
+  for (const json& line : lines) summarizer.add(line);
+  return summarizer.result(identity);
 }
 
 std::uint64_t finding_count(const json& summary) {

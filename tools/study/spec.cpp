@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "checkers/json_input.h"
 #include "sim/scenario/scenario.h"
 
 namespace zab::study {
@@ -19,15 +20,6 @@ using json = nlohmann::ordered_json;
 const std::vector<std::string> kTopKeys = {"name", "description", "base", "sweep", "seeds", "first_seed", "fault_at_ms",
                                            "duration_ms"};
 const std::vector<std::string> kAxes = {"servers", "tick_time_ms", "init_limit", "sync_limit", "latency_median_us", "fault"};
-
-bool read_file(const std::string& path, std::string& text) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::stringstream s;
-  s << in.rdbuf();
-  text = s.str();
-  return true;
-}
 
 struct Fail {
   SpecError error;
@@ -102,12 +94,10 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
                                     const std::string& spec_dir, SpecError& error) {
   StudySpec spec;
   try {
-    json j;
-    try {
-      j = json::parse(json_text);
-    } catch (const json::parse_error& e) {
-      fail("", fmt::format("not valid JSON: {}", e.what()));
-    }
+    json_input::JsonError json_error;
+    std::optional<json> parsed = json_input::parse<json>(json_text, json_error);
+    if (!parsed) fail(json_error.pointer, json_error.message);
+    const json& j = *parsed;
     if (!j.is_object()) fail("", "a study spec is a JSON object");
     for (const auto& [key, value] : j.items()) {
       if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end()) fail("/" + key, "unknown key");
@@ -123,13 +113,12 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
     if (j["base"].is_string()) {
       std::filesystem::path path = j["base"].get<std::string>();
       if (path.is_relative()) path = std::filesystem::path(spec_dir) / path;
-      std::string text;
-      if (!read_file(path.string(), text)) fail("/base", fmt::format("cannot read scenario file '{}'", path.string()));
-      try {
-        spec.base = json::parse(text);
-      } catch (const json::parse_error& e) {
-        fail("/base", fmt::format("'{}' is not valid JSON: {}", path.string(), e.what()));
-      }
+      std::string why;
+      const auto text = json_input::read_file(path.string(), why);
+      if (!text) fail("/base", fmt::format("the scenario file '{}' {}", path.string(), why));
+      auto base = json_input::parse<json>(*text, json_error);
+      if (!base) fail("/base", fmt::format("'{}': {}", path.string(), json_error.text()));
+      spec.base = std::move(*base);
       base_name = path.string();
     } else if (j["base"].is_object()) {
       spec.base = j["base"];
@@ -156,6 +145,13 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
           fail(pointer, "unknown parameter (servers, tick_time_ms, init_limit, sync_limit, latency_median_us, fault)");
         }
         if (!values.is_array() || values.empty()) fail(pointer, "must be a non-empty list of values");
+        // Before reading the values: the repeat check below is quadratic in a list's length.
+        std::uint64_t settings_count = values.size();
+        for (const Axis& a : spec.axes) settings_count *= a.values.size();  // each factor <= kSettingsMax
+        if (values.size() > kSettingsMax || settings_count > kSettingsMax) {
+          fail(pointer, fmt::format("the sweep would have {} settings; at most {}",
+                                    values.size() > kSettingsMax ? values.size() : settings_count, kSettingsMax));
+        }
         Axis axis{.name = key, .values = {}};
         for (std::size_t i = 0; i < values.size(); ++i) {
           const std::string at = fmt::format("{}/{}", pointer, i);
@@ -176,6 +172,11 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
         spec.axes.push_back(std::move(axis));
       }
     }
+    if (const std::uint64_t runs = settings(spec).size() * spec.seeds; runs > kStudyRunsMax) {
+      fail(j.contains("seeds") ? "/seeds" : "/sweep",
+           fmt::format("{} settings x {} seeds is {} runs; at most {}", settings(spec).size(), spec.seeds, runs,
+                       kStudyRunsMax));
+    }
     // Every setting's scenario must be valid (e.g. a connect string naming server 5 with
     // servers=3); checked once, with the first seed.
     for (const Setting& s : settings(spec)) {
@@ -193,13 +194,14 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
 }
 
 std::optional<StudySpec> load_spec(const std::string& path, SpecError& error) {
-  std::string text;
-  if (!read_file(path, text)) {
-    error = {path, "", "cannot read the file"};
+  std::string why;
+  const auto text = json_input::read_file(path, why);
+  if (!text) {
+    error = {path, "", why};
     return std::nullopt;
   }
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  return parse_spec(text, path, dir.empty() ? "." : dir, error);
+  return parse_spec(*text, path, dir.empty() ? "." : dir, error);
 }
 
 }  // namespace zab::study

@@ -24,6 +24,11 @@ struct Axis {
 inline constexpr const char* kFaultNames[] = {"leader_crash",     "leader_hang",   "leader_partition",
                                               "follower_crash",   "follower_hang", "follower_partition"};
 
+// How large a study may be: its settings (the product of the sweep's list lengths) and its
+// runs (settings x seeds). The results of every run are kept until the tables are written.
+inline constexpr std::uint64_t kSettingsMax = 1'000;
+inline constexpr std::uint64_t kStudyRunsMax = 200'000;
+
 struct StudySpec {
   std::string name;
   std::string description;

@@ -1,0 +1,16 @@
+# README.md's "Exit codes" section shows the table `zabsim --help` prints (tools/exit_codes.h),
+# verbatim: one source, and the README must not drift from it.
+execute_process(COMMAND ${ZABSIM} --help OUTPUT_VARIABLE help RESULT_VARIABLE code)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "zabsim --help exited ${code}")
+endif()
+string(FIND "${help}" "exit codes (the same for every command):" start)
+if(start LESS 0)
+  message(FATAL_ERROR "zabsim --help prints no exit-code table:\n${help}")
+endif()
+string(SUBSTRING "${help}" ${start} -1 table)
+file(READ ${README} readme)
+string(FIND "${readme}" "${table}" found)
+if(found LESS 0)
+  message(FATAL_ERROR "README.md does not show the exit-code table verbatim; it should contain:\n${table}")
+endif()
