@@ -85,7 +85,7 @@ class LogAgreement {
   // TRUNCed below the txn on a re-sync, no longer does (deviation D32's gap).
   void commit_quorum_holds(const ZabEvent& e) {
     for (std::uint32_t sid = 1; sid < 64; ++sid) {
-      if (((e.b >> sid) & 1) == 0) continue;
+      if (!quorum_has(e.b, sid)) continue;
       const ServerState& s = trees_.state(sid);
       if (s.log.contains(e.a)) continue;
       sink_.add("commit-quorum-holds-txn", e.t_ns,
@@ -122,8 +122,8 @@ class LogAgreement {
           // Leader.startForwarding), and a proposal can commit in between. Where the trace
           // names the quorum, only its members are held to the property.
           auto q = ledger_.commit_quorum.find(it->first);
-          const bool in_quorum = q == ledger_.commit_quorum.end() || e.server >= 64 || ((q->second >> e.server) & 1) != 0;
-          if (!in_quorum) continue;
+          // (A server the bitmask cannot name, id 64 or above, is held to it too.)
+          if (q != ledger_.commit_quorum.end() && e.server < 64 && !quorum_has(q->second, e.server)) continue;
           const std::string quorum_note =
               q == ledger_.commit_quorum.end() ? "" : fmt::format(", with {}'s ACK in its quorum", run_.name(e.server));
           sink_.add("committed-never-truncated", e.t_ns,

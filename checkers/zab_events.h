@@ -70,6 +70,9 @@ struct ZabRun {
 
 // Zxids as the checkers print them: "<epoch,counter>".
 std::string zxid_text(std::uint64_t zxid);
+
+// Whether Ev::kCommitted's quorum (its b: bit N set if sN's ACK counted) names `server`.
+inline bool quorum_has(std::uint64_t quorum, std::uint32_t server) { return server < 64 && ((quorum >> server) & 1) != 0; }
 inline std::uint32_t zxid_epoch(std::uint64_t zxid) { return static_cast<std::uint32_t>(zxid >> 32); }
 inline std::uint32_t zxid_counter(std::uint64_t zxid) { return static_cast<std::uint32_t>(zxid); }
 inline std::uint64_t make_zxid(std::uint32_t epoch, std::uint32_t counter) {
