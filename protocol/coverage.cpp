@@ -22,6 +22,7 @@ const char* coverage_mark_name(CoverageMark mark) {
     case CoverageMark::kStepDownEpochAckTimeout: return "step_down_epoch_ack_timeout";
     case CoverageMark::kStepDownNewLeaderTimeout: return "step_down_newleader_timeout";
     case CoverageMark::kZxidRollover: return "zxid_rollover";
+    case CoverageMark::kStepDownLearnerEpochAhead: return "step_down_learner_epoch_ahead";
     case CoverageMark::kLearnerSyncLimit: return "learner_sync_limit";
     case CoverageMark::kFollowerReadTimeout: return "follower_read_timeout";
     case CoverageMark::kInterruptedSnapCleared: return "interrupted_snap_cleared";

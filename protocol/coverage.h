@@ -39,6 +39,7 @@ enum class CoverageMark : std::uint16_t {
   kClientRefusedBehind,       // a server refused a client that had seen more than it
   kSessionExpired,            // the leader expired a session
   kCommitWithoutLeaderAck,    // a proposal committed before the leader's own ACK
+  kStepDownLearnerEpochAhead, // D34: a late learner accepted a later epoch than the leader's
   kCount,
 };
 

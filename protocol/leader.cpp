@@ -34,7 +34,22 @@ void Leader::lead() {
 bool Leader::get_epoch_to_propose(ServerId sid, std::int64_t last_accepted_epoch) {
   // A late joiner gets the epoch at once; while the leader persists acceptedEpoch it holds the
   // monitor, so a caller arriving then waits until the persist is done.
-  if (!waiting_for_new_epoch_) return !persisting_accepted_epoch_;
+  if (!waiting_for_new_epoch_) {
+    // Deviation D34: a learner that arrives after the epoch was decided and has accepted a later
+    // one (it counted towards a leader that never established it) will refuse this epoch
+    // (Learner.registerWithLeader throws "Leaders epoch, N is less than accepted epoch, A"),
+    // and it must: acceptedEpoch is its promise to ignore older leaders. ZooKeeper keeps
+    // leading, so that server rejoins, is refused and goes LOOKING again for as long as this
+    // leader lasts (found by `zabsim fuzz --seed 20`; no JIRA found). Instead the leader steps
+    // down after this input, and the next election proposes an epoch above the acceptedEpoch
+    // of every caller before its quorum; the learner is then one of them or gets a later epoch.
+    // MUTATION keep-leading-past-learner-epoch (D34) keeps leading, as ZooKeeper does.
+    if (last_accepted_epoch > epoch_ && !ctx_.config.mutations.on(Mutation::kKeepLeadingPastLearnerEpoch)) {
+      step_down_after_input_ = LeaderShutdownReason::kLearnerEpochAhead;
+      return false;
+    }
+    return !persisting_accepted_epoch_;
+  }
   if (last_accepted_epoch >= epoch_) epoch_ = last_accepted_epoch + 1;
   if (ctx_.config.is_voter(sid)) connecting_followers_.insert(sid);
   if (connecting_followers_.contains(ctx_.config.my_id) && ctx_.config.is_quorum(connecting_followers_.size())) {
@@ -177,6 +192,11 @@ void Leader::on_message(ConnId conn, const QuorumPacket& packet) {
   auto it = handlers_.find(conn.value);
   if (it == handlers_.end()) return;
   it->second->on_message(packet);
+  if (step_down_after_input_) {
+    // After the handler returned: shutting down closes and destroys every handler, this one too.
+    shutdown(*step_down_after_input_);
+    return;
+  }
   if (it->second->dead()) remove_handler(conn);
 }
 
@@ -247,6 +267,7 @@ void Leader::shutdown(LeaderShutdownReason reason) {
     case LeaderShutdownReason::kNewLeaderAckTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownNewLeaderTimeout)); break;
     case LeaderShutdownReason::kNotSufficientSynced: ctx_.out->push_back(coverage(CoverageMark::kStepDownNotSynced)); break;
     case LeaderShutdownReason::kZxidRollover: ctx_.out->push_back(coverage(CoverageMark::kZxidRollover)); break;
+    case LeaderShutdownReason::kLearnerEpochAhead: ctx_.out->push_back(coverage(CoverageMark::kStepDownLearnerEpochAhead)); break;
   }
   ctx_.out->push_back(out::Unlisten{kQuorumPort});
   for (std::uint64_t t : {kEpochDeadline, kEpochAckDeadline, kNewLeaderAckDeadline, kTick}) {

@@ -130,6 +130,8 @@ class Leader {
   std::int64_t epoch_ = -1;
   bool waiting_for_new_epoch_ = true;
   bool persisting_accepted_epoch_ = false;
+  // Set by a handler's input when the leader must step down (D34); acted on once it returns.
+  std::optional<LeaderShutdownReason> step_down_after_input_;
   std::set<ServerId> connecting_followers_;
   bool election_finished_ = false;
   std::set<ServerId> electing_followers_;

@@ -42,6 +42,8 @@ constexpr MutationInfo kCatalog[] = {
      "an ACK from before a learner's re-sync still counts after the sync truncated that txn from its log"},
     {Mutation::kSyncWithoutQuorum, "sync-without-quorum", "ZOOKEEPER-1675",
      "the leader answers a sync without hearing from a quorum, so a deposed leader answers it from a stale tree"},
+    {Mutation::kKeepLeadingPastLearnerEpoch, "keep-leading-past-learner-epoch", "none (3.8 and master)",
+     "a leader keeps its epoch when a late learner has accepted a later one, so that learner can never join it"},
 };
 static_assert(std::size(kCatalog) == static_cast<std::size_t>(Mutation::kCount),
               "every mutation has exactly one catalog entry");

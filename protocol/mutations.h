@@ -89,6 +89,11 @@ enum class Mutation : std::uint8_t {
   // a sync at once when nothing is outstanding, so a leader that has not yet noticed that it
   // lost its quorum (resumed from a pause) answers it from a stale tree.
   kSyncWithoutQuorum,
+  // ZooKeeper 3.8 and master as they are (deviation D34; no JIRA found): a learner that accepted
+  // a later epoch than the one a leader established without it refuses that leader's LEADERINFO
+  // ("Leaders epoch, N is less than accepted epoch, A"), goes LOOKING, finds the same leader
+  // and is refused again, for as long as that leader leads.
+  kKeepLeadingPastLearnerEpoch,
   kCount,
 };
 

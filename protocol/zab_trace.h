@@ -54,6 +54,7 @@ enum class LeaderShutdownReason : std::uint8_t {
   kNewLeaderAckTimeout = 3,   // "Waiting for a quorum of followers, only synced with sids"
   kNotSufficientSynced = 4,   // "Not sufficient followers synced"
   kZxidRollover = 5,          // "zxid lower 32 bits have rolled over"
+  kLearnerEpochAhead = 6,     // deviation D34: a late learner accepted a later epoch than this one
 };
 
 enum class FollowerExitReason : std::uint8_t {

@@ -126,8 +126,9 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
         // other reasons are initLimit waits that ran out.
         role_end_cause[e.process] = reason == LeaderShutdownReason::kNotSufficientSynced
                                         ? (drop_cause.count(e.process) ? drop_cause[e.process] : "quorum lost")
-                                    : reason == LeaderShutdownReason::kZxidRollover ? "zxid rollover"
-                                                                                    : "timeout";
+                                    : reason == LeaderShutdownReason::kZxidRollover       ? "zxid rollover"
+                                    : reason == LeaderShutdownReason::kLearnerEpochAhead ? "learner epoch ahead"
+                                                                                         : "timeout";
         detect(e, dt, role_end_cause[e.process], "leader_shutdown");
       } else if (is_protocol_event(e, kTraceSyncChosen)) {
         chosen_mode[static_cast<std::uint32_t>(e.a)] = sync_mode_name(e.b);

@@ -57,8 +57,9 @@ std::string render_timeline(const sim::ScenarioRun& run) {
     } else if (is_protocol_event(e, kTraceLeaderShutdown)) {
       static const char* kReasons[] = {"?", "no epoch quorum in initLimit", "no epoch-ack quorum in initLimit",
                                        "no NEWLEADER quorum in initLimit", "not sufficient followers synced",
-                                       "zxid counter rolled over"};
-      line = fmt::format("{} stops leading: {}", who, e.a < 6 ? kReasons[e.a] : "?");
+                                       "zxid counter rolled over",
+                                       "a learner accepted a later epoch (D34)"};
+      line = fmt::format("{} stops leading: {}", who, e.a < 7 ? kReasons[e.a] : "?");
     } else if (is_protocol_event(e, kTraceFollowerExit)) {
       static const char* kExits[] = {"?", "cannot connect to the leader", "connection to the leader lost",
                                      "read timeout (leader silent)", "leader's epoch is older", "bad packet",

@@ -27,6 +27,7 @@ std::span<const BugEntry> bug_catalog() {
       {"stale-election-vote", {"stale-election-vote"}, "server-serves"},
       {"count-acks-of-resynced-learner", {"count-acks-of-resynced-learner"}, "commit-quorum-holds-txn"},
       {"sync-without-quorum", {"sync-without-quorum"}, "ZooKeeper consistency"},
+      {"keep-leading-past-learner-epoch", {"keep-leading-past-learner-epoch"}, "server-serves"},
   };
   return kEntries;
 }
