@@ -108,12 +108,19 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
       p.detected_event = event;
       p.detected_server = e.process;
     };
-    for (const TraceEvent& e : events) {
-      if (e.time < f.at) continue;
+    // The trace is in time order: start at the fault's instant rather than scan up to it.
+    const auto first = std::lower_bound(events.begin(), events.end(), f.at,
+                                        [](const TraceEvent& e, sim::SimTime t) { return e.time < t; });
+    for (auto it = first; it != events.end(); ++it) {
+      const TraceEvent& e = *it;
       if (e.time >= until) break;
-      if (rejoin && e.process != who && !is_protocol_event(e, kTraceSyncChosen)) continue;
       if (e.kind != TraceKind::kProtocol) continue;
       const std::int64_t dt = (e.time - f.at).count_ns();
+      // Whether or not this fault disturbed leadership (a heal after a partition did not, yet
+      // the election it allows finishes after it), at any server.
+      if (p.next_leader_ns < 0 && is_protocol_event(e, kTraceLeaderEstablished)) p.next_leader_ns = dt;
+      if (p.next_commit_ns < 0 && is_protocol_event(e, kTraceCommitted)) p.next_commit_ns = dt;
+      if (rejoin && e.process != who && !is_protocol_event(e, kTraceSyncChosen)) continue;
       if (is_protocol_event(e, kTraceFollowerExit)) {
         role_end_cause[e.process] = follower_exit_cause(e.a);
         detect(e, dt, role_end_cause[e.process], "follower_exit");

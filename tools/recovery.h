@@ -39,6 +39,10 @@ struct RecoveryPhases {
   std::int64_t epoch_agreed_ns = -1;  // the new leader's epoch-ack quorum
   std::int64_t synced_ns = -1;        // the NEWLEADER quorum: the leader is established
   std::int64_t first_commit_ns = -1;  // the first commit after that
+  // The first leader established and the first commit in the fault's window at any server,
+  // whether or not the fault itself disturbed leadership: a campaign's "after the heal".
+  std::int64_t next_leader_ns = -1;
+  std::int64_t next_commit_ns = -1;
 
   // Why the first server to leave its role left it: "reset" (its connection to the leader, or
   // the leader's to its followers, broke), "timeout" (a read or sync-limit timeout: silence),

@@ -11,6 +11,7 @@
 #include "sim/scenario/runner.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/pipeline.h"
 #include "tools/run_record.h"
 
 namespace zab::tools {
@@ -28,17 +29,12 @@ int run_replay(const std::vector<std::string>& args) {
     return *code;
   }
   std::string error;
-  const auto record = load_record(record_path, error);
-  if (!record) {
+  auto recorded = load_recorded_run(record_path, error);
+  if (!recorded) {
     fmt::print(stderr, "zabsim replay: {}\n", error);
     return kExitUsage;
   }
-  auto parsed = sim::parse_scenario(record->scenario.dump(), record_path + "#/scenario");
-  if (const auto* e = std::get_if<sim::ScenarioError>(&parsed)) {
-    fmt::print(stderr, "zabsim replay: {}\n", e->text());
-    return kExitUsage;
-  }
-  const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
+  const RunRecord* record = &recorded->record;
 
   // Keep the replay's trace as JSON lines if there is an original to compare against.
   const std::filesystem::path original = std::filesystem::path(record_path).parent_path() / "trace.jsonl";
@@ -46,8 +42,16 @@ int run_replay(const std::vector<std::string>& args) {
   std::ostringstream replay_trace;
   sim::RunOptions run_options{.keep_trace_events = false};
   if (compare_lines) run_options.trace_jsonl = &replay_trace;
-  sim::ScenarioRun run(scenario, record->seed, run_options);
-  run.run();
+  // A replay compares hashes only: nothing is judged or measured.
+  const PipelineResult result = run_pipeline(PipelineRequest{.scenario = std::move(recorded->scenario),
+                                                             .document = record->scenario,
+                                                             .scenario_path = record->scenario_path,
+                                                             .seed = record->seed,
+                                                             .options = run_options,
+                                                             .judge = false,
+                                                             .measure_recovery = false,
+                                                             .progress = {}});
+  const sim::ScenarioRun& run = *result.run;
   const std::uint64_t hash = run.world().trace_hash();
   if (hash == record->trace_hash) {
     fmt::print("replay of {}: trace hash {:016x} matches ({} events)\n", record_path, hash,

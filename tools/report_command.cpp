@@ -12,6 +12,7 @@
 #include "tools/judge.h"
 #include "tools/options.h"
 #include "tools/report.h"
+#include "tools/pipeline.h"
 #include "tools/run_record.h"
 
 namespace zab::tools {
@@ -31,21 +32,23 @@ int run_report(const std::vector<std::string>& args) {
     return *code;
   }
   std::string error;
-  const auto record = load_record(record_path, error);
-  if (!record) {
+  auto recorded = load_recorded_run(record_path, error);
+  if (!recorded) {
     fmt::print(stderr, "zabsim report: {}\n", error);
     return kExitUsage;
   }
-  auto parsed = sim::parse_scenario(record->scenario.dump(), record_path + "#/scenario");
-  if (const auto* e = std::get_if<sim::ScenarioError>(&parsed)) {
-    fmt::print(stderr, "zabsim report: {}\n", e->text());
-    return kExitUsage;
-  }
-  const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
+  const RunRecord* record = &recorded->record;
   if (out_path.empty()) out_path = (std::filesystem::path(record_path).parent_path() / "report.html").string();
 
-  sim::ScenarioRun run(scenario, record->seed);
-  run.run();
+  const PipelineResult result = run_pipeline(PipelineRequest{.scenario = std::move(recorded->scenario),
+                                                             .document = record->scenario,
+                                                             .scenario_path = record->scenario_path,
+                                                             .seed = record->seed,
+                                                             .options = {},
+                                                             .judge = true,
+                                                             .measure_recovery = true,
+                                                             .progress = {}});
+  const sim::ScenarioRun& run = *result.run;
   const std::uint64_t hash = run.world().trace_hash();
   if (hash != record->trace_hash) {
     // The diagram would show another run than the one recorded: refuse rather than mislead.
@@ -58,8 +61,8 @@ int run_report(const std::vector<std::string>& args) {
     }
     return kExitUsage;
   }
-  const Judgement judgement = judge(run);
-  const auto data = report_data(run, judgement, recovery_to_json(recovery_phases(run)));
+  const Judgement& judgement = *result.judgement;
+  const auto data = report_data(run, judgement, result.record.recovery);
   const std::string page = render_html_report(data);
   std::ofstream out(out_path, std::ios::binary);
   out << page;

@@ -16,6 +16,7 @@
 #include "checkers/history.h"
 #include "tools/history_convert.h"
 #include "tools/judge.h"
+#include "tools/pipeline.h"
 #include "tools/report.h"
 #include "tools/run_record.h"
 
@@ -74,7 +75,6 @@ int run_run(const std::vector<std::string>& args) {
     }
     run_options.trace_jsonl = &trace_out;
   }
-  sim::ScenarioRun run(scenario, seed, run_options);
   // A long run shows progress on stderr (after 2 s of wall time; redrawn in place on a
   // terminal, else a line every 10 s), so it is never silent for minutes. Nothing on stdout or
   // in the files depends on it.
@@ -82,7 +82,7 @@ int run_run(const std::vector<std::string>& args) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   double shown_s = 0;
   bool shown = false;
-  run.run([&](sim::SimTime now, sim::SimTime end) {
+  auto progress = [&](sim::SimTime now, sim::SimTime end) {
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const bool last = now >= end;
     if (wall_s < 2 || (last && !shown) || (!last && shown && wall_s - shown_s < (terminal ? 0.2 : 10))) return;
@@ -91,7 +91,16 @@ int run_run(const std::vector<std::string>& args) {
     fmt::print(stderr, "{}  simulated {:.1f} of {:.1f} s ({:.0f}%), {:.0f} s wall{}", terminal ? "\r" : "",
                static_cast<double>(now.ns()) / 1e9, static_cast<double>(end.ns()) / 1e9,
                100.0 * static_cast<double>(now.ns()) / static_cast<double>(end.ns()), wall_s, terminal && !last ? "" : "\n");
-  });
+  };
+  PipelineResult result = run_pipeline(PipelineRequest{.scenario = scenario,
+                                                       .document = scenario_document,
+                                                       .scenario_path = scenario_path,
+                                                       .seed = seed,
+                                                       .options = run_options,
+                                                       .judge = true,
+                                                       .measure_recovery = true,
+                                                       .progress = progress});
+  const sim::ScenarioRun& run = *result.run;
 
   fmt::print("zabsim run {}: {}\n", scenario_path, scenario.name);
   fmt::print("  {} servers, tickTime {} ms, initLimit {}, syncLimit {}; {} clients; {} ms simulated\n",
@@ -104,7 +113,7 @@ int run_run(const std::vector<std::string>& args) {
     fmt::print("  MUTATIONS ON: {}\n", list);
   }
   if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
-  fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(recovery_phases(run)), render_clients(run));
+  fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(result.recovery), render_clients(run));
   if (!history_file.empty()) {
     std::ofstream h(history_file);
     if (h) check::write_history(h, to_check_history(run.history(), sim::ScenarioRun::kFirstClientAddress));
@@ -114,7 +123,7 @@ int run_run(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
-  const Judgement judgement = judge(run);
+  const Judgement& judgement = *result.judgement;
   fmt::print("\n{}", render_judgement(judgement));
   const bool failed = judgement.safety_violated || judgement.liveness_violated;
   // A record the user asked for (--out) that cannot be written is exit 2; the automatic record
@@ -132,20 +141,7 @@ int run_run(const std::vector<std::string>& args) {
     }
   }
   if (!out_dir.empty()) {
-    RunRecord record;
-    record.scenario_path = scenario_path;
-    record.scenario = scenario_document;
-    record.seed = seed;
-    record.mutations = mutations;
-    for (const auto& r : judgement.results) {
-      std::string verdict = check::verdict_name(r.verdict);
-      for (const auto& v : r.violations) verdict += "; " + v.property + ": " + v.witness;
-      record.verdicts.emplace_back(r.checker, verdict);
-    }
-    record.trace_hash = run.world().trace_hash();
-    record.events = run.world().trace().event_count();
-    record.checkpoints = run.world().trace().checkpoints();
-    record.recovery = recovery_to_json(recovery_phases(run));
+    RunRecord& record = result.record;
     const std::string record_path = (std::filesystem::path(out_dir) / "record.json").string();
     record.replay_command = "zabsim replay " + record_path;
     std::ofstream out(record_path);

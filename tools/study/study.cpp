@@ -7,7 +7,7 @@
 #include "protocol/assert.h"
 #include "sim/scenario/runner.h"
 #include "tools/fuzz/pool.h"
-#include "tools/recovery.h"
+#include "tools/pipeline.h"
 
 namespace zab::study {
 
@@ -35,9 +35,18 @@ RunRow run_one(const StudySpec& spec, const std::vector<Setting>& all, std::uint
   const json doc = build_scenario(spec, all.at(row.setting), row.seed);
   auto parsed = sim::parse_scenario(doc.dump(), "study");
   ZAB_ASSERT(std::holds_alternative<sim::Scenario>(parsed), "every setting's scenario was validated with the spec");
-  const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
-  sim::ScenarioRun run(scenario, row.seed);
-  run.run();
+  // A study reads recovery only: the checkers are not its question (a run's verdict is `zabsim
+  // run`'s), and skipping them keeps a sweep of thousands of runs cheap.
+  const tools::PipelineResult result = tools::run_pipeline(tools::PipelineRequest{
+      .scenario = std::move(std::get<sim::Scenario>(parsed)),
+      .document = doc,
+      .scenario_path = "",
+      .seed = row.seed,
+      .options = {},
+      .judge = false,
+      .measure_recovery = true,
+      .progress = {}});
+  const sim::ScenarioRun& run = *result.run;
   row.trace_hash = fmt::format("{:016x}", run.world().trace_hash());
   // The study measures the run's first fault (the swept one, or the base scenario's first).
   if (run.fired().empty()) {
@@ -51,8 +60,7 @@ RunRow run_one(const StudySpec& spec, const std::vector<Setting>& all, std::uint
     row.skipped = true;
     return row;
   }
-  const std::vector<tools::RecoveryPhases> phases = tools::recovery_phases(run);
-  const tools::RecoveryPhases& p = phases.front();
+  const tools::RecoveryPhases& p = result.recovery.front();
   std::int64_t all_synced = -1;
   for (const auto& f : p.followers) {
     all_synced = std::max(all_synced, f.synced_ns);
