@@ -37,11 +37,15 @@ std::string states_at(const ZabRun& run, std::int64_t t_ns) {
   for (const ZabEvent& e : run.events) {
     if (e.t_ns > t_ns) break;
     if (!run.servers.contains(e.server)) continue;
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kStart: state[e.server] = "starting"; break;
       case Ev::kCrash: state[e.server] = "down"; break;
       case Ev::kStartupRefused: state[e.server] = "refused to start"; break;
-      case Ev::kPeerState: state[e.server] = e.a == 0 ? "LOOKING" : e.a == 1 ? "FOLLOWING" : "LEADING"; break;
+      case Ev::kPeerState: {
+        const zab::ServerState st = e.get<ev::PeerState>().state;
+        state[e.server] = st == zab::ServerState::kLooking ? "LOOKING" : st == zab::ServerState::kFollowing ? "FOLLOWING" : "LEADING";
+        break;
+      }
       default: break;
     }
   }
@@ -57,13 +61,13 @@ std::set<std::uint32_t> disk_stalled(const ZabRun& run, std::int64_t from, std::
   std::map<std::uint32_t, std::map<std::uint64_t, std::int64_t>> pending;  // server -> tag -> issued
   for (const ZabEvent& e : run.events) {
     if (e.t_ns > to) break;
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kStart:
       case Ev::kCrash: pending.erase(e.server); break;  // a crash cancels what was in flight
-      case Ev::kFsync: pending[e.server][e.b] = e.t_ns; break;
+      case Ev::kFsync: pending[e.server][e.get<ev::Fsync>().tag] = e.t_ns; break;
       case Ev::kFsyncDone: {
         auto& mine = pending[e.server];
-        auto it = mine.find(e.b);
+        auto it = mine.find(e.get<ev::FsyncDone>().tag);
         if (it == mine.end()) break;
         if (e.t_ns >= from && e.t_ns - it->second > stall_ns) stalled.insert(e.server);
         mine.erase(it);
@@ -102,26 +106,27 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   // the faults and the bound: servers busy without the clock advancing make no progress, as
   // ZooKeeper's election threads spinning on each other's votes made none (ZOOKEEPER-1419).
   for (const ZabEvent& e : run.events) {
-    if (e.kind != Ev::kTimeStoodStill) continue;
+    const auto* stood = e.as<ev::TimeStoodStill>();
+    if (stood == nullptr) continue;
     sink.add("time-advances", e.t_ns,
              fmt::format("simulated time stood still at {}: {} events ran at that instant and more were still due at "
                          "it, so no later timeout could ever fire; the run was stopped there ({})",
-                         time_text(e.t_ns), e.a, states_at(run, e.t_ns)));
+                         time_text(e.t_ns), stood->events, states_at(run, e.t_ns)));
     return result;
   }
 
   // Pass 1: when did the world last change, and how does it end?
   std::int64_t healed_ns = 0;
-  std::set<std::pair<std::uint64_t, std::uint64_t>> cut;
+  std::set<std::pair<ev::Process, ev::Process>> cut;
   std::map<std::uint32_t, Server> servers;
   for (const ZabEvent& e : run.events) {
     // A client's start or crash is the workload's business; links count whoever they join.
     const bool world_or_server = e.server == 0 || run.servers.contains(e.server);
-    if (is_fault_event(e.kind) && world_or_server) healed_ns = e.t_ns;
+    if (is_fault_event(e.kind()) && world_or_server) healed_ns = e.t_ns;
     Server& s = servers[e.server];
-    switch (e.kind) {
-      case Ev::kLinkCut: cut.insert({e.a, e.b}); break;
-      case Ev::kLinkHeal: cut.erase({e.a, e.b}); break;
+    switch (e.kind()) {
+      case Ev::kLinkCut: cut.insert({e.get<ev::LinkCut>().from, e.get<ev::LinkCut>().to}); break;
+      case Ev::kLinkHeal: cut.erase({e.get<ev::LinkHeal>().from, e.get<ev::LinkHeal>().to}); break;
       case Ev::kRestored: s.running = true; break;
       case Ev::kCrash:
       case Ev::kStartupRefused:
@@ -164,14 +169,14 @@ CheckResult check_liveness(const ZabRun& run, const LivenessOptions& options) {
   std::string last_leader = "none";
   for (const ZabEvent& e : run.events) {
     Server& s = state[e.server];
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kLeaderEstablished:
         s.leading = true;
-        s.epoch = static_cast<std::uint32_t>(e.a);
-        last_leader = fmt::format("{} established epoch {} at {}", run.name(e.server), e.a, time_text(e.t_ns));
+        s.epoch = e.get<ev::LeaderEstablished>().epoch;
+        last_leader = fmt::format("{} established epoch {} at {}", run.name(e.server), s.epoch, time_text(e.t_ns));
         break;
       case Ev::kFollowerSynced:
-        s.epoch = static_cast<std::uint32_t>(e.b);
+        s.epoch = e.get<ev::FollowerSynced>().epoch;
         break;
       case Ev::kCrash:
       case Ev::kStart:

@@ -42,7 +42,7 @@ class LogAgreement {
     for (const ZabEvent& e : run_.events) {
       before(e);
       if (auto entry = trees_.on_event(e)) judge(*entry);
-      if (e.kind == Ev::kCommitted) leader_committed_.emplace(e.a, e.t_ns);
+      if (const auto* c = e.as<ev::Committed>()) leader_committed_.emplace(c->zxid.raw(), e.t_ns);
     }
     check_acks();
   }
@@ -50,33 +50,33 @@ class LogAgreement {
  private:
   std::string at(std::uint32_t server, std::int64_t t) const { return fmt::format("{} at {}", run_.name(server), time_text(t)); }
 
-  void same_txn(const ZabEvent& e) {
-    auto [it, fresh] = seen_.emplace(e.a, FirstSeen{e.b, e.server, e.t_ns, e.kind});
+  void same_txn(const ZabEvent& e, const TxnRef& txn) {
+    auto [it, fresh] = seen_.emplace(txn.zxid, FirstSeen{txn.hash, e.server, e.t_ns, e.kind()});
     if (fresh) return;
-    if (e.kind == Ev::kProposed && it->second.kind == Ev::kProposed) {
+    if (e.kind() == Ev::kProposed && it->second.kind == Ev::kProposed) {
       sink_.add("txn-uniqueness", e.t_ns,
-                fmt::format("{} proposed twice: by {} and by {}", zxid_text(e.a), at(it->second.server, it->second.t_ns),
-                            at(e.server, e.t_ns)),
-                {{it->second.server, it->second.t_ns, e.a}, {e.server, e.t_ns, e.a}});
+                fmt::format("{} proposed twice: by {} and by {}", zxid_text(txn.zxid),
+                            at(it->second.server, it->second.t_ns), at(e.server, e.t_ns)),
+                {{it->second.server, it->second.t_ns, txn.zxid}, {e.server, e.t_ns, txn.zxid}});
       return;
     }
-    if (it->second.hash != e.b) {
+    if (it->second.hash != txn.hash) {
       sink_.add("txn-uniqueness", e.t_ns,
-                fmt::format("{} names two txns: {:016x} {} on {}, {:016x} {} on {}", zxid_text(e.a), it->second.hash,
-                            event_word(it->second.kind), at(it->second.server, it->second.t_ns), e.b,
-                            event_word(e.kind), at(e.server, e.t_ns)),
-                {{it->second.server, it->second.t_ns, e.a}, {e.server, e.t_ns, e.a}});
+                fmt::format("{} names two txns: {:016x} {} on {}, {:016x} {} on {}", zxid_text(txn.zxid),
+                            it->second.hash, event_word(it->second.kind), at(it->second.server, it->second.t_ns),
+                            txn.hash, event_word(e.kind()), at(e.server, e.t_ns)),
+                {{it->second.server, it->second.t_ns, txn.zxid}, {e.server, e.t_ns, txn.zxid}});
     }
   }
 
-  void proposed_before(const ZabEvent& e) {
-    if (e.a <= ledger_.prehistory_max) return;
-    auto it = ledger_.proposals.find(e.a);
+  void proposed_before(const ZabEvent& e, const TxnRef& txn) {
+    if (txn.zxid <= ledger_.prehistory_max) return;
+    auto it = ledger_.proposals.find(txn.zxid);
     if (it == ledger_.proposals.end() || it->second.t_ns > e.t_ns) {
       sink_.add("no-phantom-txn", e.t_ns,
-                fmt::format("{} {} {} but no leader had proposed it", zxid_text(e.a), event_word(e.kind),
+                fmt::format("{} {} {} but no leader had proposed it", zxid_text(txn.zxid), event_word(e.kind()),
                             at(e.server, e.t_ns)),
-                {{e.server, e.t_ns, e.a}});
+                {{e.server, e.t_ns, txn.zxid}});
     }
   }
 
@@ -84,35 +84,40 @@ class LogAgreement {
   // (the trace's `quorum`) holds the txn in its durable log. A learner that ACKed, then was
   // TRUNCed below the txn on a re-sync, no longer does (deviation D32's gap).
   void commit_quorum_holds(const ZabEvent& e) {
+    const auto& commit = e.get<ev::Committed>();
+    const std::uint64_t zxid = commit.zxid.raw();
     for (std::uint32_t sid = 1; sid < 64; ++sid) {
-      if (!quorum_has(e.b, sid)) continue;
+      if (!commit.quorum.has(sid)) continue;
       const ServerState& s = trees_.state(sid);
-      if (s.log.contains(e.a)) continue;
+      if (s.log.contains(zxid)) continue;
       sink_.add("commit-quorum-holds-txn", e.t_ns,
                 fmt::format("{} committed {} counting {}'s ACK, but {} no longer held it in its durable log",
-                            at(e.server, e.t_ns), zxid_text(e.a), run_.name(sid), run_.name(sid)),
-                {{e.server, e.t_ns, e.a, "committed"}, {sid, e.t_ns, e.a, "not in its log"}});
+                            at(e.server, e.t_ns), zxid_text(zxid), run_.name(sid), run_.name(sid)),
+                {{e.server, e.t_ns, zxid, "committed"}, {sid, e.t_ns, zxid, "not in its log"}});
     }
   }
 
   // Checks that need the servers' state as it was before `e`.
   void before(const ZabEvent& e) {
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kProposed:
-        same_txn(e);
+        same_txn(e, *txn_of(e));
         break;
       case Ev::kCommitted:
         commit_quorum_holds(e);
         break;
       case Ev::kLogged:
       case Ev::kApplied:
-      case Ev::kReplayed:
-        same_txn(e);
-        proposed_before(e);
+      case Ev::kReplayed: {
+        const TxnRef txn = *txn_of(e);
+        same_txn(e, txn);
+        proposed_before(e, txn);
         break;
+      }
       case Ev::kTruncated: {
+        const std::uint64_t to = e.get<ev::Truncated>().zxid.raw();
         const ServerState& s = trees_.state(e.server);
-        for (auto it = s.log.upper_bound(e.a); it != s.log.end(); ++it) {
+        for (auto it = s.log.upper_bound(to); it != s.log.end(); ++it) {
           auto c = ledger_.committed_at.find(it->first);
           if (c == ledger_.committed_at.end() || c->second > e.t_ns) continue;
           // Zab's durability rests on the commit quorum: every later quorum meets it, so a txn
@@ -123,24 +128,25 @@ class LogAgreement {
           // names the quorum, only its members are held to the property.
           auto q = ledger_.commit_quorum.find(it->first);
           // (A server the bitmask cannot name, id 64 or above, is held to it too.)
-          if (q != ledger_.commit_quorum.end() && e.server < 64 && !quorum_has(q->second, e.server)) continue;
+          if (q != ledger_.commit_quorum.end() && e.server < 64 && !ev::QuorumMask{q->second}.has(e.server)) continue;
           const std::string quorum_note =
               q == ledger_.commit_quorum.end() ? "" : fmt::format(", with {}'s ACK in its quorum", run_.name(e.server));
           sink_.add("committed-never-truncated", e.t_ns,
-                    fmt::format("{} truncated its log to {}, removing {}, {}{}", at(e.server, e.t_ns), zxid_text(e.a),
+                    fmt::format("{} truncated its log to {}, removing {}, {}{}", at(e.server, e.t_ns), zxid_text(to),
                                 zxid_text(it->first), ledger_.committed_how.at(it->first), quorum_note),
-                    {{e.server, e.t_ns, e.a, "truncated to"}, {0, c->second, it->first, "committed"}});
+                    {{e.server, e.t_ns, to, "truncated to"}, {0, c->second, it->first, "committed"}});
           break;
         }
         break;
       }
       case Ev::kRestored: {
+        const std::uint64_t last = e.get<ev::Restored>().last_zxid.raw();
         const ServerState& s = trees_.state(e.server);
-        if (!s.log.empty() && s.log.rbegin()->first > e.a) {
+        if (!s.log.empty() && s.log.rbegin()->first > last) {
           sink_.add("logged-survives-restart", e.t_ns,
                     fmt::format("{} restarted at {} but had durably logged {} (fsync done) before", at(e.server, e.t_ns),
-                                zxid_text(e.a), zxid_text(s.log.rbegin()->first)),
-                    {{e.server, e.t_ns, e.a, "restarted at"}});
+                                zxid_text(last), zxid_text(s.log.rbegin()->first)),
+                    {{e.server, e.t_ns, last, "restarted at"}});
         }
         break;
       }

@@ -36,24 +36,25 @@ std::optional<TreeEntry> ServerTrees::on_event(const ZabEvent& e) {
   ServerState& s = servers_[e.server];
   std::optional<TreeEntry> entry;
   auto enter = [&](TreeEntry::How how) {
+    const TxnRef txn = *txn_of(e);
     TreeEntry t;
     t.server = e.server;
     t.t_ns = e.t_ns;
-    t.zxid = e.a;
-    t.hash = e.b;
+    t.zxid = txn.zxid;
+    t.hash = txn.hash;
     t.how = how;
     if (s.pos) {
       t.prev = as_prev(*s.pos);
       t.floor = std::max(*s.pos, s.marker);
     }
-    s.pos = e.a;
-    s.content.push_back(e.a);
+    s.pos = txn.zxid;
+    s.content.push_back(txn.zxid);
     entry = t;
   };
-  switch (e.kind) {
+  switch (e.kind()) {
     case Ev::kStart:
       s.up = true;
-      s.incarnation = e.a;
+      s.incarnation = e.get<ev::ProcessStart>().incarnation;
       s.pos.reset();
       s.marker = 0;
       s.content.clear();
@@ -66,42 +67,52 @@ std::optional<TreeEntry> ServerTrees::on_event(const ZabEvent& e) {
       stop_serving(s);
       break;
     case Ev::kTreeReset:
-      rebuild(s, e.a);
+      rebuild(s, e.get<ev::TreeReset>().zxid.raw());
       break;
     case Ev::kSnapshotLoaded:
-      rebuild(s, e.a);
+      rebuild(s, e.get<ev::SnapshotLoaded>().zxid.raw());
       break;
     case Ev::kReplayed:
       enter(TreeEntry::How::kReplayed);
       break;
     case Ev::kApplied:
-      enter(e.d == kApplyFastForward ? TreeEntry::How::kFastForward : TreeEntry::How::kDelivered);
+      enter(e.get<ev::Applied>().source == ApplySource::kFastForward ? TreeEntry::How::kFastForward
+                                                                     : TreeEntry::How::kDelivered);
       break;
     case Ev::kRestored:
-      if (!s.pos) rebuild(s, e.a);  // a trace from before tree_reset existed
+      if (!s.pos) rebuild(s, e.get<ev::Restored>().last_zxid.raw());  // a trace from before tree_reset existed
       break;
-    case Ev::kLogged:
-      s.log[e.a] = e.b;
+    case Ev::kLogged: {
+      const auto& logged = e.get<ev::Logged>();
+      s.log[logged.zxid.raw()] = logged.txn_hash;
       break;
+    }
     case Ev::kTruncated:
-      s.log.erase(s.log.upper_bound(e.a), s.log.end());
+      s.log.erase(s.log.upper_bound(e.get<ev::Truncated>().zxid.raw()), s.log.end());
       break;
-    case Ev::kPeerState:
-      s.role = e.a == 0 ? ServerState::Role::kLooking : e.a == 1 ? ServerState::Role::kFollowing
-                                                                  : ServerState::Role::kLeading;
+    case Ev::kPeerState: {
+      const zab::ServerState st = e.get<ev::PeerState>().state;
+      s.role = st == zab::ServerState::kLooking     ? ServerState::Role::kLooking
+               : st == zab::ServerState::kFollowing ? ServerState::Role::kFollowing
+                                                    : ServerState::Role::kLeading;
       stop_serving(s);
       break;
-    case Ev::kLeaderEstablished:
-      s.marker = make_zxid(static_cast<std::uint32_t>(e.a), 0);
+    }
+    case Ev::kLeaderEstablished: {
+      const Epoch epoch = e.get<ev::LeaderEstablished>().epoch;
+      s.marker = make_zxid(epoch, 0);
       s.serving = true;
-      s.serving_epoch = static_cast<std::uint32_t>(e.a);
+      s.serving_epoch = epoch;
       s.leader = e.server;
       break;
-    case Ev::kFollowerSynced:
+    }
+    case Ev::kFollowerSynced: {
+      const auto& synced = e.get<ev::FollowerSynced>();
       s.serving = true;
-      s.serving_epoch = static_cast<std::uint32_t>(e.b);
-      s.leader = static_cast<std::uint32_t>(e.a);
+      s.serving_epoch = synced.epoch;
+      s.leader = static_cast<std::uint32_t>(synced.leader.value);
       break;
+    }
     case Ev::kLeaderShutdown:
     case Ev::kFollowerExit:
     case Ev::kStartupRefused:
@@ -125,27 +136,33 @@ Ledger build_ledger(const ZabRun& run, const std::vector<AckedWrite>& acks) {
     }
   };
   for (const ZabEvent& e : run.events) {
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kProposed: {
-        ProposalInfo p{e.b, e.server, e.t_ns, std::nullopt};
+        const auto& proposed = e.get<ev::Proposed>();
+        const std::uint64_t zxid = proposed.zxid.raw();
+        ProposalInfo p{proposed.txn_hash, e.server, e.t_ns, std::nullopt};
         auto last = last_proposal.find(e.server);
-        if (last != last_proposal.end() && zxid_epoch(last->second) == zxid_epoch(e.a)) p.prev_same_primary = last->second;
-        last_proposal[e.server] = e.a;
-        l.proposals.emplace(e.a, p);
+        if (last != last_proposal.end() && zxid_epoch(last->second) == zxid_epoch(zxid)) p.prev_same_primary = last->second;
+        last_proposal[e.server] = zxid;
+        l.proposals.emplace(zxid, p);
         break;
       }
-      case Ev::kCommitted:
-        committed(e.a, e.t_ns, "committed by leader " + run.name(e.server) + " at " + time_text(e.t_ns));
-        if (e.b != 0) l.commit_quorum.emplace(e.a, e.b);
+      case Ev::kCommitted: {
+        const auto& commit = e.get<ev::Committed>();
+        committed(commit.zxid.raw(), e.t_ns, "committed by leader " + run.name(e.server) + " at " + time_text(e.t_ns));
+        if (commit.quorum.bits != 0) l.commit_quorum.emplace(commit.zxid.raw(), commit.quorum.bits);
         break;
-      case Ev::kApplied:
-        if (e.d == kApplyDelivered) {
-          l.delivered_at.emplace(e.a, e.t_ns);
-          committed(e.a, e.t_ns, "delivered on " + run.name(e.server) + " at " + time_text(e.t_ns));
+      }
+      case Ev::kApplied: {
+        const auto& applied = e.get<ev::Applied>();
+        if (applied.source == ApplySource::kDelivered) {
+          l.delivered_at.emplace(applied.zxid.raw(), e.t_ns);
+          committed(applied.zxid.raw(), e.t_ns, "delivered on " + run.name(e.server) + " at " + time_text(e.t_ns));
         }
         break;
+      }
       case Ev::kRestored:
-        if (!started[e.server]) l.prehistory_max = std::max(l.prehistory_max, e.a);
+        if (!started[e.server]) l.prehistory_max = std::max(l.prehistory_max, e.get<ev::Restored>().last_zxid.raw());
         started[e.server] = true;
         break;
       case Ev::kStartupRefused:

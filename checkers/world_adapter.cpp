@@ -1,51 +1,52 @@
 #include "checkers/world_adapter.h"
 
+#include <array>
 #include <optional>
-
-#include "protocol/zab_trace.h"
+#include <type_traits>
 
 namespace zab::check {
 
 namespace {
 
-std::optional<Ev> protocol_kind(std::uint16_t sub) {
-  switch (sub) {
-    case kTracePeerState: return Ev::kPeerState;
-    case kTraceAcceptedEpoch: return Ev::kAcceptedEpoch;
-    case kTraceCurrentEpoch: return Ev::kCurrentEpoch;
-    case kTraceProposed: return Ev::kProposed;
-    case kTraceLogged: return Ev::kLogged;
-    case kTraceCommitted: return Ev::kCommitted;
-    case kTraceApplied: return Ev::kApplied;
-    case kTraceTruncated: return Ev::kTruncated;
-    case kTraceSnapshotLoaded: return Ev::kSnapshotLoaded;
-    case kTraceSyncChosen: return Ev::kSyncChosen;
-    case kTraceLeaderEstablished: return Ev::kLeaderEstablished;
-    case kTraceLeaderShutdown: return Ev::kLeaderShutdown;
-    case kTraceFollowerSynced: return Ev::kFollowerSynced;
-    case kTraceNewLeaderAcked: return Ev::kNewLeaderAcked;
-    case kTraceFollowerExit: return Ev::kFollowerExit;
-    case kTraceStartupRefused: return Ev::kStartupRefused;
-    case kTraceRestored: return Ev::kRestored;
-    case kTraceTreeReset: return Ev::kTreeReset;
-    case kTraceReplayed: return Ev::kReplayed;
-    default: return std::nullopt;
-  }
+// The kept event a simulator trace event carries, if it is one. Decoders are looked up by the
+// record's family and code (one table per family, built once from the Event variant), so a
+// fuzz campaign pays one index per trace event.
+using Decoder = Event (*)(const sim::TraceEvent&);
+struct DecoderTables {
+  std::array<Decoder, 256> world{};
+  std::array<Decoder, 256> server{};
+};
+
+const DecoderTables& decoders() {
+  static const DecoderTables tables = [] {
+    DecoderTables t;
+    ev::for_each_type<Event>([&](auto proto) {
+      using E = decltype(proto);
+      static_assert(E::kCode < 256, "a kept event's code indexes a table of 256");
+      Decoder d = [](const sim::TraceEvent& te) {
+        E e = ev::from_words<E>(ev::Words{te.a, te.b, te.c, te.d});
+        // A disk event's file is an interned id here and a name in a trace file: neither
+        // adapter keeps it.
+        if constexpr (std::is_same_v<E, ev::Fsync> || std::is_same_v<E, ev::FsyncDone>) e.file = ev::FileId{};
+        return Event{e};
+      };
+      auto& slot = sim::kIsAlternative<E, ev::ServerEvent> ? t.server[E::kCode] : t.world[E::kCode];
+      ZAB_ASSERT(slot == nullptr, "one kept event per code and family");
+      slot = d;
+    });
+    return t;
+  }();
+  return tables;
 }
 
-std::optional<Ev> world_kind(sim::TraceKind kind) {
-  switch (kind) {
-    case sim::TraceKind::kProcessStart: return Ev::kStart;
-    case sim::TraceKind::kCrash: return Ev::kCrash;
-    case sim::TraceKind::kHang: return Ev::kHang;
-    case sim::TraceKind::kResume: return Ev::kResume;
-    case sim::TraceKind::kLinkCut: return Ev::kLinkCut;
-    case sim::TraceKind::kLinkHeal: return Ev::kLinkHeal;
-    case sim::TraceKind::kTimeStoodStill: return Ev::kTimeStoodStill;
-    case sim::TraceKind::kFsync: return Ev::kFsync;
-    case sim::TraceKind::kFsyncDone: return Ev::kFsyncDone;
-    default: return std::nullopt;
-  }
+std::optional<Event> kept_event(const sim::TraceEvent& te) {
+  const DecoderTables& t = decoders();
+  const bool server = te.kind == sim::TraceKind::kProtocol;
+  const std::uint16_t code = server ? te.sub : static_cast<std::uint16_t>(te.kind);
+  if (code >= 256) return std::nullopt;
+  const Decoder d = server ? t.server[code] : t.world[code];
+  if (d == nullptr) return std::nullopt;
+  return d(te);
 }
 
 }  // namespace
@@ -56,19 +57,19 @@ ZabRun from_sim_trace(const sim::Trace& trace) {
   if (!events.empty()) run.end_ns = events.back().time.ns();
   std::set<std::uint32_t> seen;
   for (const sim::TraceEvent& te : events) {
-    const bool protocol = te.kind == sim::TraceKind::kProtocol;
-    const std::optional<Ev> kind = protocol ? protocol_kind(te.sub) : world_kind(te.kind);
-    if (!kind) continue;
-    // A disk event's a is an interned file id, which the JSON-lines trace writes as a name:
-    // neither adapter keeps it.
-    const bool disk = *kind == Ev::kFsync || *kind == Ev::kFsyncDone;
-    run.events.push_back(ZabEvent{te.time.ns(), te.process, *kind, disk ? 0 : te.a, te.b, te.c, te.d});
-    if (protocol) run.servers.insert(te.process);
+    auto event = kept_event(te);
+    if (!event) continue;
+    ZabEvent e{te.time.ns(), te.process, std::move(*event)};
+    if (te.kind == sim::TraceKind::kProtocol) run.servers.insert(te.process);
     seen.insert(te.process);
-    if (*kind == Ev::kLinkCut || *kind == Ev::kLinkHeal) {
-      seen.insert(static_cast<std::uint32_t>(te.a));
-      seen.insert(static_cast<std::uint32_t>(te.b));
+    if (const auto* cut = e.as<ev::LinkCut>()) {
+      seen.insert(static_cast<std::uint32_t>(cut->from.value));
+      seen.insert(static_cast<std::uint32_t>(cut->to.value));
+    } else if (const auto* heal = e.as<ev::LinkHeal>()) {
+      seen.insert(static_cast<std::uint32_t>(heal->from.value));
+      seen.insert(static_cast<std::uint32_t>(heal->to.value));
     }
+    run.events.push_back(std::move(e));
   }
   for (std::uint32_t p : seen) run.names[p] = trace.process_name(p);
   return run;

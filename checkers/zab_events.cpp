@@ -3,54 +3,13 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace zab::check {
 
 namespace {
-
-// The JSON names of the kinds kept, and of their a..d fields ("" = unused). Protocol names
-// are protocol/zab_trace.cpp's; a round-trip test pins the two adapters to each other.
-struct KindName {
-  const char* name;
-  Ev kind;
-  bool protocol;
-  const char* fields[4];
-};
-
-constexpr KindName kKinds[] = {
-    {"process_start", Ev::kStart, false, {"incarnation", "", "", ""}},
-    {"crash", Ev::kCrash, false, {"incarnation", "disk_ops_lost", "", ""}},
-    {"hang", Ev::kHang, false, {"", "", "", ""}},
-    {"resume", Ev::kResume, false, {"", "", "", ""}},
-    {"link_cut", Ev::kLinkCut, false, {"from", "to", "", ""}},
-    {"link_heal", Ev::kLinkHeal, false, {"from", "to", "", ""}},
-    {"time_stood_still", Ev::kTimeStoodStill, false, {"events", "", "", ""}},
-    {"fsync", Ev::kFsync, false, {"", "tag", "", ""}},
-    {"fsync_done", Ev::kFsyncDone, false, {"", "tag", "", ""}},
-    {"peer_state", Ev::kPeerState, true, {"state", "leader", "current_epoch", ""}},
-    {"accepted_epoch", Ev::kAcceptedEpoch, true, {"epoch", "", "", ""}},
-    {"current_epoch", Ev::kCurrentEpoch, true, {"epoch", "", "", ""}},
-    {"proposed", Ev::kProposed, true, {"zxid", "txn_hash", "", ""}},
-    {"logged", Ev::kLogged, true, {"zxid", "txn_hash", "", ""}},
-    {"committed", Ev::kCommitted, true, {"zxid", "quorum", "", ""}},
-    {"applied", Ev::kApplied, true, {"zxid", "txn_hash", "committed_log", "source"}},
-    {"truncated", Ev::kTruncated, true, {"zxid", "", "", ""}},
-    {"snapshot_loaded", Ev::kSnapshotLoaded, true, {"zxid", "", "", ""}},
-    {"sync_chosen", Ev::kSyncChosen, true, {"learner", "mode", "peer_zxid", "forward_from"}},
-    {"leader_established", Ev::kLeaderEstablished, true, {"epoch", "", "", ""}},
-    {"leader_shutdown", Ev::kLeaderShutdown, true, {"reason", "", "", ""}},
-    {"follower_synced", Ev::kFollowerSynced, true, {"leader", "epoch", "", ""}},
-    {"newleader_acked", Ev::kNewLeaderAcked, true, {"epoch", "", "", ""}},
-    {"follower_exit", Ev::kFollowerExit, true, {"reason", "", "", ""}},
-    {"startup_refused", Ev::kStartupRefused, true, {"reason", "", "", ""}},
-    {"restored", Ev::kRestored, true, {"last_zxid", "snapshot_zxid", "current_epoch", "accepted_epoch"}},
-    {"tree_reset", Ev::kTreeReset, true, {"zxid", "", "", ""}},
-    {"replayed", Ev::kReplayed, true, {"zxid", "txn_hash", "", ""}},
-};
-
-bool is_process_field(Ev kind, int field) {
-  return (kind == Ev::kLinkCut || kind == Ev::kLinkHeal) && (field == 0 || field == 1);
-}
 
 class ProcessIds {
  public:
@@ -97,47 +56,69 @@ std::string time_text(std::int64_t t_ns) {
   return fmt::format("{}.{:06d} s", us / 1'000'000, us % 1'000'000);
 }
 
+namespace {
+
+// One field of a trace file's record, by the event type's field name: a process field is a
+// name (mapped to an id), every other field an integer; a field missing from an older trace
+// reads as 0. False and `error` set on a field of the wrong shape.
+template <class T>
+bool read_field(const TraceRecord& r, const char* name, ProcessIds& ids, ZabRun& run, T& value, std::string& error) {
+  const auto it = r.fields.find(name);
+  if (it == r.fields.end()) return true;
+  if constexpr (std::is_same_v<T, ev::Process>) {
+    if (!it->is_string()) {
+      error = fmt::format("line {}: '{}' must be a process name", r.line, name);
+      return false;
+    }
+    const std::string peer = it->get<std::string>();
+    value = ev::Process{ids.id(peer)};
+    run.names[static_cast<std::uint32_t>(value.value)] = peer;
+    return true;
+  } else if constexpr (std::is_same_v<T, ev::FileId>) {
+    return true;  // a file name: the checkers keep no file (the in-memory adapter drops the id too)
+  } else {
+    if (!it->is_number_unsigned() && !it->is_number_integer()) {
+      error = fmt::format("line {}: '{}' must be an integer", r.line, name);
+      return false;
+    }
+    value = ev::from_word<T>(it->get<std::uint64_t>());
+    return true;
+  }
+}
+
+// The kept event a record names, read field by field; nullopt if the record is of a kind the
+// checkers do not keep. `error` is set (and nullopt returned) on a malformed field.
+std::optional<Event> read_event(const TraceRecord& r, ProcessIds& ids, ZabRun& run, std::string& error) {
+  std::optional<Event> result;
+  ev::for_each_type<Event>([&](auto proto) {
+    using E = decltype(proto);
+    if (result || !error.empty() || r.kind != E::kName) return;
+    E e{};
+    bool ok = true;
+    constexpr auto fs = E::fields();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((ok = ok && read_field(r, std::get<I>(fs).name, ids, run, e.*(std::get<I>(fs).member), error)), ...);
+    }(std::make_index_sequence<ev::field_count<E>()>{});
+    if (ok) result = Event{e};
+  });
+  return result;
+}
+
+bool is_protocol_event(Ev kind) { return kind >= Ev::kPeerState; }
+
+}  // namespace
+
 bool from_trace_records(const std::vector<TraceRecord>& records, ZabRun& run, std::string& error) {
   ProcessIds ids;
   for (const TraceRecord& r : records) {
     run.end_ns = std::max(run.end_ns, r.t_ns);
-    const KindName* kind = nullptr;
-    for (const auto& k : kKinds) {
-      if (r.kind == k.name) kind = &k;
-    }
-    if (kind == nullptr) continue;
-    ZabEvent e;
-    e.t_ns = r.t_ns;
-    e.server = ids.id(r.process);
-    e.kind = kind->kind;
+    auto event = read_event(r, ids, run, error);
+    if (!error.empty()) return false;
+    if (!event) continue;
+    ZabEvent e{r.t_ns, ids.id(r.process), std::move(*event)};
     run.names[e.server] = r.process;
-    std::uint64_t* out[4] = {&e.a, &e.b, &e.c, &e.d};
-    for (int i = 0; i < 4; ++i) {
-      const char* field = kind->fields[i];
-      if (field[0] == '\0') continue;
-      const auto it = r.fields.find(field);
-      if (it == r.fields.end()) {
-        // An older trace without a field the checkers added later reads as 0.
-        continue;
-      }
-      if (is_process_field(kind->kind, i)) {
-        if (!it->is_string()) {
-          error = fmt::format("line {}: '{}' must be a process name", r.line, field);
-          return false;
-        }
-        const std::string peer = it->get<std::string>();
-        *out[i] = ids.id(peer);
-        run.names[static_cast<std::uint32_t>(*out[i])] = peer;
-      } else {
-        if (!it->is_number_unsigned() && !it->is_number_integer()) {
-          error = fmt::format("line {}: '{}' must be an integer", r.line, field);
-          return false;
-        }
-        *out[i] = it->get<std::uint64_t>();
-      }
-    }
-    if (kind->protocol) run.servers.insert(e.server);
-    run.events.push_back(e);
+    if (is_protocol_event(e.kind())) run.servers.insert(e.server);
+    run.events.push_back(std::move(e));
   }
   return true;
 }

@@ -7,57 +7,74 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "checkers/trace_reader.h"
+#include "protocol/assert.h"
+#include "protocol/events/events.h"
 
 namespace zab::check {
 
-enum class Ev : std::uint8_t {
-  // world events
-  kStart,      // a=incarnation
-  kCrash,      // a=incarnation, b=disk ops lost
-  kHang,       //
-  kResume,     //
-  kLinkCut,    // server=0 (the world), a=from, b=to
-  kLinkHeal,   // server=0, a=from, b=to
-  kTimeStoodStill,  // server=0, a=events run at that instant: the world stopped the run there
-  kFsync,      // b=tag: the server asked its disk for an fsync (a=0: file names are not kept)
-  kFsyncDone,  // b=tag: that fsync completed
-  // ZAB protocol events (protocol/zab_trace.h has the meanings of a..d)
-  kPeerState,          // a=0 LOOKING / 1 FOLLOWING / 2 LEADING, b=leader sid, c=currentEpoch
-  kAcceptedEpoch,      // a=epoch, durable
-  kCurrentEpoch,       // a=epoch, durable
-  kProposed,           // a=zxid, b=txn hash
-  kLogged,             // a=zxid, b=txn hash: durable in this server's log
-  kCommitted,          // a=zxid (the leader), b=quorum: bit N set if sN's ACK counted (0: not recorded)
-  kApplied,            // a=zxid, b=txn hash, c=committedLog, d=source (0 delivered, 1 fast-forward)
-  kTruncated,          // a=zxid the log was truncated to
-  kSnapshotLoaded,     // a=zxid (SNAP sync)
-  kSyncChosen,         // the leader: a=learner sid, b=mode, c=learner's zxid, d=zxid forwarding starts after
-  kLeaderEstablished,  // a=epoch
-  kLeaderShutdown,     // a=reason
-  kFollowerSynced,     // a=leader sid, b=epoch
-  kNewLeaderAcked,     // a=epoch
-  kFollowerExit,       // a=reason
-  kStartupRefused,     // a=reason
-  kRestored,           // a=last zxid, b=snapshot zxid, c=currentEpoch, d=acceptedEpoch
-  kTreeReset,          // a=zxid the tree stands at (0 emptied, else a snapshot's)
-  kReplayed,           // a=zxid, b=txn hash
-};
+// The events the checkers keep, typed (protocol/events/): the world's process life, link
+// faults, fsyncs and its stop; the servers' ZAB events. Ev names the alternative held, in the
+// variant's order, so that a checker can switch on it and then read the fields by name.
+using Event = std::variant<ev::ProcessStart, ev::Crash, ev::Hang, ev::Resume, ev::LinkCut, ev::LinkHeal,
+                           ev::TimeStoodStill, ev::Fsync, ev::FsyncDone, ev::PeerState, ev::AcceptedEpoch,
+                           ev::CurrentEpoch, ev::Proposed, ev::Logged, ev::Committed, ev::Applied, ev::Truncated,
+                           ev::SnapshotLoaded, ev::SyncChosen, ev::LeaderEstablished, ev::LeaderShutdown,
+                           ev::FollowerSynced, ev::NewLeaderAcked, ev::FollowerExit, ev::StartupRefused, ev::Restored,
+                           ev::TreeReset, ev::Replayed>;
 
-// The apply sources of Ev::kApplied's d (protocol ApplySource).
-inline constexpr std::uint64_t kApplyDelivered = 0;
-inline constexpr std::uint64_t kApplyFastForward = 1;
+enum class Ev : std::uint8_t {
+  // world events (the fsyncs carry no file: a trace file names files, memory interns them)
+  kStart, kCrash, kHang, kResume, kLinkCut, kLinkHeal, kTimeStoodStill, kFsync, kFsyncDone,
+  // ZAB protocol events
+  kPeerState, kAcceptedEpoch, kCurrentEpoch, kProposed, kLogged, kCommitted, kApplied, kTruncated,
+  kSnapshotLoaded, kSyncChosen, kLeaderEstablished, kLeaderShutdown, kFollowerSynced, kNewLeaderAcked,
+  kFollowerExit, kStartupRefused, kRestored, kTreeReset, kReplayed,
+  kCount,
+};
+static_assert(static_cast<std::size_t>(Ev::kCount) == std::variant_size_v<Event>, "one Ev per kept event type");
 
 struct ZabEvent {
   std::int64_t t_ns = 0;
   std::uint32_t server = 0;  // the process (a server's sid is its address); 0 = the world
-  Ev kind = Ev::kStart;
-  std::uint64_t a = 0, b = 0, c = 0, d = 0;
+  Event event;
+
+  Ev kind() const { return static_cast<Ev>(event.index()); }
+  // The event as type E; the kind must be E's (asserted).
+  template <class E>
+  const E& get() const {
+    const E* e = std::get_if<E>(&event);
+    ZAB_ASSERT(e != nullptr, "an event is read as the type its kind names");
+    return *e;
+  }
+  template <class E>
+  const E* as() const {
+    return std::get_if<E>(&event);
+  }
 };
+
+// The zxid and txn hash of an event that names a txn: Proposed, Logged, Applied, Replayed.
+struct TxnRef {
+  std::uint64_t zxid = 0;
+  std::uint64_t hash = 0;
+};
+inline std::optional<TxnRef> txn_of(const ZabEvent& e) {
+  return std::visit(
+      [](const auto& x) -> std::optional<TxnRef> {
+        if constexpr (requires { x.zxid; x.txn_hash; }) {
+          return TxnRef{x.zxid.raw(), x.txn_hash};
+        } else {
+          return std::nullopt;
+        }
+      },
+      e.event);
+}
 
 struct ZabRun {
   std::vector<ZabEvent> events;              // in trace order (time non-decreasing)
@@ -71,8 +88,6 @@ struct ZabRun {
 // Zxids as the checkers print them: "<epoch,counter>".
 std::string zxid_text(std::uint64_t zxid);
 
-// Whether Ev::kCommitted's quorum (its b: bit N set if sN's ACK counted) names `server`.
-inline bool quorum_has(std::uint64_t quorum, std::uint32_t server) { return server < 64 && ((quorum >> server) & 1) != 0; }
 inline std::uint32_t zxid_epoch(std::uint64_t zxid) { return static_cast<std::uint32_t>(zxid >> 32); }
 inline std::uint32_t zxid_counter(std::uint64_t zxid) { return static_cast<std::uint32_t>(zxid); }
 inline std::uint64_t make_zxid(std::uint32_t epoch, std::uint32_t counter) {

@@ -37,28 +37,30 @@ class ZabProperties {
   };
 
   void before(const ZabEvent& e) {
-    switch (e.kind) {
+    switch (e.kind()) {
       case Ev::kLeaderEstablished:
-        leadership(e.server, static_cast<std::uint32_t>(e.a), e.t_ns, "established");
+        leadership(e.server, e.get<ev::LeaderEstablished>().epoch, e.t_ns, "established");
         primary_checks(e);
         break;
       case Ev::kProposed:
-        leadership(e.server, zxid_epoch(e.a), e.t_ns, "proposed in");
+        leadership(e.server, e.get<ev::Proposed>().zxid.epoch(), e.t_ns, "proposed in");
         break;
       case Ev::kLogged:
-        logged_[e.a].emplace(e.server, e.t_ns);
+        logged_[e.get<ev::Logged>().zxid.raw()].emplace(e.server, e.t_ns);
         break;
       case Ev::kCommitted:
         quorum_logged(e);
         break;
-      case Ev::kSyncChosen:
-        sync_covers_[static_cast<std::uint32_t>(e.a)] = e.d;
+      case Ev::kSyncChosen: {
+        const auto& chosen = e.get<ev::SyncChosen>();
+        sync_covers_[static_cast<std::uint32_t>(chosen.learner.value)] = chosen.forward_from.raw();
         break;
+      }
       case Ev::kNewLeaderAcked:
-        sessions_[e.server] = Session{static_cast<std::uint32_t>(e.a), e.t_ns, std::nullopt, sync_covers_[e.server]};
+        sessions_[e.server] = Session{e.get<ev::NewLeaderAcked>().epoch, e.t_ns, std::nullopt, sync_covers_[e.server]};
         break;
       case Ev::kFollowerSynced:
-        if (sessions_[e.server].epoch == e.b) sessions_[e.server].synced_ns = e.t_ns;
+        if (sessions_[e.server].epoch == e.get<ev::FollowerSynced>().epoch) sessions_[e.server].synced_ns = e.t_ns;
         break;
       case Ev::kStart:
       case Ev::kCrash:
@@ -85,11 +87,12 @@ class ZabProperties {
     const ServerState& s = trees_.state(e.server);
     if (!s.pos) return;
     const std::uint64_t p = *s.pos;
-    const std::uint64_t epoch_start = make_zxid(static_cast<std::uint32_t>(e.a), 0);
+    const Epoch epoch = e.get<ev::LeaderEstablished>().epoch;
+    const std::uint64_t epoch_start = make_zxid(epoch, 0);
     if (auto d = between(ledger_.delivered_at, p, epoch_start)) {
       sink_.add("PrimaryIntegrity", e.t_ns,
                 fmt::format("{} established epoch {} standing at {}, but {} of an older epoch is delivered (first at {})",
-                            at(e.server, e.t_ns), e.a, zxid_text(p), zxid_text(*d), time_text(ledger_.delivered_at.at(*d))),
+                            at(e.server, e.t_ns), epoch, zxid_text(p), zxid_text(*d), time_text(ledger_.delivered_at.at(*d))),
                 {{e.server, e.t_ns, p, "established"}, {0, ledger_.delivered_at.at(*d), *d, "delivered"}});
     }
     // The newest txn of an older epoch committed before now must not lie above p.
@@ -98,7 +101,7 @@ class ZabProperties {
       if (it->first <= p) break;
       if (it->second <= e.t_ns) {
         sink_.add("LeaderLogCompleteness", e.t_ns,
-                  fmt::format("{} established epoch {} standing at {}, without {} ({})", at(e.server, e.t_ns), e.a,
+                  fmt::format("{} established epoch {} standing at {}, without {} ({})", at(e.server, e.t_ns), epoch,
                               zxid_text(p), zxid_text(it->first), ledger_.committed_how.at(it->first)),
                   {{e.server, e.t_ns, p, "established"}, {0, it->second, it->first, "committed"}});
         break;
@@ -107,21 +110,22 @@ class ZabProperties {
   }
 
   void quorum_logged(const ZabEvent& e) {
+    const std::uint64_t zxid = e.get<ev::Committed>().zxid.raw();
     std::size_t durable = 0;
-    auto it = logged_.find(e.a);
+    auto it = logged_.find(zxid);
     if (it != logged_.end()) durable = it->second.size();
     if (durable >= quorum_) return;
     std::string who;
-    std::vector<WitnessPoint> points{{e.server, e.t_ns, e.a, "committed"}};
+    std::vector<WitnessPoint> points{{e.server, e.t_ns, zxid, "committed"}};
     if (it != logged_.end()) {
       for (const auto& [server, t] : it->second) {
         who += (who.empty() ? "" : ", ") + run_.name(server);
-        points.push_back({server, t, e.a, "logged"});
+        points.push_back({server, t, zxid, "logged"});
       }
     }
     sink_.add("CommittedLogDurability", e.t_ns,
               fmt::format("{} committed {} when only {} of the {} servers of a quorum had logged it durably ({})",
-                          at(e.server, e.t_ns), zxid_text(e.a), durable, quorum_, who.empty() ? "none" : who),
+                          at(e.server, e.t_ns), zxid_text(zxid), durable, quorum_, who.empty() ? "none" : who),
               std::move(points));
   }
 

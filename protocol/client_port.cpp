@@ -103,7 +103,7 @@ void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
   if (request.last_zxid_seen > ours) {
     // "Refusing session request for client ... as it has seen zxid 0x... our last zxid is
     // 0x... client must try another server" (strictly greater: equal is accepted).
-    ctx_.trace(kTraceClientRefused, request.session.value, request.last_zxid_seen.raw(), ours.raw());
+    ctx_.emit(ev::ClientRefused{static_cast<std::uint64_t>(request.session.value), request.last_zxid_seen, ours});
     ctx_.out->push_back(coverage(CoverageMark::kClientRefusedBehind));
     close(conn);
     return;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocol/ids.h"
+#include "protocol/io.h"
 #include "protocol/mutations.h"
 #include "protocol/time.h"
 

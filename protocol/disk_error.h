@@ -6,10 +6,14 @@
 #include <string>
 #include <variant>
 
+#include "protocol/events/reasons.h"
+
 namespace zab {
 
 struct DiskError {
   std::string message;  // names the file and, where there is one, the byte offset
+  // Which of QuorumPeer.loadDataBase's refusals this is, for the trace (StartupRefused).
+  StartupRefusal refusal = StartupRefusal::kDatabaseUnreadable;
 };
 
 // A value read from disk, or why it could not be read.

@@ -5,12 +5,11 @@
 #include <fmt/format.h>
 
 #include "protocol/assert.h"
-#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
 
 namespace zab {
 
 namespace {
-std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
 // QuorumMaj.toString: one line per member, then the config version (0: never reconfigured).
 std::string quorum_verifier_text(const ServerConfig& config) {
@@ -48,8 +47,7 @@ void FastLeaderElection::look_for_leader(const Clocks& now, std::vector<Output>&
   proposed_leader_ = init_id();
   proposed_zxid_ = init_last_logged_zxid();
   proposed_epoch_ = init_peer_epoch();
-  trace(out, kFleLookForLeader, u64(logicalclock_), proposed_leader_.value, proposed_zxid_.raw(),
-        u64(proposed_epoch_));
+  emit(out, ev::FleLookForLeader{logicalclock_, proposed_leader_, proposed_zxid_, proposed_epoch_});
   phase_ = Phase::kPolling;
   send_notifications(out);
   set_timer(now, Timer::kNotification, not_timeout_, out);
@@ -58,14 +56,14 @@ void FastLeaderElection::look_for_leader(const Clocks& now, std::vector<Output>&
 void FastLeaderElection::process(const Clocks& now, const Notification& n, std::vector<Output>& out) {
   ZAB_ASSERT(phase_ == Phase::kPolling, "the main loop handles notifications only while polling");
   if (!valid_voter(n.sid) || !valid_voter(n.leader)) {
-    trace(out, kFleIgnored, n.sid.value, kIgnoreNotVoter);
+    emit(out, ev::FleIgnored{n.sid, ElectionIgnoreReason::kNotVoter});
   } else {
     switch (n.state) {
       case ServerState::kLooking:
         if (received_looking_notification(now, n, out)) return;
         break;
       case ServerState::kObserving:
-        trace(out, kFleIgnored, n.sid.value, kIgnoreObserving);
+        emit(out, ev::FleIgnored{n.sid, ElectionIgnoreReason::kObserving});
         break;
       case ServerState::kFollowing:
       case ServerState::kLeading:
@@ -86,11 +84,11 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
                                                        std::vector<Output>& out) {
   // ZOOKEEPER-261: an untrusted empty database neither counts LOOKING votes nor is counted.
   if (init_last_logged_zxid() == kZxidMinusOne) {
-    trace(out, kFleIgnored, n.sid.value, kIgnoreOwnNoZxid);
+    emit(out, ev::FleIgnored{n.sid, ElectionIgnoreReason::kOwnNoZxid});
     return false;
   }
   if (n.zxid == kZxidMinusOne) {
-    trace(out, kFleIgnored, n.sid.value, kIgnoreNoZxid);
+    emit(out, ev::FleIgnored{n.sid, ElectionIgnoreReason::kNoZxid});
     return false;
   }
   if (n.election_epoch > logicalclock_) {
@@ -98,7 +96,7 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     // the proposal we had in the old round.
     logicalclock_ = n.election_epoch;
     recvset_.clear();
-    trace(out, kFleRoundAdvanced, u64(logicalclock_), n.sid.value);
+    emit(out, ev::FleRoundAdvanced{logicalclock_, n.sid});
     if (total_order_predicate(n.leader, n.zxid, n.peer_epoch, init_id(), init_last_logged_zxid(),
                               init_peer_epoch(), config_.mutations)) {
       update_proposal(n.leader, n.zxid, n.peer_epoch, out);
@@ -108,7 +106,7 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     send_notifications(out);
   } else if (n.election_epoch < logicalclock_) {
     // WorkerReceiver has already told the sender our round and proposal.
-    trace(out, kFleIgnored, n.sid.value, kIgnoreStaleRound);
+    emit(out, ev::FleIgnored{n.sid, ElectionIgnoreReason::kStaleRound});
     return false;
   } else if (total_order_predicate(n.leader, n.zxid, n.peer_epoch, proposed_leader_, proposed_zxid_,
                                    proposed_epoch_, config_.mutations)) {
@@ -120,7 +118,7 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
   const std::size_t acks = count_acks(recvset_, ours);
   if (!config_.is_quorum(acks)) return false;
   // A quorum agrees with us. The decision stands after finalizeWait passes with no better vote.
-  trace(out, kFleFinalizeWait, proposed_leader_.value, u64(logicalclock_), acks);
+  emit(out, ev::FleFinalizeWait{proposed_leader_, logicalclock_, static_cast<std::uint64_t>(acks)});
   phase_ = Phase::kFinalizing;
   set_timer(now, Timer::kFinalize, config_.finalize_wait, out);
   return true;
@@ -134,7 +132,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
     recvset_[n.sid] = Vote{.version = 0, .id = n.leader, .zxid = n.zxid, .election_epoch = n.election_epoch,
                            .peer_epoch = n.peer_epoch, .state = n.state};
     if (has_quorum(recvset_, n.vote()) && check_leader(recvset_, n.leader, n.election_epoch)) {
-      trace(out, kFleJoined, n.leader.value, u64(n.election_epoch), 1, n.sid.value);
+      emit(out, ev::FleJoined{n.leader, n.election_epoch, JoinPath::kSameRound, n.sid});
       return Vote::of(n.leader, n.zxid, n.election_epoch, n.peer_epoch);
     }
   }
@@ -144,7 +142,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
   if (has_quorum(outofelection_, n.vote()) && check_leader(outofelection_, n.leader, n.election_epoch)) {
     // Join that round, even if this moves logicalclock backwards.
     logicalclock_ = n.election_epoch;
-    trace(out, kFleJoined, n.leader.value, u64(n.election_epoch), 2, n.sid.value);
+    emit(out, ev::FleJoined{n.leader, n.election_epoch, JoinPath::kOutOfElection, n.sid});
     return Vote::of(n.leader, n.zxid, n.election_epoch, n.peer_epoch);
   }
   return std::nullopt;
@@ -180,8 +178,7 @@ void FastLeaderElection::finish(const Vote& end_vote, std::vector<Output>& out) 
   phase_ = Phase::kIdle;
   result_ = end_vote;
   // leaveInstance clears recvqueue; ours is always empty between inputs.
-  trace(out, kFleElectionFinished, end_vote.id.value, u64(end_vote.election_epoch), end_vote.zxid.raw(),
-        u64(end_vote.peer_epoch));
+  emit(out, ev::FleElectionFinished{end_vote.id, end_vote.election_epoch, end_vote.zxid, end_vote.peer_epoch});
 }
 
 std::optional<Vote> FastLeaderElection::take_result() {
@@ -212,7 +209,7 @@ void FastLeaderElection::on_timer(const Clocks& now, std::uint64_t id, std::vect
       manager_.connect_all(out);
     }
     not_timeout_ = std::min(not_timeout_ * 2, config_.max_notification_interval);
-    trace(out, kFleTimeout, u64(not_timeout_.count_ms()), delivered ? 1 : 0);
+    emit(out, ev::FleTimeout{not_timeout_.count_ms(), delivered});
     set_timer(now, Timer::kNotification, not_timeout_, out);
     return;
   }
@@ -239,7 +236,7 @@ void FastLeaderElection::cancel_timer(std::vector<Output>& out) {
 void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& message, std::vector<Output>& out) {
   const auto n = decode_notification(message.sid, message.payload);
   if (!n) {
-    trace(out, kFleMalformed, message.sid.value, message.payload.size());
+    emit(out, ev::FleMalformed{message.sid, message.payload.size()});
     return;
   }
   const ServerState my_state = peer_.peer_state();
@@ -251,11 +248,10 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
     return;
   }
   if (!is_known_state(n->state)) {
-    trace(out, kFleIgnored, n->sid.value, kIgnoreUnknownState);
+    emit(out, ev::FleIgnored{n->sid, ElectionIgnoreReason::kUnknownState});
     return;
   }
-  trace(out, kFleNotificationIn, n->sid.value, static_cast<std::uint64_t>(n->state), n->leader.value,
-        u64(n->election_epoch));
+  emit(out, ev::FleNotificationIn{n->sid, n->state, n->leader, n->election_epoch});
   if (my_state != ServerState::kLooking) {
     // Not LOOKING: the notification is not queued. A LOOKING sender learns our currentVote,
     // with the round it was elected in (ZOOKEEPER-1732), and our real state.
@@ -263,7 +259,7 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
       const Vote current = peer_.current_vote();
       send_notification(n->sid, current, current.election_epoch, my_state, out);
     } else {
-      trace(out, kFleIgnored, n->sid.value, kIgnoreNotLooking);
+      emit(out, ev::FleIgnored{n->sid, ElectionIgnoreReason::kNotLooking});
     }
     return;
   }
@@ -280,12 +276,12 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
     if (!total_order_predicate(n->leader, n->zxid, n->peer_epoch, proposed_leader_, proposed_zxid_,
                                proposed_epoch_, config_.mutations)) {
       // Discarded for good, not even kept for recvset; the next 200 ms poll starts afresh.
-      trace(out, kFleFinalizeDiscard, n->sid.value, n->leader.value);
+      emit(out, ev::FleFinalizeDiscard{n->sid, n->leader});
       set_timer(now, Timer::kFinalize, config_.finalize_wait, out);
       return;
     }
     // Better: ZooKeeper puts it back on the queue and the main loop takes it at once.
-    trace(out, kFleFinalizeBroken, n->sid.value, n->leader.value);
+    emit(out, ev::FleFinalizeBroken{n->sid, n->leader});
     phase_ = Phase::kPolling;
   }
   process(now, *n, out);
@@ -298,13 +294,12 @@ void FastLeaderElection::update_proposal(ServerId leader, Zxid zxid, std::int64_
   proposed_leader_ = leader;
   proposed_zxid_ = zxid;
   proposed_epoch_ = epoch;
-  if (changed) trace(out, kFleVoteChanged, leader.value, zxid.raw(), u64(epoch), u64(logicalclock_));
+  if (changed) emit(out, ev::FleVoteChanged{leader, zxid, epoch, logicalclock_});
 }
 
 void FastLeaderElection::send_notifications(std::vector<Output>& out) {
   // To every voter, ourselves included: our own vote counts only once it loops back.
-  trace(out, kFleNotificationsSent, u64(logicalclock_), proposed_leader_.value, proposed_zxid_.raw(),
-        u64(proposed_epoch_));
+  emit(out, ev::FleNotificationsSent{logicalclock_, proposed_leader_, proposed_zxid_, proposed_epoch_});
   const Vote ours = proposal();
   for (ServerId sid : config_.voters) {
     manager_.to_send(sid, encode_notification(Notification{.state = ServerState::kLooking,
@@ -319,7 +314,7 @@ void FastLeaderElection::send_notifications(std::vector<Output>& out) {
 
 void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::int64_t election_epoch,
                                            ServerState state, std::vector<Output>& out) {
-  trace(out, kFleReply, to.value, static_cast<std::uint64_t>(state), vote.id.value, u64(election_epoch));
+  emit(out, ev::FleReply{to, state, vote.id, election_epoch});
   manager_.to_send(to, encode_notification(Notification{.state = state,
                                                         .leader = vote.id,
                                                         .zxid = vote.zxid,
@@ -329,9 +324,5 @@ void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::i
                    out);
 }
 
-void FastLeaderElection::trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b,
-                               std::uint64_t c, std::uint64_t d) const {
-  out.push_back(out::Trace{.kind = kind, .a = a, .b = b, .c = c, .d = d});
-}
 
 }  // namespace zab

@@ -114,8 +114,10 @@ class FastLeaderElection {
 
   void set_timer(const Clocks& now, Timer timer, Duration after, std::vector<Output>& out);
   void cancel_timer(std::vector<Output>& out);
-  void trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b = 0,
-             std::uint64_t c = 0, std::uint64_t d = 0) const;
+  template <class E>
+  static void emit(std::vector<Output>& out, const E& event) {
+    out.push_back(trace_of(event));
+  }
 
   const ServerConfig config_;
   const ElectionPeer& peer_;

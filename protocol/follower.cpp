@@ -89,7 +89,7 @@ void Follower::exit(FollowerExitReason reason) {
                        state_ == State::kNewLeaderSnapshot);
   state_ = State::kExited;
   exit_reason_ = reason;
-  ctx_.trace(kTraceFollowerExit, static_cast<std::uint64_t>(reason));
+  ctx_.emit(ev::FollowerExit{reason});
   ctx_.cancel_timer(TimerSpace::kLearner, kReadTimeout);
   ctx_.cancel_timer(TimerSpace::kLearner, kConnectRetry);
   if (conn_) ctx_.close(*conn_);
@@ -208,7 +208,7 @@ void Follower::handle_sync_packet(const QuorumPacket& packet) {
       return;
     }
     ctx_.db.set_last_processed_zxid(snap_zxid_);
-    ctx_.trace(kTraceSnapshotLoaded, snap_zxid_.raw());
+    ctx_.emit(ev::SnapshotLoaded{snap_zxid_});
     ctx_.out->push_back(coverage(CoverageMark::kLearnerLoadedSnapshot));
     sync_snapshot_ = true;  // the NEWLEADER snapshot is fsynced
     write_to_txn_log_ = false;
@@ -346,7 +346,7 @@ void Follower::send_new_leader_ack() {
     requests_to_ack_.clear();
   }
   send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
-  ctx_.trace(kTraceNewLeaderAcked, new_epoch_zxid_.epoch());
+  ctx_.emit(ev::NewLeaderAcked{new_epoch_zxid_.epoch()});
   state_ = State::kSyncingAfterNewLeader;
   arm_read_timeout();
   drain_held();
@@ -368,7 +368,7 @@ void Follower::on_up_to_date() {
   send(QuorumPacket{PacketType::kAck, new_epoch_zxid_, std::nullopt});
   state_ = State::kBroadcast;
   started_ = true;
-  ctx_.trace(kTraceFollowerSynced, leader_.value, new_epoch_zxid_.epoch());
+  ctx_.emit(ev::FollowerSynced{leader_, new_epoch_zxid_.epoch()});
   for (Zxid z : requests_to_ack_) send(QuorumPacket{PacketType::kAck, z, std::nullopt});
   requests_to_ack_.clear();
   // Proposals that arrived after NEWLEADER go through the logger as in broadcast.

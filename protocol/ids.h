@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "protocol/io.h"
+#include "protocol/address.h"
 
 namespace zab {
 

@@ -15,19 +15,13 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/address.h"
 #include "protocol/random_source.h"
 #include "protocol/time.h"
 
 namespace zab {
 
 using Bytes = std::vector<std::uint8_t>;
-
-// The network address of a process (a server or a client). ZooKeeper servers are addressed by
-// their sid; the scenario gives server sid N the address N, and clients addresses after them.
-struct Address {
-  std::uint32_t value = 0;
-  constexpr auto operator<=>(const Address&) const = default;
-};
 
 // A listening port of a process. ZooKeeper servers listen on three: clients (2181), the
 // quorum (2888, leader <-> learners) and leader election (3888). Connections to different

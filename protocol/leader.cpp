@@ -95,7 +95,7 @@ bool Leader::wait_for_epoch_ack(ServerId sid, const StateSummary& ss, bool& foll
   }
   if (electing_followers_.contains(ctx_.config.my_id) && ctx_.config.is_quorum(electing_followers_.size())) {
     election_finished_ = true;
-    ctx_.trace(kTraceEpochAgreed, static_cast<std::uint64_t>(epoch_));
+    ctx_.emit(ev::EpochAgreed{established_epoch()});
     wake_epoch_ack_waiters();
     return true;
   }
@@ -156,7 +156,7 @@ void Leader::start_zk_server() {
   ctx_.db.set_last_processed_zxid(new_epoch_zxid);
   phase_ = Phase::kBroadcast;
   started_ = true;
-  ctx_.trace(kTraceLeaderEstablished, static_cast<std::uint64_t>(epoch_));
+  ctx_.emit(ev::LeaderEstablished{established_epoch()});
   tick_skip_ = true;
   ctx_.set_timer(TimerSpace::kLeader, kTick, ctx_.config.tick() / 2);
 }
@@ -260,7 +260,7 @@ void Leader::tick() {
 void Leader::shutdown(LeaderShutdownReason reason) {
   if (phase_ == Phase::kShutdown) return;
   phase_ = Phase::kShutdown;
-  ctx_.trace(kTraceLeaderShutdown, static_cast<std::uint64_t>(reason));
+  ctx_.emit(ev::LeaderShutdown{reason});
   switch (reason) {
     case LeaderShutdownReason::kEpochTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownEpochTimeout)); break;
     case LeaderShutdownReason::kEpochAckTimeout: ctx_.out->push_back(coverage(CoverageMark::kStepDownEpochAckTimeout)); break;
@@ -319,7 +319,7 @@ void Leader::propose(const Bytes& txn, Zxid zxid) {
   }
   last_proposed_ = zxid;
   outstanding_[zxid] = Outstanding{txn, {}};
-  ctx_.trace(kTraceProposed, zxid.raw(), txn_fingerprint(txn));
+  ctx_.emit(ev::Proposed{zxid, txn_fingerprint(txn)});
   // ProposalRequestProcessor: send to the followers first, then log locally.
   send_to_forwarding(QuorumPacket{PacketType::kProposal, zxid, txn});
   ctx_.syncer.log(Proposal{zxid, txn});
@@ -371,7 +371,7 @@ void Leader::commit(Zxid zxid, std::uint64_t quorum_mask) {
   ZAB_ASSERT(zxid > last_committed_, "commits go out in strictly increasing zxid order");
   ZAB_ASSERT(quorum_mask != 0, "a commit names the ACKs that formed its quorum");
   last_committed_ = zxid;
-  ctx_.trace(kTraceCommitted, zxid.raw(), quorum_mask);
+  ctx_.emit(ev::Committed{zxid, ev::QuorumMask{quorum_mask}});
   send_to_forwarding(QuorumPacket{PacketType::kCommit, zxid, std::nullopt});
   // Syncs parked on this proposal are answered right after its COMMIT, on the same channel.
   auto it = pending_syncs_.find(zxid);

@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/committed_log.h"
 #include "protocol/ids.h"
 #include "protocol/peer_context.h"
@@ -79,6 +80,12 @@ class Leader {
   // startZkServer ran in this term (the server reached RUNNING), even if it has shut down since.
   bool serving_started() const { return started_; }
   std::int64_t epoch() const { return epoch_; }
+  // The decided epoch as the 32 bits a zxid carries (only once it is decided).
+  Epoch established_epoch() const {
+    ZAB_ASSERT(epoch_ > 0, "the epoch is decided (getEpochToPropose's quorum formed)");
+    ZAB_ASSERT(epoch_ <= UINT32_MAX, "a decided epoch fits the 32 epoch bits of a zxid");
+    return static_cast<Epoch>(epoch_);
+  }
   // Shut down (Leader.shutdown): every handler closed, no more work; the node goes LOOKING.
   void shutdown(LeaderShutdownReason reason);
   // The leader's invariants, checked by the node after every step.

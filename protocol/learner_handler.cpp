@@ -55,7 +55,7 @@ void LearnerHandler::queue_packet(const QuorumPacket& packet) {
 void LearnerHandler::shutdown(LearnerDropReason reason) {
   if (dead()) return;
   state_ = State::kDead;
-  ctx_.trace(kTraceLearnerDropped, sid_ ? sid_->value : 0, static_cast<std::uint64_t>(reason));
+  ctx_.emit(ev::LearnerDropped{sid_.value_or(ServerId{}), reason});
   for (Timer t : {kReadTimeout, kWaitDeadline, kStartupPoll}) cancel_timer(t);
   ctx_.close(conn_);
   queued_.clear();
@@ -222,8 +222,10 @@ void LearnerHandler::synchronize() {
                           .txn_log = &view,
                           .mutations = ctx_.config.mutations};
   SyncPlan plan = plan_sync(inputs);
-  ctx_.trace(kTraceSyncChosen, sid_->value, static_cast<std::uint64_t>(plan.mode), summary_.last_zxid.raw(),
-             plan.current_zxid.raw());
+  ctx_.emit(ev::SyncChosen{.learner = *sid_,
+                           .mode = plan.mode,
+                           .peer_zxid = summary_.last_zxid,
+                           .forward_from = plan.current_zxid});
   switch (plan.mode) {
     case SyncMode::kDiff:
       ctx_.out->push_back(coverage(plan.empty_diff ? CoverageMark::kSyncEmptyDiff : CoverageMark::kSyncDiff));

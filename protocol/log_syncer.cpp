@@ -98,7 +98,7 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
     if (--in_flight_->fsyncs_left > 0) return true;
     std::vector<Zxid> zxids;
     for (const Queued& q : in_flight_->batch) {
-      out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_fingerprint(q.proposal.txn)});
+      out.push_back(trace_of(ev::Logged{q.proposal.zxid, txn_fingerprint(q.proposal.txn)}));
       if (q.generation == generation_) zxids.push_back(q.proposal.zxid);
     }
     in_flight_.reset();
@@ -107,7 +107,7 @@ bool LogSyncer::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   }
   if (direct_ && direct_->tag == tag) {
     if (--direct_->fsyncs_left > 0) return true;
-    for (const Queued& q : direct_->batch) out.push_back(out::Trace{kTraceLogged, q.proposal.zxid.raw(), txn_fingerprint(q.proposal.txn)});
+    for (const Queued& q : direct_->batch) out.push_back(trace_of(ev::Logged{q.proposal.zxid, txn_fingerprint(q.proposal.txn)}));
     direct_.reset();
     if (hooks_.direct_commit_done) hooks_.direct_commit_done();
     return true;
@@ -123,7 +123,7 @@ bool LogSyncer::truncate(Zxid zxid, std::vector<Output>& out) {
   ZAB_ASSERT(!direct_, "TRUNC finds no direct commit waiting for its fsync");
   const auto error = log_->truncate(zxid, out);
   if (error) return false;
-  out.push_back(out::Trace{kTraceTruncated, zxid.raw()});
+  out.push_back(trace_of(ev::Truncated{zxid}));
   return true;
 }
 

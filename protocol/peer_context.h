@@ -11,6 +11,7 @@
 #include "protocol/io.h"
 #include "protocol/quorum_packet.h"
 #include "protocol/timers.h"
+#include "protocol/zab_trace.h"
 
 namespace zab {
 
@@ -32,9 +33,10 @@ struct PeerContext {
     out->push_back(out::Send{conn, encode_packet(packet)});
   }
   void close(ConnId conn) const { out->push_back(out::Close{conn}); }
-  void trace(std::uint16_t kind, std::uint64_t a = 0, std::uint64_t b = 0, std::uint64_t c = 0,
-             std::uint64_t d = 0) const {
-    out->push_back(out::Trace{kind, a, b, c, d});
+  // Reports an event (protocol/events/) to the host's trace.
+  template <class E>
+  void emit(const E& event) const {
+    out->push_back(trace_of(event));
   }
   void set_timer(TimerSpace space, std::uint64_t local, Duration after) const {
     out->push_back(out::SetTimer{timer_id(space, local), after});

@@ -6,7 +6,7 @@
 
 #include "protocol/assert.h"
 #include "protocol/codec.h"
-#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
 
 namespace zab {
 
@@ -50,10 +50,6 @@ QuorumCnxManager::QuorumCnxManager(const ServerConfig& config)
       .election_address = fmt::format("s{}:{}", my_sid_.value, kElectionPort)});
 }
 
-void QuorumCnxManager::trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b,
-                             std::uint64_t c) const {
-  out.push_back(out::Trace{.kind = kind, .a = a, .b = b, .c = c});
-}
 
 // --- what FastLeaderElection calls ---------------------------------------------------------
 
@@ -64,7 +60,7 @@ void QuorumCnxManager::to_send(ServerId sid, Bytes payload, std::vector<Output>&
   }
   std::optional<Bytes>& slot = queue_send_[sid];
   // CircularBlockingQueue.offer on a full queue drops the head: only the newest survives.
-  if (slot.has_value()) trace(out, kCnxSendDropped, sid.value);
+  if (slot.has_value()) emit(out, ev::CnxSendDropped{sid});
   slot = std::move(payload);
   connect_one(sid, out);
   drain_send_queue(sid, out);
@@ -89,7 +85,7 @@ void QuorumCnxManager::connect_one(ServerId sid, std::vector<Output>& out) {
   if (!std::binary_search(voters_.begin(), voters_.end(), sid)) return;
   // initiateConnectionAsync: one attempt per sid at a time.
   if (!in_progress_.insert(sid).second) return;
-  trace(out, kCnxConnecting, sid.value);
+  emit(out, ev::CnxConnecting{sid});
   out.push_back(out::Connect{.peer = sid.address(), .port = kElectionPort, .tag = connect_tag(sid),
                              .timeout = cnx_timeout_});
 }
@@ -111,7 +107,7 @@ void QuorumCnxManager::on_connection_up(const in::ConnectionUp& up, std::vector<
   out.push_back(out::Send{up.conn, initial_message_});
   if (sid > my_sid_) {
     // We lose the challenge: hang up; the larger sid dials back when it reads our message.
-    trace(out, kCnxChallengeLost, sid.value, up.conn.value);
+    emit(out, ev::CnxChallengeLost{sid, up.conn.value});
     out.push_back(out::Close{up.conn});
     return;
   }
@@ -125,7 +121,7 @@ void QuorumCnxManager::on_connect_failed(const in::ConnectFailed& failed, std::v
   const std::size_t dialing = in_progress_.erase(sid);
   ZAB_ASSERT(dialing == 1, "a dial that failed was in progress");
   // No retry: the next send to sid, connectAll or the peer's own dial will try again.
-  trace(out, kCnxConnectFailed, sid.value);
+  emit(out, ev::CnxConnectFailed{sid});
 }
 
 void QuorumCnxManager::on_connection_down(const in::ConnectionDown& down, std::vector<Output>& out) {
@@ -138,7 +134,7 @@ void QuorumCnxManager::on_connection_down(const in::ConnectionDown& down, std::v
   // nothing reconnects until something is sent to it (fle.md §5.5).
   auto w = sender_worker_.find(c.sid);
   if (w != sender_worker_.end() && w->second == down.conn) sender_worker_.erase(w);
-  trace(out, kCnxDown, c.sid.value, down.conn.value, 0);
+  emit(out, ev::CnxDown{c.sid, down.conn.value, /*closed_by_us=*/false});
 }
 
 std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& message, std::vector<Output>& out) {
@@ -151,7 +147,7 @@ std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& m
     case ConnState::kAwaitingInitialMessage: {
       const auto initial = decode_initial_message(message.payload);
       if (!initial) {
-        trace(out, kCnxRejected, message.conn.value, kRejectBadInitialMessage);
+        emit(out, ev::CnxRejected{message.conn.value, CnxRejectReason::kBadInitialMessage});
         out.push_back(out::Close{message.conn});
         connections_.erase(it);
         return std::nullopt;
@@ -159,14 +155,14 @@ std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& m
       const ServerId sid = initial->sid;
       if (sid == my_sid_) {
         // ZOOKEEPER-2164: a warning, and the socket is not even closed.
-        trace(out, kCnxRejected, message.conn.value, kRejectOwnSid);
+        emit(out, ev::CnxRejected{message.conn.value, CnxRejectReason::kOwnSid});
         c.state = ConnState::kIgnored;
         return std::nullopt;
       }
       if (sid < my_sid_) {
         // We win the challenge (handleConnection): tear down whatever we have to sid — the
         // peer evidently believes it has no connection — drop this one and dial back.
-        trace(out, kCnxDialBack, sid.value, message.conn.value);
+        emit(out, ev::CnxDialBack{sid, message.conn.value});
         connections_.erase(it);
         out.push_back(out::Close{message.conn});
         finish_worker(sid, out);
@@ -183,7 +179,7 @@ std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& m
   }
   if (message.payload.empty() || message.payload.size() > kPacketMaxBytes) {
     // RecvWorker: "Received packet with invalid packet" — it throws and the connection ends.
-    trace(out, kCnxRejected, message.conn.value, kRejectBadLength);
+    emit(out, ev::CnxRejected{message.conn.value, CnxRejectReason::kBadLength});
     finish_worker(c.sid, out);
     return std::nullopt;
   }
@@ -210,7 +206,7 @@ std::optional<ElectionMessage> QuorumCnxManager::on_recv_timer(std::vector<Outpu
 void QuorumCnxManager::add_to_recv_queue(ElectionMessage message, std::vector<Output>& out) {
   if (recv_queue_.size() >= kRecvCapacity) {
     // addToRecvQueue: a full CircularBlockingQueue drops its oldest message.
-    trace(out, kCnxRecvDropped, recv_queue_.front().sid.value);
+    emit(out, ev::CnxRecvDropped{recv_queue_.front().sid});
     recv_queue_.pop_front();
   }
   recv_queue_.push_back(std::move(message));
@@ -226,14 +222,14 @@ void QuorumCnxManager::start_workers(ServerId sid, ConnId conn, bool dialed_by_u
   if (old != sender_worker_.end() && old->second != conn) finish_worker(sid, out);
   sender_worker_[sid] = conn;
   queue_send_.try_emplace(sid);
-  trace(out, kCnxEstablished, sid.value, conn.value, dialed_by_us ? 1 : 0);
+  emit(out, ev::CnxEstablished{sid, conn.value, dialed_by_us});
   // SendWorker.run: with nothing newer queued, resend the last message this peer may have
   // missed when the previous connection broke (ZOOKEEPER-975 added the "nothing queued" guard).
   const std::optional<Bytes>& slot = queue_send_[sid];
   if (!slot.has_value()) {
     auto last = last_message_sent_.find(sid);
     if (last != last_message_sent_.end()) {
-      trace(out, kCnxResendLast, sid.value);
+      emit(out, ev::CnxResendLast{sid});
       out.push_back(out::Send{conn, last->second});
     }
     return;
@@ -248,7 +244,7 @@ void QuorumCnxManager::finish_worker(ServerId sid, std::vector<Output>& out) {
   sender_worker_.erase(w);
   connections_.erase(conn);
   out.push_back(out::Close{conn});
-  trace(out, kCnxDown, sid.value, conn.value, 1);
+  emit(out, ev::CnxDown{sid, conn.value, /*closed_by_us=*/true});
 }
 
 void QuorumCnxManager::drain_send_queue(ServerId sid, std::vector<Output>& out) {

@@ -40,6 +40,7 @@
 #include "protocol/config.h"
 #include "protocol/io.h"
 #include "protocol/timers.h"
+#include "protocol/zab_trace.h"
 
 namespace zab {
 
@@ -118,8 +119,10 @@ class QuorumCnxManager {
   void finish_worker(ServerId sid, std::vector<Output>& out);
   void drain_send_queue(ServerId sid, std::vector<Output>& out);
   void add_to_recv_queue(ElectionMessage message, std::vector<Output>& out);
-  void trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b = 0,
-             std::uint64_t c = 0) const;
+  template <class E>
+  static void emit(std::vector<Output>& out, const E& event) {
+    out.push_back(trace_of(event));
+  }
 
   ServerId my_sid_;
   std::vector<ServerId> voters_;  // whom connectOne can reach (the committed view)

@@ -4,7 +4,6 @@
 
 #include "protocol/assert.h"
 #include "protocol/coverage.h"
-#include "protocol/election_trace.h"
 #include "protocol/epoch_files.h"
 #include "protocol/zab_trace.h"
 
@@ -38,11 +37,8 @@ QuorumPeer::QuorumPeer(const NodeContext& context, ServerConfig config)
 QuorumPeer::~QuorumPeer() = default;
 
 std::vector<TraceKindInfo> QuorumPeer::trace_kinds() {
-  std::vector<TraceKindInfo> kinds;
-  for (const auto& k : zab_trace_kinds()) kinds.push_back(k);
-  for (const auto& k : election_trace_kinds()) kinds.push_back(k);
-  kinds.push_back(TraceKindInfo{kTraceCoverage, "coverage", {"mark", "", "", ""}});
-  return kinds;
+  const auto kinds = server_trace_kinds();
+  return {kinds.begin(), kinds.end()};
 }
 
 void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) {
@@ -78,7 +74,7 @@ void QuorumPeer::start(const in::Start& start) {
   startup_error_.clear();
   if (const auto* error = std::get_if<DiskError>(&restored)) {
     startup_error_ = error->message;
-    ctx_.trace(kTraceStartupRefused, 3);
+    ctx_.emit(ev::StartupRefused{StartupRefusal::kDatabaseUnreadable});
     ctx_.out->push_back(coverage(CoverageMark::kStartupRefused));
     return;
   }
@@ -87,8 +83,7 @@ void QuorumPeer::start(const in::Start& start) {
   if (const auto* error = std::get_if<DiskError>(&epochs)) {
     startup_error_ = error->message;
     ctx_.out->push_back(coverage(CoverageMark::kStartupRefused));
-    const bool older = error->message.find("is older than the last zxid") != std::string::npos;
-    ctx_.trace(kTraceStartupRefused, older ? 1 : 2);
+    ctx_.emit(ev::StartupRefused{error->refusal});
     return;
   }
   const StartupEpochs& e = std::get<StartupEpochs>(epochs);
@@ -105,8 +100,10 @@ void QuorumPeer::start(const in::Start& start) {
   }
   if (e.write_current_epoch) epochs_.persist(EpochKind::kCurrent, e.current_epoch, *ctx_.out);
   if (e.write_accepted_epoch) epochs_.persist(EpochKind::kAccepted, e.accepted_epoch, *ctx_.out);
-  ctx_.trace(kTraceRestored, db_.last_processed_zxid().raw(), r.snapshot_zxid ? r.snapshot_zxid->raw() : 0,
-             e.current_epoch, e.accepted_epoch);
+  ctx_.emit(ev::Restored{.last_zxid = db_.last_processed_zxid(),
+                         .snapshot_zxid = r.snapshot_zxid.value_or(Zxid::zero()),
+                         .current_epoch = e.current_epoch,
+                         .accepted_epoch = e.accepted_epoch});
   running_ = true;
   // startServerCnxnFactory and the election's listener.
   ctx_.out->push_back(out::Listen{kClientPort});
@@ -118,8 +115,9 @@ void QuorumPeer::start(const in::Start& start) {
 
 void QuorumPeer::set_state(ServerState state) {
   state_ = state;
-  const std::uint64_t code = state == ServerState::kLooking ? 0 : state == ServerState::kFollowing ? 1 : 2;
-  ctx_.trace(kTracePeerState, code, state == ServerState::kLooking ? 0 : current_vote_.id.value, epochs_.current());
+  ZAB_ASSERT(state != ServerState::kObserving, "a participant is LOOKING, FOLLOWING or LEADING (no observers here)");
+  const ServerId leader = state == ServerState::kLooking ? ServerId{} : current_vote_.id;
+  ctx_.emit(ev::PeerState{.state = state, .leader = leader, .current_epoch = epochs_.current()});
 }
 
 void QuorumPeer::look_for_leader() {
@@ -297,7 +295,11 @@ void QuorumPeer::route(const Input& input) {
 void QuorumPeer::on_fsync_done(std::uint64_t tag) {
   if (syncer_.on_fsync_done(tag, *ctx_.out)) return;
   if (auto done = epochs_.on_fsync_done(tag, *ctx_.out)) {
-    ctx_.trace(done->kind == EpochKind::kAccepted ? kTraceAcceptedEpoch : kTraceCurrentEpoch, done->epoch);
+    if (done->kind == EpochKind::kAccepted) {
+      ctx_.emit(ev::AcceptedEpoch{done->epoch});
+    } else {
+      ctx_.emit(ev::CurrentEpoch{done->epoch});
+    }
     if (done->kind == EpochKind::kAccepted) {
       if (leader_) leader_->on_accepted_epoch_persisted(done->epoch);
       if (follower_) follower_->on_accepted_epoch_persisted(done->epoch);

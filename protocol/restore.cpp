@@ -10,6 +10,12 @@ namespace zab {
 
 namespace {
 
+// An epoch file that cannot be read refuses the start as such (not as a database problem).
+DiskError epoch_file_unreadable(DiskError error) {
+  error.refusal = StartupRefusal::kEpochFileUnreadable;
+  return error;
+}
+
 // FileTxnSnapLog.fastForwardFromEdits: replay the log from `last_processed` + 1.
 std::optional<DiskError> fast_forward_from_edits(const std::vector<LogFileView>& log,
                                                  Zxid last_processed, const RestoreTree& tree,
@@ -85,7 +91,7 @@ OrDiskError<StartupEpochs> check_epochs_at_start(const EpochFileRead& current_ep
     e.current_epoch = epoch_of_zxid;  // "...This should only happen when you are upgrading"
     e.write_current_epoch = true;
   } else if (const auto* error = std::get_if<DiskError>(&*current_epoch)) {
-    return *error;
+    return epoch_file_unreadable(*error);
   } else {
     e.current_epoch = std::get<Epoch>(*current_epoch);
   }
@@ -94,9 +100,10 @@ OrDiskError<StartupEpochs> check_epochs_at_start(const EpochFileRead& current_ep
     if (!current_epoch_tmp) {
       return DiskError{fmt::format("The current epoch, {}, is older than the last zxid, {}",
                                    hex(e.current_epoch),
-                                   static_cast<std::int64_t>(last_processed_zxid.raw()))};
+                                   static_cast<std::int64_t>(last_processed_zxid.raw())),
+                       StartupRefusal::kCurrentEpochOlderThanLastZxid};
     }
-    if (const auto* error = std::get_if<DiskError>(&*current_epoch_tmp)) return *error;
+    if (const auto* error = std::get_if<DiskError>(&*current_epoch_tmp)) return epoch_file_unreadable(*error);
     e.current_epoch = std::get<Epoch>(*current_epoch_tmp);
     e.write_current_epoch = true;
     e.current_epoch_from_tmp = true;
@@ -106,14 +113,15 @@ OrDiskError<StartupEpochs> check_epochs_at_start(const EpochFileRead& current_ep
     e.accepted_epoch = epoch_of_zxid;
     e.write_accepted_epoch = true;
   } else if (const auto* error = std::get_if<DiskError>(&*accepted_epoch)) {
-    return *error;
+    return epoch_file_unreadable(*error);
   } else {
     e.accepted_epoch = std::get<Epoch>(*accepted_epoch);
   }
 
   if (e.accepted_epoch < e.current_epoch) {
     return DiskError{fmt::format("The accepted epoch, {} is less than the current epoch, {}",
-                                 hex(e.accepted_epoch), hex(e.current_epoch))};
+                                 hex(e.accepted_epoch), hex(e.current_epoch)),
+                     StartupRefusal::kAcceptedEpochBelowCurrent};
   }
   return e;
 }

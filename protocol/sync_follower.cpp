@@ -4,16 +4,6 @@
 
 namespace zab {
 
-const char* sync_mode_name(SyncMode mode) {
-  switch (mode) {
-    case SyncMode::kDiff: return "DIFF";
-    case SyncMode::kTrunc: return "TRUNC";
-    case SyncMode::kTruncDiff: return "TRUNC+DIFF";
-    case SyncMode::kSnap: return "SNAP";
-  }
-  return "?";
-}
-
 namespace {
 
 // The state queueCommittedProposals shares with syncFollower through LearnerHandler fields.

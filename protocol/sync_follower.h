@@ -11,13 +11,12 @@
 #include <vector>
 
 #include "protocol/committed_log.h"
+#include "protocol/events/reasons.h"
 #include "protocol/mutations.h"
 #include "protocol/quorum_packet.h"
 
 namespace zab {
 
-enum class SyncMode : std::uint8_t { kDiff, kTrunc, kTruncDiff, kSnap };
-const char* sync_mode_name(SyncMode mode);
 
 // What the leader's on-disk txn log can offer (ZKDatabase.getProposalsFromTxnLog).
 struct TxnLogView {

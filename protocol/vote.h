@@ -5,15 +5,14 @@
 
 #include <cstdint>
 
+#include "protocol/events/reasons.h"
 #include "protocol/ids.h"
 #include "protocol/mutations.h"
 
 namespace zab {
 
-// QuorumPeer.ServerState, with its ordinals as they travel in a notification's state field.
-// A decoded notification may carry any int32 here; is_known_state tells the four apart from
-// the rest, which FLE.Messenger.WorkerReceiver drops.
-enum class ServerState : std::int32_t { kLooking = 0, kFollowing = 1, kLeading = 2, kObserving = 3 };
+// ServerState (events/reasons.h): a decoded notification may carry any int32 there;
+// is_known_state tells the four apart from the rest, which FLE.Messenger.WorkerReceiver drops.
 
 constexpr bool is_known_state(ServerState s) {
   return s == ServerState::kLooking || s == ServerState::kFollowing || s == ServerState::kLeading ||

@@ -18,12 +18,12 @@ RestoreTree ZkDatabase::restore_hooks(std::vector<Output>& out) {
   hooks.serialize = [this](Writer& w) { tree_.serialize(w); };
   hooks.set_last_processed_zxid = [this, &out](Zxid z) {
     tree_.set_last_processed_zxid(z);
-    out.push_back(out::Trace{kTraceTreeReset, z.raw()});  // for the checkers: the snapshot's point
+    out.push_back(trace_of(ev::TreeReset{z}));  // for the checkers: the snapshot's point
   };
   hooks.process_txn = [this, &out](const Txn& txn) {
     tree_.process_txn(txn);
     // For the checkers: the replayed txn, so the tree's rebuilt history is in the trace.
-    out.push_back(out::Trace{kTraceReplayed, txn.header.zxid.raw(), txn_fingerprint(encode_txn(txn))});
+    out.push_back(trace_of(ev::Replayed{txn.header.zxid, txn_fingerprint(encode_txn(txn))}));
     // PlayBackListener.onTxnLoaded: the replayed txn enters the committedLog.
     if (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid) {
       committed_log_.add(Proposal{txn.header.zxid, encode_txn(txn)});
@@ -34,7 +34,7 @@ RestoreTree ZkDatabase::restore_hooks(std::vector<Output>& out) {
 
 OrDiskError<Restored> ZkDatabase::load(const DurableFiles& files, std::vector<Output>& out) {
   clear();
-  out.push_back(out::Trace{kTraceTreeReset, 0});  // for the checkers: the tree is rebuilt from here
+  out.push_back(trace_of(ev::TreeReset{Zxid::zero()}));  // for the checkers: the tree is rebuilt from here
   auto result = restore(files, restore_hooks(out), RestoreOptions{}, out);
   if (auto* restored = std::get_if<Restored>(&result)) sessions_ = restored->sessions;
   return result;
@@ -62,8 +62,10 @@ ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_com
     committed_log_.add(Proposal{txn.header.zxid, raw});
     added = true;
   }
-  out.push_back(out::Trace{kTraceApplied, txn.header.zxid.raw(), txn_fingerprint(raw), added ? 1u : 0u,
-                          static_cast<std::uint64_t>(source)});
+  out.push_back(trace_of(ev::Applied{.zxid = txn.header.zxid,
+                                     .txn_hash = txn_fingerprint(raw),
+                                     .committed_log = added,
+                                     .source = source}));
   if (on_applied) on_applied(result, out);
   return result;
 }
@@ -109,14 +111,14 @@ void ZkDatabase::take_snapshot(bool fsync, std::vector<Output>& out) {
     return;
   }
   save_snapshot(zxid, sessions_, serializer, out);
-  out.push_back(out::Trace{kTraceSnapshotWritten, zxid.raw(), 0});
+  out.push_back(trace_of(ev::SnapshotWritten{zxid, /*fsynced=*/false}));
 }
 
 bool ZkDatabase::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   const auto name = snapshot_writer_.on_fsync_done(tag, out);
   if (!name) return false;
   const auto zxid = zxid_from_name(*name, kSnapshotFilePrefix);
-  out.push_back(out::Trace{kTraceSnapshotWritten, zxid ? zxid->raw() : 0, 1});
+  out.push_back(trace_of(ev::SnapshotWritten{zxid.value_or(Zxid::zero()), /*fsynced=*/true}));
   return true;
 }
 

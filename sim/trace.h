@@ -10,6 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <type_traits>
+#include <variant>
 #include <map>
 #include <ostream>
 #include <span>
@@ -17,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/events/events.h"
 #include "protocol/io.h"
 #include "sim/sim_time.h"
 
@@ -82,6 +86,45 @@ struct TraceEvent {
 };
 
 const char* trace_kind_name(TraceKind kind);
+
+template <class E, class V>
+inline constexpr bool kIsAlternative = false;
+template <class E, class... Ts>
+inline constexpr bool kIsAlternative<E, std::variant<Ts...>> = (std::is_same_v<E, Ts> || ...);
+
+// The typed event (protocol/events/) a trace event carries, or nullopt if it carries another:
+// a server's event (kind kProtocol, sub its code) or one of the world's own (kind its code).
+// The only way the trace's four words are read.
+template <class E>
+std::optional<E> event_as(const TraceEvent& e) {
+  if constexpr (kIsAlternative<E, ev::ServerEvent>) {
+    if (e.kind != TraceKind::kProtocol || e.sub != E::kCode) return std::nullopt;
+  } else {
+    static_assert(kIsAlternative<E, ev::WorldEvent>, "an event type of protocol/events/");
+    if (static_cast<std::uint16_t>(e.kind) != E::kCode) return std::nullopt;
+  }
+  return ev::from_words<E>(ev::Words{e.a, e.b, e.c, e.d});
+}
+
+// Whether the trace event carries an event of type E.
+template <class E>
+bool is_event(const TraceEvent& e) {
+  if constexpr (kIsAlternative<E, ev::ServerEvent>) {
+    return e.kind == TraceKind::kProtocol && e.sub == E::kCode;
+  } else {
+    static_assert(kIsAlternative<E, ev::WorldEvent>, "an event type of protocol/events/");
+    return static_cast<std::uint16_t>(e.kind) == E::kCode;
+  }
+}
+
+// A trace event of the world's own, built from its type (the only way one is written).
+template <class E>
+TraceEvent world_event(SimTime time, std::uint32_t process, const E& event, std::uint16_t sub = 0) {
+  static_assert(kIsAlternative<E, ev::WorldEvent>, "a world event of protocol/events/world_events.h");
+  const ev::Words w = ev::to_words(event);
+  return TraceEvent{.time = time, .process = process, .kind = static_cast<TraceKind>(E::kCode), .sub = sub,
+                    .a = w[0], .b = w[1], .c = w[2], .d = w[3]};
+}
 
 // A recordable event kind with its JSON name and field names ("" = unused): the world's own
 // kinds, and through TraceKindInfo the protocol's (kind kProtocol, sub = the protocol kind).

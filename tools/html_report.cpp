@@ -10,7 +10,6 @@
 #include "protocol/assert.h"
 #include "protocol/client_wire.h"
 #include "protocol/election.h"
-#include "protocol/election_trace.h"
 #include "protocol/quorum_packet.h"
 #include "protocol/zab_trace.h"
 #include "tools/report/report_template.h"
@@ -150,94 +149,113 @@ class Extractor {
     b = LaneBand{phase, t, epoch};
   }
 
+  // A message event's connection, the other end and the payload's hash (the world's message
+  // events share these fields); `type` is the record's sub: the message type, or a drop reason.
+  struct MessageRef {
+    std::uint64_t conn = 0;
+    std::uint32_t peer = 0;
+    std::uint64_t payload_hash = 0;
+    std::uint16_t type = 0;
+  };
+  template <class E>
+  static std::optional<MessageRef> message_as(const TraceEvent& e) {
+    const auto m = sim::event_as<E>(e);
+    if (!m) return std::nullopt;
+    return MessageRef{m->conn, static_cast<std::uint32_t>(m->peer.value), m->payload_hash, e.sub};
+  }
+
   void on_event(const TraceEvent& e) {
     const int l = lane(e.process);
     const std::int64_t t = us(e.time);
-    switch (e.kind) {
-      case TraceKind::kSend: on_send(e, l, t); return;
-      case TraceKind::kDeliver:
-        on_arrival(e, l, t, MessageFate::kDelivered);
-        // A learner's sync starts with the leader's DIFF, TRUNC or SNAP.
-        if (is_server_lane(l) && bands_state_[l].phase == ReportPhase::kFollowingDiscovery && is_sync_packet(e.sub)) {
-          set_phase(l, t, ReportPhase::kFollowingSync, bands_state_[l].epoch);
-        }
-        return;
-      case TraceKind::kDrop: on_drop(e, l, t); return;
-      case TraceKind::kDuplicate: {
-        // An out-of-model duplicate travels as a second copy of the message just sent.
-        auto& q = in_flight_[{e.a, e.process, e.b}];
-        if (!q.empty()) {
-          const std::size_t m = q.back();
-          std::vector<std::int64_t> copy(msgs_.begin() + static_cast<std::ptrdiff_t>(m * kMsgFields),
-                                         msgs_.begin() + static_cast<std::ptrdiff_t>((m + 1) * kMsgFields));
-          q.push_back(msgs_.size() / kMsgFields);
-          hashes_.push_back(hashes_[m]);
-          msgs_.insert(msgs_.end(), copy.begin(), copy.end());
-        }
-        return;
+    if (const auto m = message_as<ev::Sent>(e)) return on_send(*m, e.process, l, t);
+    if (const auto m = message_as<ev::Delivered>(e)) {
+      on_arrival(*m, e.process, l, t, MessageFate::kDelivered);
+      // A learner's sync starts with the leader's DIFF, TRUNC or SNAP.
+      if (is_server_lane(l) && bands_state_[l].phase == ReportPhase::kFollowingDiscovery && is_sync_packet(m->type)) {
+        set_phase(l, t, ReportPhase::kFollowingSync, bands_state_[l].epoch);
       }
-      default: break;
+      return;
+    }
+    if (const auto m = message_as<ev::Dropped>(e)) return on_drop(*m, e.process, l, t);
+    if (const auto m = message_as<ev::Duplicated>(e)) {
+      // An out-of-model duplicate travels as a second copy of the message just sent.
+      auto& q = in_flight_[{m->conn, e.process, m->peer}];
+      if (!q.empty()) {
+        const std::size_t i = q.back();
+        std::vector<std::int64_t> copy(msgs_.begin() + static_cast<std::ptrdiff_t>(i * kMsgFields),
+                                       msgs_.begin() + static_cast<std::ptrdiff_t>((i + 1) * kMsgFields));
+        q.push_back(msgs_.size() / kMsgFields);
+        hashes_.push_back(hashes_[i]);
+        msgs_.insert(msgs_.end(), copy.begin(), copy.end());
+      }
+      return;
     }
     if (l < 0) return;
     const bool server = is_server_lane(l);
-    switch (e.kind) {
-      case TraceKind::kCrash:
-        mark(l, t, ReportMark::kCrash, static_cast<std::int64_t>(e.b));
-        if (server) set_phase(l, t, ReportPhase::kDown, 0);
-        end_hang(l, t);
-        return;
-      case TraceKind::kProcessStart:
-        mark(l, t, ReportMark::kStart, static_cast<std::int64_t>(e.a));
-        if (server) set_phase(l, t, ReportPhase::kLooking, bands_state_[l].epoch);
-        return;
-      case TraceKind::kHang:
-        mark(l, t, ReportMark::kHang, 0);
-        hung_since_.emplace(l, t);
-        return;
-      case TraceKind::kResume:
-        mark(l, t, ReportMark::kResume, 0);
-        end_hang(l, t);
-        return;
-      case TraceKind::kLinkCut: mark(lane(e.a), t, ReportMark::kLinkCut, lane(e.b)); return;
-      case TraceKind::kLinkHeal: mark(lane(e.a), t, ReportMark::kLinkHeal, lane(e.b)); return;
-      case TraceKind::kConnectionReset: mark(l, t, ReportMark::kConnectionReset, lane(e.b)); return;
-      case TraceKind::kProtocol: break;
-      default: return;
+    if (const auto crash = sim::event_as<ev::Crash>(e)) {
+      mark(l, t, ReportMark::kCrash, static_cast<std::int64_t>(crash->disk_ops_lost));
+      if (server) set_phase(l, t, ReportPhase::kDown, 0);
+      end_hang(l, t);
+      return;
     }
-    if (!server) return;
+    if (const auto start = sim::event_as<ev::ProcessStart>(e)) {
+      mark(l, t, ReportMark::kStart, static_cast<std::int64_t>(start->incarnation));
+      if (server) set_phase(l, t, ReportPhase::kLooking, bands_state_[l].epoch);
+      return;
+    }
+    if (sim::is_event<ev::Hang>(e)) {
+      mark(l, t, ReportMark::kHang, 0);
+      hung_since_.emplace(l, t);
+      return;
+    }
+    if (sim::is_event<ev::Resume>(e)) {
+      mark(l, t, ReportMark::kResume, 0);
+      end_hang(l, t);
+      return;
+    }
+    if (const auto cut = sim::event_as<ev::LinkCut>(e)) return mark(lane(cut->from.value), t, ReportMark::kLinkCut, lane(cut->to.value));
+    if (const auto heal = sim::event_as<ev::LinkHeal>(e)) return mark(lane(heal->from.value), t, ReportMark::kLinkHeal, lane(heal->to.value));
+    if (const auto reset = sim::event_as<ev::ConnectionReset>(e)) return mark(l, t, ReportMark::kConnectionReset, lane(reset->peer.value));
+    if (e.kind != TraceKind::kProtocol || !server) return;
+    on_server_event(e, l, t);
+  }
+
+  void on_server_event(const TraceEvent& e, int l, std::int64_t t) {
     const ReportPhase now = bands_state_[l].phase;
-    switch (e.sub) {
-      case kTracePeerState:
-        if (e.a == 0) set_phase(l, t, ReportPhase::kLooking, e.c);
-        if (e.a == 1) set_phase(l, t, ReportPhase::kFollowingDiscovery, e.c);
-        if (e.a == 2) set_phase(l, t, ReportPhase::kLeadingDiscovery, e.c);
-        return;
-      case kTraceEpochAgreed:
-        if (now == ReportPhase::kLeadingDiscovery) set_phase(l, t, ReportPhase::kLeadingSync, e.a);
-        return;
-      case kTraceLeaderEstablished:
-        mark(l, t, ReportMark::kLeaderEstablished, static_cast<std::int64_t>(e.a));
-        set_phase(l, t, ReportPhase::kLeadingBroadcast, e.a);
-        return;
-      case kTraceNewLeaderAcked:
-        mark(l, t, ReportMark::kNewLeaderAcked, static_cast<std::int64_t>(e.a));
-        if (now == ReportPhase::kFollowingDiscovery || now == ReportPhase::kFollowingSync) {
-          set_phase(l, t, ReportPhase::kFollowingSync, e.a);
-        }
-        return;
-      case kTraceFollowerSynced:
-        mark(l, t, ReportMark::kFollowerSynced, static_cast<std::int64_t>(e.b));
-        set_phase(l, t, ReportPhase::kFollowingBroadcast, e.b);
-        return;
-      case kTraceLeaderShutdown: mark(l, t, ReportMark::kLeaderShutdown, static_cast<std::int64_t>(e.a)); return;
-      case kTraceFollowerExit: mark(l, t, ReportMark::kFollowerExit, static_cast<std::int64_t>(e.a)); return;
-      case kTraceStartupRefused: mark(l, t, ReportMark::kStartupRefused, static_cast<std::int64_t>(e.a)); return;
-      case kFleElectionFinished: mark(l, t, ReportMark::kElected, static_cast<std::int64_t>(e.a)); return;
-      case kTraceLogged: zxid(l, t, 0, e.a); return;
-      case kTraceCommitted: zxid(l, t, 1, e.a); return;
-      case kTraceApplied: zxid(l, t, 2, e.a); return;
-      case kTraceTruncated: zxid(l, t, 3, e.a); return;
-      default: return;
+    if (const auto state = sim::event_as<ev::PeerState>(e)) {
+      const std::uint64_t epoch = state->current_epoch;
+      if (state->state == ServerState::kLooking) set_phase(l, t, ReportPhase::kLooking, epoch);
+      if (state->state == ServerState::kFollowing) set_phase(l, t, ReportPhase::kFollowingDiscovery, epoch);
+      if (state->state == ServerState::kLeading) set_phase(l, t, ReportPhase::kLeadingDiscovery, epoch);
+    } else if (const auto agreed = sim::event_as<ev::EpochAgreed>(e)) {
+      if (now == ReportPhase::kLeadingDiscovery) set_phase(l, t, ReportPhase::kLeadingSync, agreed->epoch);
+    } else if (const auto est = sim::event_as<ev::LeaderEstablished>(e)) {
+      mark(l, t, ReportMark::kLeaderEstablished, est->epoch);
+      set_phase(l, t, ReportPhase::kLeadingBroadcast, est->epoch);
+    } else if (const auto acked = sim::event_as<ev::NewLeaderAcked>(e)) {
+      mark(l, t, ReportMark::kNewLeaderAcked, acked->epoch);
+      if (now == ReportPhase::kFollowingDiscovery || now == ReportPhase::kFollowingSync) {
+        set_phase(l, t, ReportPhase::kFollowingSync, acked->epoch);
+      }
+    } else if (const auto synced = sim::event_as<ev::FollowerSynced>(e)) {
+      mark(l, t, ReportMark::kFollowerSynced, synced->epoch);
+      set_phase(l, t, ReportPhase::kFollowingBroadcast, synced->epoch);
+    } else if (const auto down = sim::event_as<ev::LeaderShutdown>(e)) {
+      mark(l, t, ReportMark::kLeaderShutdown, static_cast<std::int64_t>(down->reason));
+    } else if (const auto exit = sim::event_as<ev::FollowerExit>(e)) {
+      mark(l, t, ReportMark::kFollowerExit, static_cast<std::int64_t>(exit->reason));
+    } else if (const auto refused = sim::event_as<ev::StartupRefused>(e)) {
+      mark(l, t, ReportMark::kStartupRefused, static_cast<std::int64_t>(refused->reason));
+    } else if (const auto elected = sim::event_as<ev::FleElectionFinished>(e)) {
+      mark(l, t, ReportMark::kElected, static_cast<std::int64_t>(elected->leader.value));
+    } else if (const auto logged = sim::event_as<ev::Logged>(e)) {
+      zxid(l, t, 0, logged->zxid.raw());
+    } else if (const auto committed = sim::event_as<ev::Committed>(e)) {
+      zxid(l, t, 1, committed->zxid.raw());
+    } else if (const auto applied = sim::event_as<ev::Applied>(e)) {
+      zxid(l, t, 2, applied->zxid.raw());
+    } else if (const auto truncated = sim::event_as<ev::Truncated>(e)) {
+      zxid(l, t, 3, truncated->zxid.raw());
     }
   }
 
@@ -252,44 +270,44 @@ class Extractor {
     hung_since_.erase(it);
   }
 
-  void on_send(const TraceEvent& e, int from, std::int64_t t) {
-    const int to = lane(e.b);
+  void on_send(const MessageRef& m, std::uint32_t process, int from, std::int64_t t) {
+    const int to = lane(m.peer);
     if (from < 0 || to < 0) return;
-    types_seen_.insert(e.sub);
-    in_flight_[{e.a, e.process, e.b}].push_back(msgs_.size() / kMsgFields);
-    hashes_.push_back(e.d);
-    push(msgs_, {t, -1, from, to, e.sub, static_cast<int>(MessageFate::kNeverArrived)});
+    types_seen_.insert(m.type);
+    in_flight_[{m.conn, process, m.peer}].push_back(msgs_.size() / kMsgFields);
+    hashes_.push_back(m.payload_hash);
+    push(msgs_, {t, -1, from, to, m.type, static_cast<int>(MessageFate::kNeverArrived)});
   }
 
-  // A delivery or a drop at the receiver (b = the sender) ends the first message in flight on
-  // that connection and direction with the same payload hash: in the model a direction is
+  // A delivery or a drop at the receiver (peer = the sender) ends the first message in flight
+  // on that connection and direction with the same payload hash: in the model a direction is
   // FIFO, and the hash keeps the pairing right across out-of-model reorders.
-  void on_arrival(const TraceEvent& e, int to, std::int64_t t, MessageFate fate) {
+  void on_arrival(const MessageRef& m, std::uint32_t process, int to, std::int64_t t, MessageFate fate) {
     if (to < 0) return;
-    auto it = in_flight_.find({e.a, e.b, e.process});
+    auto it = in_flight_.find({m.conn, m.peer, process});
     if (it == in_flight_.end()) return;
     auto& q = it->second;
-    for (auto m = q.begin(); m != q.end(); ++m) {
-      if (hashes_[*m] != e.d) continue;
-      msgs_[*m * kMsgFields + 1] = t;
-      msgs_[*m * kMsgFields + 5] = static_cast<int>(fate);
-      q.erase(m);
+    for (auto i = q.begin(); i != q.end(); ++i) {
+      if (hashes_[*i] != m.payload_hash) continue;
+      msgs_[*i * kMsgFields + 1] = t;
+      msgs_[*i * kMsgFields + 5] = static_cast<int>(fate);
+      q.erase(i);
       return;
     }
   }
 
-  void on_drop(const TraceEvent& e, int l, std::int64_t t) {
-    if (e.sub == static_cast<std::uint16_t>(sim::TraceDropReason::kOutOfModel)) {
+  void on_drop(const MessageRef& m, std::uint32_t process, int l, std::int64_t t) {
+    if (m.type == static_cast<std::uint16_t>(sim::TraceDropReason::kOutOfModel)) {
       // Recorded at the sender right after its send: the newest message on that direction.
-      auto it = in_flight_.find({e.a, e.process, e.b});
+      auto it = in_flight_.find({m.conn, process, m.peer});
       if (it == in_flight_.end() || it->second.empty()) return;
-      const std::size_t m = it->second.back();
-      msgs_[m * kMsgFields + 1] = t;
-      msgs_[m * kMsgFields + 5] = static_cast<int>(MessageFate::kDropped);
+      const std::size_t i = it->second.back();
+      msgs_[i * kMsgFields + 1] = t;
+      msgs_[i * kMsgFields + 5] = static_cast<int>(MessageFate::kDropped);
       it->second.pop_back();
       return;
     }
-    on_arrival(e, l, t, MessageFate::kDropped);  // at the receiver: it was gone or reset
+    on_arrival(m, process, l, t, MessageFate::kDropped);  // at the receiver: it was gone or reset
   }
 
   Json ops() const {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 
-#include "protocol/election_trace.h"
 #include "protocol/zab_trace.h"
 #include "tools/trace_text.h"
 
@@ -18,11 +17,6 @@ using sim::TraceKind;
 
 std::string rel(std::int64_t ns) {
   return ns < 0 ? std::string("-") : fmt::format("+{:.1f}", static_cast<double>(ns) / 1'000'000.0);
-}
-
-const char* sync_mode_name(std::uint64_t mode) {
-  static const char* kModes[] = {"DIFF", "TRUNC", "TRUNC+DIFF", "SNAP"};
-  return mode < 4 ? kModes[mode] : "?";
 }
 
 // A client's data write (session txns are not what a user waits for) and a plain read.
@@ -57,8 +51,8 @@ void measure_clients(const sim::ScenarioRun& run, sim::SimTime until, RecoveryPh
 
 }  // namespace
 
-const char* follower_exit_cause(std::uint64_t reason) {
-  switch (static_cast<FollowerExitReason>(reason)) {
+const char* follower_exit_cause(FollowerExitReason reason) {
+  switch (reason) {
     case FollowerExitReason::kConnectFailed: return "refused";
     case FollowerExitReason::kConnectionLost: return "reset";
     case FollowerExitReason::kReadTimeout: return "timeout";
@@ -69,8 +63,8 @@ const char* follower_exit_cause(std::uint64_t reason) {
   return "?";
 }
 
-const char* learner_drop_cause(std::uint64_t reason) {
-  switch (static_cast<LearnerDropReason>(reason)) {
+const char* learner_drop_cause(LearnerDropReason reason) {
+  switch (reason) {
     case LearnerDropReason::kReadTimeout:
     case LearnerDropReason::kWaitTimeout:
     case LearnerDropReason::kSyncLimit: return "timeout";
@@ -118,17 +112,17 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
       const std::int64_t dt = (e.time - f.at).count_ns();
       // Whether or not this fault disturbed leadership (a heal after a partition did not, yet
       // the election it allows finishes after it), at any server.
-      if (p.next_leader_ns < 0 && is_protocol_event(e, kTraceLeaderEstablished)) p.next_leader_ns = dt;
-      if (p.next_commit_ns < 0 && is_protocol_event(e, kTraceCommitted)) p.next_commit_ns = dt;
-      if (rejoin && e.process != who && !is_protocol_event(e, kTraceSyncChosen)) continue;
-      if (is_protocol_event(e, kTraceFollowerExit)) {
-        role_end_cause[e.process] = follower_exit_cause(e.a);
+      if (p.next_leader_ns < 0 && sim::is_event<ev::LeaderEstablished>(e)) p.next_leader_ns = dt;
+      if (p.next_commit_ns < 0 && sim::is_event<ev::Committed>(e)) p.next_commit_ns = dt;
+      if (rejoin && e.process != who && !sim::is_event<ev::SyncChosen>(e)) continue;
+      if (sim::is_event<ev::FollowerExit>(e)) {
+        role_end_cause[e.process] = follower_exit_cause(sim::event_as<ev::FollowerExit>(e)->reason);
         detect(e, dt, role_end_cause[e.process], "follower_exit");
-      } else if (is_protocol_event(e, kTraceLearnerDropped)) {
-        drop_cause[e.process] = learner_drop_cause(e.b);
+      } else if (sim::is_event<ev::LearnerDropped>(e)) {
+        drop_cause[e.process] = learner_drop_cause(sim::event_as<ev::LearnerDropped>(e)->reason);
         detect(e, dt, drop_cause[e.process], "learner_dropped");
-      } else if (is_protocol_event(e, kTraceLeaderShutdown)) {
-        const auto reason = static_cast<LeaderShutdownReason>(e.a);
+      } else if (sim::is_event<ev::LeaderShutdown>(e)) {
+        const LeaderShutdownReason reason = sim::event_as<ev::LeaderShutdown>(e)->reason;
         // Losing the quorum of synced followers is noticed through how they were dropped; the
         // other reasons are initLimit waits that ran out.
         role_end_cause[e.process] = reason == LeaderShutdownReason::kNotSufficientSynced
@@ -137,11 +131,13 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
                                     : reason == LeaderShutdownReason::kLearnerEpochAhead ? "learner epoch ahead"
                                                                                          : "timeout";
         detect(e, dt, role_end_cause[e.process], "leader_shutdown");
-      } else if (is_protocol_event(e, kTraceSyncChosen)) {
-        chosen_mode[static_cast<std::uint32_t>(e.a)] = sync_mode_name(e.b);
+      } else if (sim::is_event<ev::SyncChosen>(e)) {
+        const auto chosen = *sim::event_as<ev::SyncChosen>(e);
+        chosen_mode[static_cast<std::uint32_t>(chosen.learner.value)] = sync_mode_name(chosen.mode);
         continue;
       }
-      if (p.noticed_ns < 0 && is_protocol_event(e, kTracePeerState) && e.a == 0) {
+      if (p.noticed_ns < 0 && sim::is_event<ev::PeerState>(e) &&
+          sim::event_as<ev::PeerState>(e)->state == ServerState::kLooking) {
         p.noticed_ns = dt;
         p.noticed_server = e.process;
         // No exit recorded: the server (re)started and looks for a leader.
@@ -149,27 +145,28 @@ std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run) {
         detect(e, dt, p.noticed_by, "looking");
       }
       if (p.noticed_ns < 0) continue;  // phases count only once leadership was disturbed
-      if (p.elected_ns < 0 && (is_protocol_event(e, kFleElectionFinished) || is_protocol_event(e, kFleJoined))) p.elected_ns = dt;
-      if (p.epoch_agreed_ns < 0 && is_protocol_event(e, kTraceEpochAgreed)) p.epoch_agreed_ns = dt;
-      if (is_protocol_event(e, kTraceFollowerSynced) && !synced_once[e.process]) {
+      if (p.elected_ns < 0 && (sim::is_event<ev::FleElectionFinished>(e) || sim::is_event<ev::FleJoined>(e))) p.elected_ns = dt;
+      if (p.epoch_agreed_ns < 0 && sim::is_event<ev::EpochAgreed>(e)) p.epoch_agreed_ns = dt;
+      if (sim::is_event<ev::FollowerSynced>(e) && !synced_once[e.process]) {
         synced_once[e.process] = true;
         const auto mode = chosen_mode.find(e.process);
         p.followers.push_back({.server = e.process, .mode = mode == chosen_mode.end() ? "?" : mode->second, .synced_ns = dt});
         if (rejoin) {
-          p.leader = static_cast<std::uint32_t>(e.a);
-          p.epoch = e.b;
+          const auto synced = *sim::event_as<ev::FollowerSynced>(e);
+          p.leader = static_cast<std::uint32_t>(synced.leader.value);
+          p.epoch = synced.epoch;
         }
       }
-      if (!established && (is_protocol_event(e, kTraceLeaderEstablished) || (rejoin && is_protocol_event(e, kTraceFollowerSynced)))) {
+      if (!established && (sim::is_event<ev::LeaderEstablished>(e) || (rejoin && sim::is_event<ev::FollowerSynced>(e)))) {
         established = true;
         p.synced_ns = dt;
         if (!rejoin) {
           p.leader = e.process;
-          p.epoch = e.a;
+          p.epoch = sim::event_as<ev::LeaderEstablished>(e)->epoch;
         }
       }
       if (established && p.first_commit_ns < 0 &&
-          (is_protocol_event(e, kTraceCommitted) || (rejoin && is_protocol_event(e, kTraceApplied)))) {
+          (sim::is_event<ev::Committed>(e) || (rejoin && sim::is_event<ev::Applied>(e)))) {
         p.first_commit_ns = dt;
       }
     }

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/events/reasons.h"
 #include "sim/scenario/runner.h"
 
 namespace zab::tools {
@@ -84,7 +85,7 @@ nlohmann::ordered_json recovery_to_json(const std::vector<RecoveryPhases>& phase
 std::string render_recovery(const std::vector<RecoveryPhases>& phases);
 
 // The cause names used in noticed_by / detected_by, from the trace reasons.
-const char* follower_exit_cause(std::uint64_t reason);
-const char* learner_drop_cause(std::uint64_t reason);
+const char* follower_exit_cause(FollowerExitReason reason);
+const char* learner_drop_cause(LearnerDropReason reason);
 
 }  // namespace zab::tools

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
-#include "protocol/election_trace.h"
 #include "protocol/zab_trace.h"
 #include "tools/trace_text.h"
 
@@ -15,10 +15,43 @@ namespace {
 
 using sim::TraceEvent;
 using sim::TraceKind;
+const char* role_name(ServerState state) {
+  return state == ServerState::kLooking ? "LOOKING" : state == ServerState::kFollowing ? "FOLLOWING" : "LEADING";
+}
 
-
-const char* role_name(std::uint64_t state) {
-  return state == 0 ? "LOOKING" : state == 1 ? "FOLLOWING" : "LEADING";
+// The timeline's line for one trace event, nullopt if the timeline leaves it out. `servers`:
+// processes up to that address are servers (a client's start or crash is not shown).
+std::optional<std::string> timeline_line(const TraceEvent& e, const std::string& who, std::uint32_t servers) {
+  const bool server = e.process <= servers;
+  if (const auto crash = sim::event_as<ev::Crash>(e); crash && server) {
+    return fmt::format("{} crashed ({} unsynced disk ops lost)", who, crash->disk_ops_lost);
+  }
+  if (const auto start = sim::event_as<ev::ProcessStart>(e); start && server && start->incarnation > 1) {
+    return fmt::format("{} restarted", who);
+  }
+  if (sim::is_event<ev::Hang>(e)) return fmt::format("{} hung", who);
+  if (sim::is_event<ev::Resume>(e)) return fmt::format("{} resumed", who);
+  if (const auto state = sim::event_as<ev::PeerState>(e)) {
+    if (state->state == ServerState::kLooking) return fmt::format("{} LOOKING", who);
+    return fmt::format("{} {} (leader s{})", who, role_name(state->state), state->leader.value);
+  }
+  if (const auto est = sim::event_as<ev::LeaderEstablished>(e)) {
+    return fmt::format("{} established as leader of epoch {}", who, est->epoch);
+  }
+  if (const auto synced = sim::event_as<ev::FollowerSynced>(e)) {
+    return fmt::format("{} synced with s{} (epoch {})", who, synced->leader.value, synced->epoch);
+  }
+  if (const auto down = sim::event_as<ev::LeaderShutdown>(e)) return fmt::format("{} stops leading: {}", who, describe(down->reason));
+  if (const auto exit = sim::event_as<ev::FollowerExit>(e)) return fmt::format("{} stops following: {}", who, describe(exit->reason));
+  if (sim::is_event<ev::StartupRefused>(e)) return fmt::format("{} REFUSES TO START", who);
+  if (const auto stood = sim::event_as<ev::TimeStoodStill>(e)) {
+    return fmt::format("TIME STANDS STILL: {} events ran at this instant and more are due at it; the run stops here",
+                       stood->events);
+  }
+  if (const auto chosen = sim::event_as<ev::SyncChosen>(e)) {
+    return fmt::format("{} syncs s{} by {}", who, chosen->learner.value, sync_mode_name(chosen->mode));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -37,46 +70,10 @@ std::string render_timeline(const sim::ScenarioRun& run) {
   };
   for (const TraceEvent& e : events) {
     const std::string who = w.trace().process_name(e.process);
-    std::string line;
-    if (e.kind == TraceKind::kCrash && e.process <= run.scenario().servers) {
-      line = fmt::format("{} crashed ({} unsynced disk ops lost)", who, e.b);
-    } else if (e.kind == TraceKind::kProcessStart && e.process <= run.scenario().servers && e.a > 1) {
-      line = fmt::format("{} restarted", who);
-    } else if (e.kind == TraceKind::kHang) {
-      line = fmt::format("{} hung", who);
-    } else if (e.kind == TraceKind::kResume) {
-      line = fmt::format("{} resumed", who);
-    } else if (is_protocol_event(e, kTracePeerState) && e.a != 0) {
-      line = fmt::format("{} {} (leader s{})", who, role_name(e.a), e.b);
-    } else if (is_protocol_event(e, kTracePeerState)) {
-      line = fmt::format("{} LOOKING", who);
-    } else if (is_protocol_event(e, kTraceLeaderEstablished)) {
-      line = fmt::format("{} established as leader of epoch {}", who, e.a);
-    } else if (is_protocol_event(e, kTraceFollowerSynced)) {
-      line = fmt::format("{} synced with s{} (epoch {})", who, e.a, e.b);
-    } else if (is_protocol_event(e, kTraceLeaderShutdown)) {
-      static const char* kReasons[] = {"?", "no epoch quorum in initLimit", "no epoch-ack quorum in initLimit",
-                                       "no NEWLEADER quorum in initLimit", "not sufficient followers synced",
-                                       "zxid counter rolled over",
-                                       "a learner accepted a later epoch (D34)"};
-      line = fmt::format("{} stops leading: {}", who, e.a < 7 ? kReasons[e.a] : "?");
-    } else if (is_protocol_event(e, kTraceFollowerExit)) {
-      static const char* kExits[] = {"?", "cannot connect to the leader", "connection to the leader lost",
-                                     "read timeout (leader silent)", "leader's epoch is older", "bad packet",
-                                     "truncate failed"};
-      line = fmt::format("{} stops following: {}", who, e.a < 7 ? kExits[e.a] : "?");
-    } else if (is_protocol_event(e, kTraceStartupRefused)) {
-      line = fmt::format("{} REFUSES TO START", who);
-    } else if (e.kind == TraceKind::kTimeStoodStill) {
-      line = fmt::format("TIME STANDS STILL: {} events ran at this instant and more are due at it; the run stops here", e.a);
-    } else if (is_protocol_event(e, kTraceSyncChosen)) {
-      static const char* kModes[] = {"DIFF", "TRUNC", "TRUNC+DIFF", "SNAP"};
-      line = fmt::format("{} syncs s{} by {}", who, e.a, e.b < 4 ? kModes[e.b] : "?");
-    } else {
-      continue;
-    }
+    const std::optional<std::string> line = timeline_line(e, who, run.scenario().servers);
+    if (!line) continue;
     flush_faults(e.time);
-    out += fmt::format("{:>10}  {}\n", format_ms(e.time), line);
+    out += fmt::format("{:>10}  {}\n", format_ms(e.time), *line);
   }
   flush_faults(sim::SimTime::max());
   return out;

@@ -11,11 +11,6 @@
 
 namespace zab::tools {
 
-// A protocol trace event of the given kind (protocol/zab_trace.h, election_trace.h).
-inline bool is_protocol_event(const sim::TraceEvent& e, std::uint16_t kind) {
-  return e.kind == sim::TraceKind::kProtocol && e.sub == kind;
-}
-
 // Simulated time as milliseconds with one decimal: "5000.0".
 inline std::string format_ms(sim::SimTime t) { return fmt::format("{:.1f}", static_cast<double>(t.us()) / 1000.0); }
 

@@ -9,6 +9,7 @@
 
 #include "test/checkers/run_builder.h"
 
+using namespace zab;
 using namespace zab::check;
 using namespace zab::check::testing;
 
@@ -23,7 +24,7 @@ LivenessOptions ten_seconds() {
 RunBuilder healed_at_one_second() {
   RunBuilder b(3);
   b.boot(0, 1).boot(0, 2).boot(0, 3);
-  b.ev(500, 0, Ev::kLinkCut, 1, 2).ev(1000, 0, Ev::kLinkHeal, 1, 2);
+  b.add(500, 0, ev::LinkCut{ev::Process{1}, ev::Process{2}}).add(1000, 0, ev::LinkHeal{ev::Process{1}, ev::Process{2}});
   return b;
 }
 
@@ -32,7 +33,7 @@ RunBuilder healed_at_one_second() {
 TEST_CASE("liveness: a leader with a quorum and a commit after the heal pass") {
   RunBuilder b = healed_at_one_second();
   b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1).txn(3000, 3, Z(1, 1), {3, 1}, {3, 1});
-  b.ev(20'000, 1, Ev::kPeerState, 1, 3, 1);  // the run goes on past the bound
+  b.add(20'000, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{3}, 1});  // the run goes on past the bound
   const CheckResult r = check_liveness(b.run(), ten_seconds());
   CHECK(r.verdict == Verdict::kPass);
 }
@@ -40,7 +41,7 @@ TEST_CASE("liveness: a leader with a quorum and a commit after the heal pass") {
 TEST_CASE("liveness: no leader within the bound after the heal is a liveness violation") {
   RunBuilder b = healed_at_one_second();
   b.establish(2000, 3, 1);  // alone: no quorum serves its epoch
-  b.ev(20'000, 1, Ev::kPeerState, 0);
+  b.add(20'000, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
   const CheckResult r = check_liveness(b.run(), ten_seconds());
   CHECK(r.verdict == Verdict::kLivenessViolation);
   CHECK(r.violates("leader-established"));
@@ -49,7 +50,7 @@ TEST_CASE("liveness: no leader within the bound after the heal is a liveness vio
 
 TEST_CASE("liveness: a leader that commits nothing is a liveness violation unless no write was offered") {
   RunBuilder b = healed_at_one_second();
-  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1).ev(20'000, 1, Ev::kPeerState, 1, 3, 1);
+  b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1).add(20'000, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{3}, 1});
   CHECK(check_liveness(b.run(), ten_seconds()).violates("write-commits"));
   LivenessOptions o = ten_seconds();
   o.require_commit = false;
@@ -59,7 +60,7 @@ TEST_CASE("liveness: a leader that commits nothing is a liveness violation unles
 TEST_CASE("liveness: writes invoked after the heal decide whether a commit is required, and from when") {
   RunBuilder b = healed_at_one_second();
   b.establish(2000, 3, 1).sync(2000, 1, 3, 1).sync(2000, 2, 3, 1);
-  b.txn(25'000, 3, Z(1, 1), {3, 1}, {3, 1}).ev(40'000, 1, Ev::kPeerState, 1, 3, 1);
+  b.txn(25'000, 3, Z(1, 1), {3, 1}, {3, 1}).add(40'000, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{3}, 1});
   LivenessOptions o = ten_seconds();
   o.write_invoked_ns = std::vector<std::int64_t>{500'000'000};  // before the heal: nothing to commit
   CHECK(check_liveness(b.run(), o).verdict == Verdict::kPass);
@@ -73,10 +74,10 @@ TEST_CASE("liveness: writes invoked after the heal decide whether a commit is re
 
 TEST_CASE("liveness: a run ending with a link cut, or before the bound, is inconclusive") {
   RunBuilder b(3);
-  b.boot(0, 1).boot(0, 2).boot(0, 3).ev(500, 0, Ev::kLinkCut, 1, 2).ev(20'000, 1, Ev::kPeerState, 0);
+  b.boot(0, 1).boot(0, 2).boot(0, 3).add(500, 0, ev::LinkCut{ev::Process{1}, ev::Process{2}}).add(20'000, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
   CHECK(check_liveness(b.run(), ten_seconds()).verdict == Verdict::kInconclusive);
   RunBuilder c = healed_at_one_second();
-  c.ev(5000, 1, Ev::kPeerState, 0);
+  c.add(5000, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
   CHECK(check_liveness(c.run(), ten_seconds()).verdict == Verdict::kInconclusive);
 }
 
@@ -93,9 +94,9 @@ TEST_CASE("liveness: a run the world stopped because time stood still violates t
   RunBuilder b(5);
   b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
   b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
-  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
-  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
-  b.ev(4000, 0, Ev::kTimeStoodStill, 1'000'000);
+  b.add(3000, 3, ev::Crash{1}).add(3000, 5, ev::Crash{1});
+  for (std::uint32_t s : {1u, 2u, 4u}) b.add(4000, s, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
+  b.add(4000, 0, ev::TimeStoodStill{1'000'000});
   const CheckResult r = check_liveness(b.run(), ten_seconds());
   CHECK(r.verdict == Verdict::kLivenessViolation);
   REQUIRE(r.violations.size() == 1);
@@ -111,10 +112,10 @@ TEST_CASE("liveness: the same run without the world stopping it is judged by the
   RunBuilder b(5);
   b.boot(0, 1).boot(0, 2).boot(0, 3).boot(0, 4).boot(0, 5);
   b.establish(200, 5, 1).sync(200, 1, 5, 1).sync(200, 2, 5, 1);
-  b.ev(3000, 3, Ev::kCrash, 1).ev(3000, 5, Ev::kCrash, 1);
-  for (std::uint32_t s : {1u, 2u, 4u}) b.ev(4000, s, Ev::kPeerState, 0);
+  b.add(3000, 3, ev::Crash{1}).add(3000, 5, ev::Crash{1});
+  for (std::uint32_t s : {1u, 2u, 4u}) b.add(4000, s, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
   b.establish(4200, 4, 2).sync(4200, 1, 4, 2).sync(4200, 2, 4, 2);
-  b.ev(20'000, 1, Ev::kPeerState, 1, 4, 2);
+  b.add(20'000, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{4}, 2});
   LivenessOptions o = ten_seconds();
   o.require_commit = false;
   const CheckResult r = check_liveness(b.run(), o);
@@ -130,10 +131,10 @@ RunBuilder s1_rejoins(bool syncs, const std::function<void(RunBuilder&)>& disk =
   RunBuilder b(3);
   b.boot(0, 1).boot(0, 2).boot(0, 3);
   b.establish(200, 3, 1).sync(200, 1, 3, 1).sync(200, 2, 3, 1);
-  b.ev(1000, 1, Ev::kCrash, 1).boot(1000, 1, 2).ev(1000, 1, Ev::kPeerState, 0);
+  b.add(1000, 1, ev::Crash{1}).boot(1000, 1, 2).add(1000, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});
   if (syncs) b.sync(2000, 1, 3, 1);
   if (disk) disk(b);
-  b.ev(20'000, 2, Ev::kPeerState, 1, 3, 1);
+  b.add(20'000, 2, ev::PeerState{zab::ServerState::kFollowing, ServerId{3}, 1});
   return b;
 }
 }  // namespace
@@ -164,7 +165,7 @@ TEST_CASE("liveness: server-serves passes when the rejoining server syncs, and c
   CHECK(check_liveness(run, o).verdict == Verdict::kPass);
   // A server that is down at the end is not required to serve.
   RunBuilder down = s1_rejoins(false);
-  down.ev(20'500, 1, Ev::kCrash, 2);
+  down.add(20'500, 1, ev::Crash{2});
   CHECK(check_liveness(down.run(), o).verdict != Verdict::kLivenessViolation);
 }
 
@@ -173,16 +174,16 @@ TEST_CASE("liveness: server-serves does not blame a server whose disk stalled be
   o.require_commit = false;
   o.tick_time_ms = 100;
   o.init_limit = 5;  // an fsync slower than 500 ms stalls the learner
-  RunBuilder stuck = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7); });  // never completes
+  RunBuilder stuck = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}); });  // never completes
   CHECK(check_liveness(stuck.run(), o).verdict == Verdict::kPass);
-  RunBuilder slow = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7).ev(2600, 1, Ev::kFsyncDone, 0, 7); });
+  RunBuilder slow = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}).add(2600, 1, ev::FsyncDone{.tag = 7}); });
   CHECK(check_liveness(slow.run(), o).verdict == Verdict::kPass);  // 1.1 s
   // 2 ms: the disk is fine, s1 is to blame.
-  RunBuilder fast = s1_rejoins(false, [](RunBuilder& b) { b.ev(1500, 1, Ev::kFsync, 0, 7).ev(1502, 1, Ev::kFsyncDone, 0, 7); });
+  RunBuilder fast = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}).add(1502, 1, ev::FsyncDone{.tag = 7}); });
   CHECK(check_liveness(fast.run(), o).violates("server-serves"));
   RunBuilder before_crash = s1_rejoins(false);  // an fsync a crash cancelled is not a stall
   auto& events = before_crash.run().events;
-  auto crash = std::find_if(events.begin(), events.end(), [](const ZabEvent& e) { return e.kind == Ev::kCrash; });
-  events.insert(crash, ZabEvent{500'000'000, 1, Ev::kFsync, 0, 7});
+  auto crash = std::find_if(events.begin(), events.end(), [](const ZabEvent& e) { return e.kind() == Ev::kCrash; });
+  events.insert(crash, ZabEvent{500'000'000, 1, ev::Fsync{.tag = 7}});
   CHECK(check_liveness(before_crash.run(), o).violates("server-serves"));
 }

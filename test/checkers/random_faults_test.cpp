@@ -67,7 +67,7 @@ TEST_CASE("the safety checkers raise no false alarm on the correct protocol unde
     for (const HistoryOp& op : history.ops()) {
       if (op.outcome == Outcome::kOk && op.complete) acks.push_back(AckedWrite{op.reply.zxid.raw(), op.complete->ns(), "c100"});
     }
-    for (const ZabEvent& e : run.events) leaders += e.kind == Ev::kLeaderEstablished ? 1 : 0;
+    for (const ZabEvent& e : run.events) leaders += e.kind() == Ev::kLeaderEstablished ? 1 : 0;
     const CheckResult log = check_log_agreement(run, LogAgreementOptions{acks});
     const CheckResult zab = check_zab_properties(run, ZabPropertiesOptions{ec.servers, acks});
     CHECK_MESSAGE(log.verdict == Verdict::kPass, log.report());

@@ -10,6 +10,7 @@
 namespace zab::check::testing {
 
 inline std::uint64_t Z(std::uint32_t epoch, std::uint32_t counter) { return make_zxid(epoch, counter); }
+inline Zxid ZX(std::uint32_t epoch, std::uint32_t counter) { return Zxid::make(epoch, counter); }
 // The default txn hash of a zxid: distinct per zxid.
 inline std::uint64_t H(std::uint64_t zxid) { return zxid * 7 + 1; }
 
@@ -22,40 +23,39 @@ class RunBuilder {
     }
   }
 
-  RunBuilder& ev(double t_ms, std::uint32_t s, Ev kind, std::uint64_t a = 0, std::uint64_t b = 0, std::uint64_t c = 0,
-                 std::uint64_t d = 0) {
+  RunBuilder& add(double t_ms, std::uint32_t s, Event event) {
     const auto t = static_cast<std::int64_t>(t_ms * 1e6);
-    run_.events.push_back(ZabEvent{t, s, kind, a, b, c, d});
+    run_.events.push_back(ZabEvent{t, s, std::move(event)});
     run_.end_ns = std::max(run_.end_ns, t);
     return *this;
   }
   // A start from an empty disk (or from `last`, with nothing replayed).
   RunBuilder& boot(double t, std::uint32_t s, std::uint64_t incarnation = 1, std::uint64_t last = 0) {
-    ev(t, s, Ev::kStart, incarnation);
-    ev(t, s, Ev::kTreeReset, 0);
-    return ev(t, s, Ev::kRestored, last);
+    add(t, s, ev::ProcessStart{incarnation});
+    add(t, s, ev::TreeReset{Zxid::zero()});
+    return add(t, s, ev::Restored{Zxid::from_raw(last), Zxid::zero(), 0, 0});
   }
   RunBuilder& establish(double t, std::uint32_t leader, std::uint32_t epoch) {
-    ev(t, leader, Ev::kPeerState, 2, leader, epoch - 1);
-    return ev(t, leader, Ev::kLeaderEstablished, epoch);
+    add(t, leader, ev::PeerState{zab::ServerState::kLeading, ServerId{leader}, epoch - 1});
+    return add(t, leader, ev::LeaderEstablished{epoch});
   }
   RunBuilder& sync(double t, std::uint32_t follower, std::uint32_t leader, std::uint32_t epoch) {
-    ev(t, follower, Ev::kPeerState, 1, leader, epoch - 1);
-    ev(t, follower, Ev::kNewLeaderAcked, epoch);
-    return ev(t, follower, Ev::kFollowerSynced, leader, epoch);
+    add(t, follower, ev::PeerState{zab::ServerState::kFollowing, ServerId{leader}, epoch - 1});
+    add(t, follower, ev::NewLeaderAcked{epoch});
+    return add(t, follower, ev::FollowerSynced{ServerId{leader}, epoch});
   }
   // The leader proposes z; every server in `logged` logs it; the leader commits; every server
   // in `delivered` applies it.
   RunBuilder& txn(double t, std::uint32_t leader, std::uint64_t z, std::initializer_list<std::uint32_t> logged,
                   std::initializer_list<std::uint32_t> delivered) {
-    ev(t, leader, Ev::kProposed, z, H(z));
+    add(t, leader, ev::Proposed{Zxid::from_raw(z), H(z)});
     std::uint64_t quorum = 0;  // every server that logged it ACKed it, and each ACK counted
     for (auto s : logged) {
-      ev(t + 1, s, Ev::kLogged, z, H(z));
+      add(t + 1, s, ev::Logged{Zxid::from_raw(z), H(z)});
       quorum |= std::uint64_t{1} << s;
     }
-    ev(t + 2, leader, Ev::kCommitted, z, quorum);
-    for (auto s : delivered) ev(t + 3, s, Ev::kApplied, z, H(z), 1, kApplyDelivered);
+    add(t + 2, leader, ev::Committed{Zxid::from_raw(z), ev::QuorumMask{quorum}});
+    for (auto s : delivered) add(t + 3, s, ev::Applied{Zxid::from_raw(z), H(z), true, ApplySource::kDelivered});
     return *this;
   }
   ZabRun& run() { return run_; }

@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <set>
 
-#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
+#include "test/support/events.h"
 #include "sim/world.h"
 #include "test/support/election_node.h"
 
@@ -21,14 +22,8 @@ namespace {
 SimTime ms(std::int64_t v) { return SimTime::from_ms(v); }
 const ServerId s1{1}, s2{2}, s3{3};
 
-// The protocol events of one kind, in order.
-std::vector<TraceEvent> events_of(const World& w, std::uint16_t kind) {
-  std::vector<TraceEvent> found;
-  for (const auto& e : w.trace().events()) {
-    if (e.kind == TraceKind::kProtocol && e.sub == kind) found.push_back(e);
-  }
-  return found;
-}
+using zab::testing::events_of;
+using zab::testing::outputs_of;
 
 // Runs an ensemble of n equal servers started together; returns it with the world.
 struct Run {
@@ -220,16 +215,9 @@ struct Harness {
     out.clear();
     fle.on_timer(at_ms(t_ms), id, out);
   }
-  std::vector<std::uint16_t> trace_kinds() const {
-    std::vector<std::uint16_t> kinds;
-    for (const auto& o : out) {
-      if (const auto* t = std::get_if<out::Trace>(&o)) kinds.push_back(t->kind);
-    }
-    return kinds;
-  }
-  bool traced(std::uint16_t kind) const {
-    const auto k = trace_kinds();
-    return std::find(k.begin(), k.end(), kind) != k.end();
+  template <class E>
+  bool traced() const {
+    return !outputs_of<E>(out).empty();
   }
   // The timer set last in `out`, if any.
   std::optional<out::SetTimer> timer_set() const {
@@ -240,13 +228,7 @@ struct Harness {
     return t;
   }
   // The WorkerReceiver answers in `out`.
-  std::vector<out::Trace> replies() const {
-    std::vector<out::Trace> r;
-    for (const auto& o : out) {
-      if (const auto* t = std::get_if<out::Trace>(&o); t && t->kind == kFleReply) r.push_back(*t);
-    }
-    return r;
-  }
+  std::vector<ev::FleReply> replies() const { return outputs_of<ev::FleReply>(out); }
 };
 }  // namespace
 
@@ -273,9 +255,9 @@ TEST_CASE("finalize wait: a vote no better than ours is discarded and the 200 ms
   h.start();
   h.receive(10, 1, ServerState::kLooking, 3, 1);  // s1 agrees: with our own vote, a quorum
   CHECK(h.fle.finalizing());
-  CHECK(h.traced(kFleFinalizeWait));
+  CHECK(h.traced<ev::FleFinalizeWait>());
   h.receive(100, 2, ServerState::kLooking, 2, 1);  // s2 votes for itself: not better than 3
-  CHECK(h.traced(kFleFinalizeDiscard));
+  CHECK(h.traced<ev::FleFinalizeDiscard>());
   REQUIRE(h.timer_set().has_value());
   CHECK(h.timer_set()->id == FastLeaderElection::kFinalizeTimerId);
   // A firing from before the restart (held while the process was stopped) is stale.
@@ -295,8 +277,8 @@ TEST_CASE("finalize wait: a better vote ends the wait and the loop adopts it") {
   h.receive(10, 1, ServerState::kLooking, 2, 1);
   CHECK(h.fle.finalizing());
   h.receive(50, 3, ServerState::kLooking, 3, 1);
-  CHECK(h.traced(kFleFinalizeBroken));
-  CHECK(h.traced(kFleVoteChanged));
+  CHECK(h.traced<ev::FleFinalizeBroken>());
+  CHECK(h.traced<ev::FleVoteChanged>());
   CHECK(h.fle.proposal().id == ServerId{3});
   CHECK_FALSE(h.fle.finalizing());  // s3's vote and ours: only two of three for 3 until our loopback
   h.loop_back(50);
@@ -308,7 +290,7 @@ TEST_CASE("a LOOKING notification of a newer round moves logicalclock and is wei
   h.start();
   h.receive(10, 1, ServerState::kLooking, 1, 5);  // s1 in round 5, voting for itself
   CHECK(h.fle.logicalclock() == 5);
-  CHECK(h.traced(kFleRoundAdvanced));
+  CHECK(h.traced<ev::FleRoundAdvanced>());
   CHECK(h.fle.proposal().id == ServerId{2});  // s1's vote is not better than ours
   CHECK(h.fle.proposal().election_epoch == 5);
 }
@@ -320,11 +302,11 @@ TEST_CASE("WorkerReceiver: a LOOKING sender in an older round gets our proposal 
   h.receive(10, 2, ServerState::kLooking, 2, 3);
   const auto r = h.replies();
   REQUIRE(r.size() == 1);
-  CHECK(r[0].a == 2);                                               // to s2
-  CHECK(r[0].b == static_cast<std::uint64_t>(ServerState::kLooking));
-  CHECK(r[0].c == 3);                                               // our proposal
-  CHECK(r[0].d == 7);                                               // our round
-  CHECK(h.traced(kFleIgnored));                                     // and the stale vote does not count
+  CHECK(r[0].to == s2);
+  CHECK(r[0].state == ServerState::kLooking);
+  CHECK(r[0].leader == s3);       // our proposal
+  CHECK(r[0].election_epoch == 7);  // our round
+  CHECK(h.traced<ev::FleIgnored>());                                     // and the stale vote does not count
 }
 
 TEST_CASE("WorkerReceiver: when not LOOKING we answer LOOKING senders with our vote and state, and nobody else") {
@@ -334,10 +316,10 @@ TEST_CASE("WorkerReceiver: when not LOOKING we answer LOOKING senders with our v
   h.receive(0, 1, ServerState::kLooking, 1, 9);
   auto r = h.replies();
   REQUIRE(r.size() == 1);
-  CHECK(r[0].a == 1);
-  CHECK(r[0].b == static_cast<std::uint64_t>(ServerState::kFollowing));
-  CHECK(r[0].c == 2);
-  CHECK(r[0].d == 4);  // the round our vote was elected in, not logicalclock (ZOOKEEPER-1732)
+  CHECK(r[0].to == s1);
+  CHECK(r[0].state == ServerState::kFollowing);
+  CHECK(r[0].leader == s2);
+  CHECK(r[0].election_epoch == 4);  // the round our vote was elected in, not logicalclock (ZOOKEEPER-1732)
   h.receive(1, 1, ServerState::kFollowing, 2, 4);
   CHECK(h.replies().empty());
 }
@@ -401,10 +383,10 @@ TEST_CASE("a server's own vote counts only after it loops back through its recei
   w.run_until(ms(1000));
   REQUIRE(e[1].outcomes.size() == 1);
   CHECK(e[1].state == ServerState::kLeading);
-  const auto in = events_of(w, kFleNotificationIn);
+  const auto in = events_of<ev::FleNotificationIn>(w);
   REQUIRE(in.size() == 1);
-  CHECK(in[0].a == 1);  // from ourselves
-  const auto finished = events_of(w, kFleElectionFinished);
+  CHECK(in[0].event.from == s1);  // from ourselves
+  const auto finished = events_of<ev::FleElectionFinished>(w);
   REQUIRE(finished.size() == 1);
   CHECK(finished[0].time == ms(200));  // finalizeWait after the loopback at time 0
 }
@@ -415,13 +397,13 @@ TEST_CASE("a lone LOOKING server backs off its notification timeout from 200 ms,
   w.start(Address{1});  // s2 and s3 never start: every dial is refused
   w.run_until(ms(7000));
   CHECK(e[1].state == ServerState::kLooking);
-  const auto timeouts = events_of(w, kFleTimeout);
+  const auto timeouts = events_of<ev::FleTimeout>(w);
   REQUIRE(timeouts.size() == 5);  // at 200, 600, 1400, 3000, 6200 ms
   const std::int64_t expected_ms[] = {200, 600, 1400, 3000, 6200};
   for (std::size_t i = 0; i < timeouts.size(); ++i) {
     CHECK(timeouts[i].time == ms(expected_ms[i]));
-    CHECK(timeouts[i].a == static_cast<std::uint64_t>(400 << i));  // the next timeout
-    CHECK(timeouts[i].b == 0);  // every send queue still holds a vote: connectAll, no re-send
+    CHECK(timeouts[i].event.next_timeout_ms == (400 << i));  // the next timeout
+    CHECK_FALSE(timeouts[i].event.resent);  // every send queue still holds a vote: connectAll, no re-send
   }
 }
 
@@ -440,10 +422,10 @@ TEST_CASE("a server that starts late follows the elected leader through the out-
   CHECK(e[1].leader() == ServerId{2});
   CHECK(e[2].state == ServerState::kLeading);
   CHECK(e[3].current_vote.election_epoch == e[2].current_vote.election_epoch);
-  const auto joined = events_of(w, kFleJoined);
+  const auto joined = events_of<ev::FleJoined>(w);
   REQUIRE(joined.size() == 1);
   CHECK(joined[0].process == 3);
-  CHECK(joined[0].a == 2);
+  CHECK(joined[0].event.leader == s2);
   CHECK(e[3].outcomes[0].at - ms(3000) < Duration::ms(50));  // no finalizeWait on this path
 }
 

@@ -9,9 +9,10 @@
 
 #include "protocol/codec.h"
 #include "protocol/election.h"
-#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
 #include "sim/world.h"
 #include "test/support/election_node.h"
+#include "test/support/events.h"
 
 using namespace zab;
 using namespace zab::sim;
@@ -33,13 +34,6 @@ std::vector<T> all(const Outs& out) {
   std::vector<T> found;
   for (const auto& o : out) {
     if (const auto* t = std::get_if<T>(&o)) found.push_back(*t);
-  }
-  return found;
-}
-std::vector<out::Trace> traces(const Outs& out, std::uint16_t kind) {
-  std::vector<out::Trace> found;
-  for (const auto& t : all<out::Trace>(out)) {
-    if (t.kind == kind) found.push_back(t);
   }
   return found;
 }
@@ -129,7 +123,7 @@ TEST_CASE("the send queue holds one message per peer: a newer one replaces the o
   REQUIRE(connects.size() == 1);  // one attempt in progress at a time
   CHECK(connects[0].port == kElectionPort);
   CHECK(connects[0].timeout == Duration::ms(5000));  // cnxTimeout
-  CHECK(traces(out, kCnxSendDropped).size() == 1);
+  CHECK(zab::testing::outputs_of<ev::CnxSendDropped>(out).size() == 1);
   Outs up;
   m.on_connection_up(dialed_up(9, 1), up);  // we are the larger sid: we keep it
   const auto sends = all<out::Send>(up);
@@ -180,7 +174,7 @@ TEST_CASE("the larger sid drops a connection from a smaller one, tears down its 
   const auto sends = all<out::Send>(again);
   REQUIRE(sends.size() == 2);
   CHECK(sends[1].payload == bytes({5}));
-  CHECK(traces(again, kCnxResendLast).size() == 1);
+  CHECK(zab::testing::outputs_of<ev::CnxResendLast>(again).size() == 1);
 }
 
 TEST_CASE("an accepted connection from a larger sid becomes its SendWorker and carries the queued message") {
@@ -258,11 +252,13 @@ TEST_CASE("in the world, the duplicate-connection rule leaves one connection per
   w.run_until(SimTime::from_ms(5000));
   // Replay the world's own connection events: which connections are still open?
   std::map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> open;  // conn -> (dialer, acceptor)
-  for (const auto& ev : w.trace().events()) {
-    if (ev.kind == TraceKind::kConnectionUp && ev.c == 1) {
-      open[ev.a] = {ev.process, static_cast<std::uint32_t>(ev.b)};
-    } else if (ev.kind == TraceKind::kClose || ev.kind == TraceKind::kConnectionDown) {
-      open.erase(ev.a);
+  for (const auto& e : w.trace().events()) {
+    if (const auto up = event_as<ev::ConnectionUp>(e); up && up->initiated) {
+      open[up->conn] = {e.process, static_cast<std::uint32_t>(up->peer.value)};
+    } else if (const auto closed = event_as<ev::Close>(e)) {
+      open.erase(closed->conn);
+    } else if (const auto down = event_as<ev::ConnectionDown>(e)) {
+      open.erase(down->conn);
     }
   }
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> per_pair;
@@ -278,9 +274,7 @@ TEST_CASE("in the world, the duplicate-connection rule leaves one connection per
   for (std::uint64_t sid = 1; sid <= 5; ++sid) CHECK(e[sid].connected_peers.size() == 4);
   // Along the way, smaller sids' dials were dropped and dialed back.
   std::size_t lost = 0;
-  for (const auto& ev : w.trace().events()) {
-    if (ev.kind == TraceKind::kProtocol && ev.sub == kCnxChallengeLost) ++lost;
-  }
+  for (const auto& e : w.trace().events()) lost += is_event<ev::CnxChallengeLost>(e) ? 1 : 0;
   CHECK(lost > 0);
 }
 

@@ -12,6 +12,7 @@
 #include "protocol/snapshot.h"
 #include "protocol/txn_log_file.h"
 #include "protocol/zab_trace.h"
+#include "test/support/events.h"
 #include "sim/ensemble.h"
 
 using namespace zab;
@@ -21,13 +22,8 @@ namespace {
 
 SimTime ms(std::int64_t v) { return SimTime::from_ms(v); }
 
-std::vector<TraceEvent> protocol_events(const World& w, std::uint16_t kind) {
-  std::vector<TraceEvent> r;
-  for (const auto& e : w.trace().events()) {
-    if (e.kind == TraceKind::kProtocol && e.sub == kind) r.push_back(e);
-  }
-  return r;
-}
+using zab::testing::events_of;
+using zab::testing::outputs_of;
 
 }  // namespace
 
@@ -37,14 +33,14 @@ TEST_CASE("5 servers elect the highest sid, agree on epoch 1, and every follower
   add_ensemble(w, ec);
   for (std::uint32_t s = 1; s <= 5; ++s) w.start(Address{s});
   w.run_until(ms(5000));
-  const auto est = protocol_events(w, kTraceLeaderEstablished);
+  const auto est = events_of<ev::LeaderEstablished>(w);
   REQUIRE(est.size() == 1);
   CHECK(est[0].process == 5);
-  CHECK(est[0].a == 1);  // epoch 1
+  CHECK(est[0].event.epoch == 1);
   std::set<std::uint32_t> synced;
-  for (const auto& e : protocol_events(w, kTraceFollowerSynced)) {
-    CHECK(e.a == 5);
-    CHECK(e.b == 1);
+  for (const auto& e : events_of<ev::FollowerSynced>(w)) {
+    CHECK(e.event.leader == ServerId{5});
+    CHECK(e.event.epoch == 1);
     synced.insert(e.process);
   }
   CHECK(synced == std::set<std::uint32_t>{1, 2, 3, 4});
@@ -64,9 +60,9 @@ Request create(const std::string& path, const std::string& data = "v") {
   return Request{.type = OpCode::kCreate, .path = path, .data = Bytes(data.begin(), data.end())};
 }
 
-std::vector<TraceEvent> established_after(const World& w, SimTime t) {
-  std::vector<TraceEvent> r;
-  for (const auto& e : protocol_events(w, kTraceLeaderEstablished)) {
+std::vector<zab::testing::Seen<ev::LeaderEstablished>> established_after(const World& w, SimTime t) {
+  std::vector<zab::testing::Seen<ev::LeaderEstablished>> r;
+  for (const auto& e : events_of<ev::LeaderEstablished>(w)) {
     if (e.time > t) r.push_back(e);
   }
   return r;
@@ -89,7 +85,7 @@ TEST_CASE("killing the leader makes the rest elect a new one within a second and
   const auto later = established_after(w, ms(3000));
   REQUIRE(later.size() == 1);
   CHECK(later[0].process == 4);  // the highest sid left, all histories being equal
-  CHECK(later[0].a == 2);        // a new epoch
+  CHECK(later[0].event.epoch == 2);  // a new epoch
   // A killed leader's connections are reset, so the others notice at once: the new leader is
   // established within the finalize wait plus a few round trips and fsyncs.
   CHECK(later[0].time < ms(3000 + 1000));
@@ -114,13 +110,13 @@ TEST_CASE("a silent hang of the leader is noticed only after syncLimit x tickTim
   w.run_until(ms(30'000));
   // Followers read nothing for syncLimit x tickTime = 10 s after the last PING (sent every
   // half tick), then give up: between 9 s and 10 s after the hang.
-  std::vector<TraceEvent> exits;
-  for (const auto& e : protocol_events(w, kTraceFollowerExit)) {
+  std::vector<zab::testing::Seen<ev::FollowerExit>> exits;
+  for (const auto& e : events_of<ev::FollowerExit>(w)) {
     if (e.time > ms(3000)) exits.push_back(e);
   }
   REQUIRE(exits.size() >= 3);
   for (const auto& e : exits) {
-    CHECK(e.a == static_cast<std::uint64_t>(FollowerExitReason::kReadTimeout));
+    CHECK(e.event.reason == FollowerExitReason::kReadTimeout);
     CHECK(e.time >= ms(3000 + 9000));
     CHECK(e.time <= ms(3000 + 10'000));
   }
@@ -220,8 +216,10 @@ CrashResult crash_during_newleader(CrashPoint point, bool mutation) {
   for (std::uint32_t s = 1; s <= 3; ++s) w.start(Address{s});
   w.at(ms(40'000), [](World& world) { world.start(Address{100}); });
   // Crash s1 once /first (zxid <1,2>, after the session's <1,1>) is durable in its log.
-  w.on_event([](const TraceEvent& e) { return e.process == 1 && e.kind == TraceKind::kProtocol && e.sub == kTraceLogged &&
-                                              e.a == Zxid::make(1, 2).raw(); },
+  w.on_event([](const TraceEvent& e) {
+               const auto logged = event_as<ev::Logged>(e);
+               return e.process == 1 && logged && logged->zxid == Zxid::make(1, 2);
+             },
              [](World& world) { world.crash(Address{1}); });
   w.at(ms(45'000), [](World& world) { world.start(Address{1}); });
   CrashResult result;
@@ -230,17 +228,17 @@ CrashResult crash_during_newleader(CrashPoint point, bool mutation) {
   switch (point) {
     case CrashPoint::kNewLeaderReceived:
       when = [=](const TraceEvent& e) {
-        return is_s1_after_rejoin(e) && e.kind == TraceKind::kDeliver && e.sub == static_cast<std::uint16_t>(PacketType::kNewLeader);
+        return is_s1_after_rejoin(e) && is_event<ev::Delivered>(e) && e.sub == static_cast<std::uint16_t>(PacketType::kNewLeader);
       };
       break;
     case CrashPoint::kTxnsLogged:
-      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && e.kind == TraceKind::kProtocol && e.sub == kTraceLogged; };
+      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && is_event<ev::Logged>(e); };
       break;
     case CrashPoint::kCurrentEpochPersisted:
-      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && e.kind == TraceKind::kProtocol && e.sub == kTraceCurrentEpoch; };
+      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && is_event<ev::CurrentEpoch>(e); };
       break;
     case CrashPoint::kNewLeaderAcked:
-      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && e.kind == TraceKind::kProtocol && e.sub == kTraceNewLeaderAcked; };
+      when = [=](const TraceEvent& e) { return is_s1_after_rejoin(e) && is_event<ev::NewLeaderAcked>(e); };
       break;
   }
   w.on_event(when, [&result](World& world) {
@@ -255,8 +253,8 @@ CrashResult crash_during_newleader(CrashPoint point, bool mutation) {
     REQUIRE(op.outcome == Outcome::kOk);
     result.newest_write = std::max(result.newest_write, op.reply.zxid);
   }
-  for (const auto& e : protocol_events(w, kTraceRestored)) {
-    if (e.process == 1 && e.time == ms(48'000)) result.restored_last = Zxid::from_raw(e.a);
+  for (const auto& e : events_of<ev::Restored>(w)) {
+    if (e.process == 1 && e.time == ms(48'000)) result.restored_last = e.event.last_zxid;
   }
   result.converged = peer(w, 1).database().tree().exists("/w4");
   return result;
@@ -291,8 +289,8 @@ TEST_CASE("with ZOOKEEPER-4646 re-introduced, a learner crashing right after its
 namespace {
 
 bool marked(const World& w, std::uint32_t process, CoverageMark mark, SimTime after = SimTime::zero()) {
-  for (const auto& e : protocol_events(w, kTraceCoverage)) {
-    if (e.process == process && e.a == static_cast<std::uint64_t>(mark) && e.time >= after) return true;
+  for (const auto& e : events_of<ev::Coverage>(w)) {
+    if (e.process == process && e.event.mark == mark && e.time >= after) return true;
   }
   return false;
 }
@@ -384,8 +382,8 @@ TEST_CASE("the leader expires a silent session and its ephemeral node disappears
   w.run_until(ms(12'000));
   // Timeout 4 s (the minimum, 2 ticks), rounded up to the next tick by the expiry buckets.
   bool expired = false;
-  for (const auto& e : protocol_events(w, kTraceCoverage)) {
-    if (e.a == static_cast<std::uint64_t>(CoverageMark::kSessionExpired)) {
+  for (const auto& e : events_of<ev::Coverage>(w)) {
+    if (e.event.mark == CoverageMark::kSessionExpired) {
       expired = true;
       CHECK(e.process == 3);
       CHECK(e.time >= ms(2000 + 4000));
@@ -414,10 +412,10 @@ TEST_CASE("a reconnecting client is refused by a server that has seen less than 
   w.at(ms(1500), [](World& world) { world.reset_connections(Address{100}, Address{3}); });
   w.run_until(ms(6000));
   bool refused = false;
-  for (const auto& e : protocol_events(w, kTraceClientRefused)) {
+  for (const auto& e : events_of<ev::ClientRefused>(w)) {
     if (e.process == 1) {
       refused = true;
-      CHECK(e.b > e.c);  // the client had seen more than s1 had applied
+      CHECK(e.event.client_zxid > e.event.server_zxid);  // the client had seen more than s1 had applied
     }
   }
   CHECK(refused);
@@ -472,7 +470,7 @@ DurableFiles data_dir(const std::string& current_epoch, const std::string& accep
   return files;
 }
 
-std::optional<std::uint64_t> refusal(const DurableFiles& files) {
+std::optional<StartupRefusal> refusal(const DurableFiles& files) {
   struct NoRandom final : RandomSource {
     std::uint64_t uniform_below(std::uint64_t) override { return 0; }
   } random;
@@ -482,20 +480,19 @@ std::optional<std::uint64_t> refusal(const DurableFiles& files) {
   QuorumPeer peer(NodeContext{Address{1}, &random}, config);
   std::vector<Output> out;
   peer.step(Clocks{}, in::Start{files}, out);
-  for (const Output& o : out) {
-    if (const auto* t = std::get_if<out::Trace>(&o); t != nullptr && t->kind == kTraceStartupRefused) return t->a;
-  }
-  return std::nullopt;
+  const auto refused = outputs_of<ev::StartupRefused>(out);
+  if (refused.empty()) return std::nullopt;
+  return refused.front().reason;
 }
 
 }  // namespace
 
 TEST_CASE("a server whose currentEpoch is older than its last zxid refuses to start") {
-  CHECK(refusal(data_dir("1", "2")) == 1u);
+  CHECK(refusal(data_dir("1", "2")) == StartupRefusal::kCurrentEpochOlderThanLastZxid);
 }
 
 TEST_CASE("a server whose acceptedEpoch is below its currentEpoch refuses to start") {
-  CHECK(refusal(data_dir("3", "2")) == 2u);
+  CHECK(refusal(data_dir("3", "2")) == StartupRefusal::kAcceptedEpochBelowCurrent);
 }
 
 TEST_CASE("a server with consistent epoch files starts") {

@@ -32,19 +32,22 @@ RoleEndCheck check_role_ends(const std::string& file, bool& ok) {
   const Trace& trace = run.world().trace();
   RoleEndCheck r;
   std::map<std::uint32_t, std::set<std::uint64_t>> log_fsyncs;  // per server: tags in flight
-  std::map<std::uint32_t, std::uint64_t> state;                  // last peer_state code
+  std::map<std::uint32_t, zab::ServerState> state;               // last peer state
   for (const TraceEvent& e : trace.events()) {
-    if (e.kind == TraceKind::kFsync && trace.interned(e.a).starts_with("log.")) log_fsyncs[e.process].insert(e.b);
-    if (e.kind == TraceKind::kFsyncDone) log_fsyncs[e.process].erase(e.b);
-    if (e.kind == TraceKind::kCrash) log_fsyncs[e.process].clear();
-    if (e.kind != TraceKind::kProtocol) continue;
-    if ((e.sub == kTraceFollowerExit || e.sub == kTraceLeaderShutdown) && !log_fsyncs[e.process].empty()) {
+    if (const auto fsync = event_as<ev::Fsync>(e); fsync && trace.interned(fsync->file.value).starts_with("log.")) {
+      log_fsyncs[e.process].insert(fsync->tag);
+    }
+    if (const auto done = event_as<ev::FsyncDone>(e)) log_fsyncs[e.process].erase(done->tag);
+    if (is_event<ev::Crash>(e)) log_fsyncs[e.process].clear();
+    if ((is_event<ev::FollowerExit>(e) || is_event<ev::LeaderShutdown>(e)) && !log_fsyncs[e.process].empty()) {
       ++r.waited_for_fsync;
     }
-    if (e.sub != kTracePeerState) continue;
-    const std::uint64_t before = state.contains(e.process) ? state[e.process] : 0;
-    state[e.process] = e.a;
-    if (e.a != 0 || before == 0) continue;  // only LEADING/FOLLOWING -> LOOKING
+    const auto peer_state = event_as<ev::PeerState>(e);
+    if (!peer_state) continue;
+    const zab::ServerState before = state.contains(e.process) ? state[e.process] : zab::ServerState::kLooking;
+    state[e.process] = peer_state->state;
+    // Only LEADING/FOLLOWING -> LOOKING.
+    if (peer_state->state != zab::ServerState::kLooking || before == zab::ServerState::kLooking) continue;
     ++r.role_ends;
     if (!log_fsyncs[e.process].empty()) {
       ++r.violations;

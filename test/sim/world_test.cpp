@@ -293,8 +293,8 @@ TEST_CASE("time stands still: a node looping at one instant trips the per-instan
   std::string adapt_error;
   REQUIRE(check::from_trace_records(records, run, adapt_error));
   REQUIRE_FALSE(run.events.empty());
-  CHECK(run.events.back().kind == check::Ev::kTimeStoodStill);
-  CHECK(run.events.back().a == 1000);
+  REQUIRE(run.events.back().kind() == check::Ev::kTimeStoodStill);
+  CHECK(run.events.back().get<ev::TimeStoodStill>().events == 1000);
 }
 
 TEST_CASE("time stands still only beyond the budget: bounded work at one instant runs, leaves no trace of it") {

@@ -25,7 +25,7 @@
 
 #include "protocol/config.h"
 #include "protocol/election.h"
-#include "protocol/election_trace.h"
+#include "protocol/zab_trace.h"
 #include "protocol/io.h"
 #include "sim/world.h"
 
@@ -182,7 +182,7 @@ inline ElectionEnsemble add_election_ensemble(sim::World& world, std::vector<Ele
     world.add_process(
         address, sim::ProcessConfig{.name = "s" + std::to_string(i + 1)},
         [&world, state, spec](const NodeContext&) { return std::make_unique<ElectionNode>(&world, state, spec); },
-        election_trace_kinds());
+        server_trace_kinds());
   }
   return ensemble;
 }

@@ -46,10 +46,9 @@ Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed) {
   // Coverage marks and the number of leaders established, from the trace alone.
   std::int64_t elections = 0;
   for (const sim::TraceEvent& e : run.world().trace().events()) {
-    if (e.kind != sim::TraceKind::kProtocol) continue;
-    if (e.sub == kTraceCoverage) {
-      x.coverage[coverage_mark_name(static_cast<CoverageMark>(e.a))] += 1;
-    } else if (e.sub == kTraceLeaderEstablished) {
+    if (const auto mark = sim::event_as<ev::Coverage>(e)) {
+      x.coverage[coverage_mark_name(mark->mark)] += 1;
+    } else if (sim::is_event<ev::LeaderEstablished>(e)) {
       ++elections;
     }
   }
