@@ -75,10 +75,10 @@ std::string diff_lines(const std::vector<std::string>& expected, const std::vect
     if (a < n && b < m && expected[a] == actual[b]) {
       out += "  " + expected[a++] + "\n";
       ++b;
-    } else if (b < m && (a == n || lcs[a][b + 1] >= lcs[a + 1][b])) {
-      out += "+ " + actual[b++] + "\n";
+    } else if (a < n && (b == m || lcs[a + 1][b] >= lcs[a][b + 1])) {
+      out += "- " + expected[a++] + "\n";  // on a tie the expected line goes first, as in diff -u
     } else {
-      out += "- " + expected[a++] + "\n";
+      out += "+ " + actual[b++] + "\n";
     }
   }
   return out;

@@ -75,6 +75,29 @@ std::vector<std::vector<std::string>> run_script(const std::string& name, const 
 
 }  // namespace
 
+TEST_CASE("node scripts: the file format keeps commentary, and a changed output shows as a diff") {
+  const std::string text =
+      "# what it shows\n\nstart sid=1 servers=3\n----\nListen client\nListen election\n\n"
+      "# the clock\nstate\n----\n\n# the end\n";
+  std::string error;
+  const auto file = parse_script(text, error);
+  REQUIRE(file.has_value());
+  REQUIRE(file->cases.size() == 2);
+  CHECK(file->cases[0].line == 3);
+  CHECK(file->cases[0].expected == std::vector<std::string>{"Listen client", "Listen election"});
+  CHECK(file->cases[1].preamble == "# the clock\n");
+  CHECK(file->cases[1].expected.empty());
+  // Writing back the same blocks gives the same text; other blocks change only the blocks.
+  CHECK(format_script(*file, {file->cases[0].expected, {}}) == text);
+  const std::string rewritten = format_script(*file, {{"Listen client"}, {"LOOKING"}});
+  CHECK(rewritten == "# what it shows\n\nstart sid=1 servers=3\n----\nListen client\n\n"
+                     "# the clock\nstate\n----\nLOOKING\n\n# the end\n");
+  CHECK(diff_lines({"a", "b", "c"}, {"a", "x", "c"}) == "  a\n- b\n+ x\n  c\n");
+  // A command without its `----` line is a malformed script, named by line.
+  CHECK_FALSE(parse_script("state\nstate\n", error).has_value());
+  CHECK(error.starts_with("2:"));
+}
+
 TEST_CASE("node scripts: at least 30 golden scripts exist") {
   // Issue 14 asks for at least 30; fewer means some were lost.
   CHECK(script_files().size() >= 30);
