@@ -260,6 +260,10 @@ std::string PeerDriver::render(const Output& output) const {
         } else if constexpr (std::is_same_v<T, out::Append>) {
           return render_append(o);
         } else if constexpr (std::is_same_v<T, out::WriteFile>) {
+          // A new txn log file starts with its 16-byte header, written on its own.
+          if (zxid_from_name(o.file, kLogFilePrefix) && o.bytes == encode_log_file_header()) {
+            return fmt::format("WriteFile {} header", o.file);
+          }
           return fmt::format("WriteFile {} {}", o.file, text_or_size(o.bytes));
         } else if constexpr (std::is_same_v<T, out::Truncate>) {
           return fmt::format("Truncate {} to {} bytes", o.file, o.size);
@@ -287,7 +291,7 @@ std::string PeerDriver::render_append(const out::Append& append) const {
   after.insert(after.end(), append.bytes.begin(), append.bytes.end());
   const std::size_t old_records = before.empty() ? 0 : parse_log_file(append.file, *start, before).records.size();
   const LogFileView view = parse_log_file(append.file, *start, after);
-  std::string text = "Append " + append.file + (before.empty() ? " header" : "");
+  std::string text = "Append " + append.file + (before.empty() ? " header" : "");  // header and txns at once
   for (std::size_t i = old_records; i < view.records.size(); ++i) text += " 0x" + view.records[i].txn.header.zxid.hex();
   return text;
 }
