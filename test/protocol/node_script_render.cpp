@@ -1,12 +1,13 @@
 #include "test/protocol/node_script_render.h"
 
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "protocol/config.h"
 #include "protocol/coverage.h"
-#include "protocol/election_trace.h"
 #include "protocol/sync_follower.h"
 #include "protocol/timers.h"
 #include "protocol/vote.h"
@@ -16,10 +17,9 @@ namespace zab::test {
 
 namespace {
 
-// The reason codes' names, as the enums in zab_trace.h / election_trace.h spell them. The
-// protocol has no name functions for these; a code with no name here prints as its number.
-const char* leader_shutdown_name(std::uint64_t r) {
-  switch (static_cast<LeaderShutdownReason>(r)) {
+// The names of the enumerations events carry, as the scripts spell them (kebab-case).
+std::string name_of(LeaderShutdownReason r) {
+  switch (r) {
     case LeaderShutdownReason::kEpochTimeout: return "epoch-timeout";
     case LeaderShutdownReason::kEpochAckTimeout: return "epoch-ack-timeout";
     case LeaderShutdownReason::kNewLeaderAckTimeout: return "newleader-ack-timeout";
@@ -27,10 +27,10 @@ const char* leader_shutdown_name(std::uint64_t r) {
     case LeaderShutdownReason::kZxidRollover: return "zxid-rollover";
     case LeaderShutdownReason::kLearnerEpochAhead: return "learner-epoch-ahead";
   }
-  return nullptr;
+  return std::to_string(static_cast<int>(r));
 }
-const char* follower_exit_name(std::uint64_t r) {
-  switch (static_cast<FollowerExitReason>(r)) {
+std::string name_of(FollowerExitReason r) {
+  switch (r) {
     case FollowerExitReason::kConnectFailed: return "connect-failed";
     case FollowerExitReason::kConnectionLost: return "connection-lost";
     case FollowerExitReason::kReadTimeout: return "read-timeout";
@@ -38,10 +38,10 @@ const char* follower_exit_name(std::uint64_t r) {
     case FollowerExitReason::kBadPacket: return "bad-packet";
     case FollowerExitReason::kTruncateFailed: return "truncate-failed";
   }
-  return nullptr;
+  return std::to_string(static_cast<int>(r));
 }
-const char* learner_drop_name(std::uint64_t r) {
-  switch (static_cast<LearnerDropReason>(r)) {
+std::string name_of(LearnerDropReason r) {
+  switch (r) {
     case LearnerDropReason::kReadTimeout: return "read-timeout";
     case LearnerDropReason::kConnectionLost: return "connection-lost";
     case LearnerDropReason::kFollowerAhead: return "follower-ahead";
@@ -50,90 +50,64 @@ const char* learner_drop_name(std::uint64_t r) {
     case LearnerDropReason::kBadPacket: return "bad-packet";
     case LearnerDropReason::kLeaderShutdown: return "leader-shutdown";
   }
-  return nullptr;
+  return std::to_string(static_cast<int>(r));
 }
-const char* election_ignore_name(std::uint64_t r) {
+std::string name_of(ElectionIgnoreReason r) {
   switch (r) {
-    case kIgnoreStaleRound: return "stale-round";
-    case kIgnoreNotVoter: return "not-voter";
-    case kIgnoreNoZxid: return "no-zxid";
-    case kIgnoreOwnNoZxid: return "own-no-zxid";
-    case kIgnoreObserving: return "observing";
-    case kIgnoreUnknownState: return "unknown-state";
-    case kIgnoreNotLooking: return "not-looking";
-    default: return nullptr;
+    case ElectionIgnoreReason::kStaleRound: return "stale-round";
+    case ElectionIgnoreReason::kNotVoter: return "not-voter";
+    case ElectionIgnoreReason::kNoZxid: return "no-zxid";
+    case ElectionIgnoreReason::kOwnNoZxid: return "own-no-zxid";
+    case ElectionIgnoreReason::kObserving: return "observing";
+    case ElectionIgnoreReason::kUnknownState: return "unknown-state";
+    case ElectionIgnoreReason::kNotLooking: return "not-looking";
   }
+  return std::to_string(static_cast<int>(r));
 }
-const char* cnx_reject_name(std::uint64_t r) {
+std::string name_of(CnxRejectReason r) {
   switch (r) {
-    case kRejectBadInitialMessage: return "bad-initial-message";
-    case kRejectOwnSid: return "own-sid";
-    case kRejectBadLength: return "bad-length";
-    default: return nullptr;
+    case CnxRejectReason::kBadInitialMessage: return "bad-initial-message";
+    case CnxRejectReason::kOwnSid: return "own-sid";
+    case CnxRejectReason::kBadLength: return "bad-length";
   }
+  return std::to_string(static_cast<int>(r));
 }
-const char* startup_refused_name(std::uint64_t r) {
+std::string name_of(StartupRefusal r) {
   switch (r) {
-    case 1: return "current-epoch-older-than-last-zxid";
-    case 2: return "accepted-epoch-below-current-epoch";
-    case 3: return "database-unreadable";
-    default: return nullptr;
+    case StartupRefusal::kCurrentEpochOlderThanLastZxid: return "current-epoch-older-than-last-zxid";
+    case StartupRefusal::kAcceptedEpochBelowCurrent: return "accepted-epoch-below-current-epoch";
+    case StartupRefusal::kDatabaseUnreadable: return "database-unreadable";
+    case StartupRefusal::kEpochFileUnreadable: return "epoch-file-unreadable";
   }
+  return std::to_string(static_cast<int>(r));
 }
+std::string name_of(JoinPath p) { return p == JoinPath::kSameRound ? "1" : "2"; }
+std::string name_of(ApplySource s) { return s == ApplySource::kDelivered ? "delivered" : "fast-forward"; }
+std::string name_of(SyncMode m) { return sync_mode_name(m); }
+std::string name_of(CoverageMark m) { return coverage_mark_name(m); }
+std::string name_of(ServerState s) { return state_name(s); }
 
-std::string named_or_number(const char* name, std::uint64_t value) {
-  return name != nullptr ? std::string(name) : std::to_string(value);
-}
-
-std::string reason_text(std::uint16_t kind, std::uint64_t value) {
-  switch (kind) {
-    case kTraceLeaderShutdown: return named_or_number(leader_shutdown_name(value), value);
-    case kTraceFollowerExit: return named_or_number(follower_exit_name(value), value);
-    case kTraceLearnerDropped: return named_or_number(learner_drop_name(value), value);
-    case kTraceStartupRefused: return named_or_number(startup_refused_name(value), value);
-    case kFleIgnored: return named_or_number(election_ignore_name(value), value);
-    case kCnxRejected: return named_or_number(cnx_reject_name(value), value);
-    default: return std::to_string(value);
+// One field's text, chosen by its type (a connection id by its name: it is a plain number).
+template <class T>
+std::string field_text(std::string_view field, const T& value, const ConnNamer& conn_name) {
+  if constexpr (std::is_same_v<T, Zxid>) {
+    return "0x" + value.hex();
+  } else if constexpr (std::is_same_v<T, ServerId>) {
+    return std::to_string(value.value);
+  } else if constexpr (std::is_same_v<T, ev::QuorumMask>) {
+    std::string text;
+    for (std::uint64_t sid = 1; sid < 64; ++sid) {
+      if (value.has(sid)) text += (text.empty() ? "" : ",") + std::to_string(sid);
+    }
+    return "{" + text + "}";
+  } else if constexpr (std::is_enum_v<T>) {
+    return name_of(value);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return value ? "1" : "0";
+  } else {
+    if (field == "conn") return conn_name(static_cast<std::uint64_t>(value));
+    return std::to_string(value);
   }
-}
-
-std::string state_text(std::uint16_t kind, std::uint64_t value) {
-  if (kind == kTracePeerState) {
-    // QuorumPeer's code: 0 LOOKING, 1 FOLLOWING, 2 LEADING (the same order as ServerState).
-    return value <= 2 ? state_name(static_cast<ServerState>(value)) : std::to_string(value);
-  }
-  return state_name(static_cast<ServerState>(static_cast<std::int32_t>(value)));
-}
-
-std::string quorum_text(std::uint64_t mask) {
-  std::string text;
-  for (std::uint64_t sid = 1; sid < 64; ++sid) {
-    if ((mask & (std::uint64_t{1} << sid)) == 0) continue;
-    text += (text.empty() ? "" : ",") + std::to_string(sid);
-  }
-  return "{" + text + "}";
-}
-
-std::string field_text(std::uint16_t kind, std::string_view field, std::uint64_t value, const ConnNamer& conn_name) {
-  if (field.find("zxid") != std::string_view::npos || field == "forward_from") {
-    return "0x" + Zxid::from_raw(value).hex();
-  }
-  if (field == "state") return state_text(kind, value);
-  if (field == "reason") return reason_text(kind, value);
-  if (field == "mode") return sync_mode_name(static_cast<SyncMode>(value));
-  if (field == "quorum") return quorum_text(value);
-  if (field == "mark") return coverage_mark_name(static_cast<CoverageMark>(value));
-  if (field == "conn") return conn_name(value);
-  if (field == "source") return value == 0 ? "delivered" : value == 1 ? "fast-forward" : std::to_string(value);
-  return std::to_string(value);
-}
-
-const TraceKindInfo* find_kind(std::uint16_t kind) {
-  static const std::vector<TraceKindInfo> kinds = QuorumPeer::trace_kinds();
-  for (const TraceKindInfo& k : kinds) {
-    if (k.kind == kind) return &k;
-  }
-  return nullptr;
 }
 
 std::string handler_timer_name(std::uint64_t which) {
@@ -186,16 +160,19 @@ std::string timer_name(std::uint64_t id, const ConnNamer& conn_name) {
 }
 
 std::string render_trace(const out::Trace& trace, const ConnNamer& conn_name) {
-  const TraceKindInfo* info = find_kind(trace.kind);
-  if (info == nullptr) return fmt::format("trace {} {} {} {} {}", trace.kind, trace.a, trace.b, trace.c, trace.d);
-  std::string text = fmt::format("trace {}", info->name);
-  const std::uint64_t values[4] = {trace.a, trace.b, trace.c, trace.d};
-  for (int i = 0; i < 4; ++i) {
-    const std::string_view field = info->field_names[i];
-    if (field.empty() || field == "txn_hash") continue;
-    text += fmt::format(" {}={}", field, field_text(trace.kind, field, values[i], conn_name));
-  }
-  return text;
+  const auto event = server_event(trace.kind, ev::Words{trace.a, trace.b, trace.c, trace.d});
+  if (!event) return fmt::format("trace {} {} {} {} {}", trace.kind, trace.a, trace.b, trace.c, trace.d);
+  return std::visit(
+      [&](const auto& e) {
+        using E = std::remove_cvref_t<decltype(e)>;
+        std::string text = fmt::format("trace {}", E::kName);
+        ev::for_each_field(e, [&](std::size_t, const char* field, const auto& value) {
+          if (std::string_view(field) == "txn_hash") return;
+          text += fmt::format(" {}={}", field, field_text(field, value, conn_name));
+        });
+        return text;
+      },
+      *event);
 }
 
 }  // namespace zab::test
