@@ -124,7 +124,12 @@ bool ZkDatabase::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
 
 bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
   clear();
-  if (!syncer_.truncate(zxid, out)) return false;
+  if (!syncer_.truncate(zxid, out)) {
+    // The tree stays empty (ZooKeeper exits here; D10 keeps the process): say so in the trace,
+    // or the checkers would see the next fast-forward re-apply txns onto a tree they think full.
+    out.push_back(trace_of(ev::TreeReset{Zxid::zero()}));
+    return false;
+  }
   // Deviation D29: a snapshot above the truncation point holds txns the leader just told us
   // to drop (a fast-forward at the end of a term applies uncommitted proposals, and a
   // snapshot can follow). FileTxnSnapLog.truncateLog leaves it (the "dirty snapshot" of the
