@@ -154,8 +154,8 @@ void ScenarioRun::schedule_faults() {
     const EventKindInfo info = *kind;
     std::vector<std::pair<std::string, std::uint64_t>> field_filters;
     for (const auto& [name, value] : trig.fields) {
-      ZAB_ASSERT(name == "sub" || std::find(std::begin(info.fields), std::end(info.fields), name) != std::end(info.fields),
-                 "a trigger's fields are fields of its event (the parser checks them)");
+      const bool known = name == "sub" || std::ranges::find(info.fields, name) != std::end(info.fields);
+      ZAB_ASSERT(known, "a trigger's fields are fields of its event (the parser checks them)");
       field_filters.emplace_back(name, value);
     }
     auto seen = std::make_shared<std::uint32_t>(0);

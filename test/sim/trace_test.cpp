@@ -69,14 +69,16 @@ TEST_CASE("JSON lines write a field by its type: a bool as 0 or 1, a signed numb
   Trace t;
   t.set_process_name(1, "s1");
   t.set_process_name(2, "s2");
-  const TraceEvent up = world_event(
-      SimTime::from_ms(1), 1, zab::ev::ConnectionUp{.conn = 3, .peer = zab::ev::Process{2}, .initiated = true, .tag = 7});
+  const TraceEvent up =
+      world_event(SimTime::from_ms(1), 1,
+                  zab::ev::ConnectionUp{.conn = 3, .peer = zab::ev::Process{2}, .initiated = true, .tag = 7});
   CHECK(t.to_json(up, "") ==
         R"({"t_ns":1000000,"process":"s1","kind":"connection_up","conn":3,"peer":"s2","initiated":1,"tag":7})");
   const TraceEvent drift = world_event(SimTime::from_ms(2), 1, zab::ev::ClockDrift{.drift_ppm = -250});
   CHECK(t.to_json(drift, "") == R"({"t_ns":2000000,"process":"s1","kind":"clock_drift","drift_ppm":-250})");
-  const TraceEvent renamed = world_event(
-      SimTime::from_ms(3), 1, zab::ev::Renamed{.file = zab::ev::FileId{t.intern("a.tmp")}, .to = zab::ev::FileId{t.intern("a")}});
+  const zab::ev::FileId from{t.intern("a.tmp")};  // interned first: id 0
+  const TraceEvent renamed =
+      world_event(SimTime::from_ms(3), 1, zab::ev::Renamed{.file = from, .to = zab::ev::FileId{t.intern("a")}});
   CHECK(t.to_json(renamed, "") == R"({"t_ns":3000000,"process":"s1","kind":"rename","file":"a.tmp","to":"a"})");
 }
 
@@ -92,7 +94,7 @@ TEST_CASE("a field is read by name through the event's type") {
 TEST_CASE("the world's kinds and their field names are its event types'") {
   const auto kinds = world_event_kinds();
   CHECK(kinds.size() == std::variant_size_v<zab::ev::WorldEvent>);
-  const auto up = std::find_if(kinds.begin(), kinds.end(), [](const EventKindInfo& k) { return k.name == "connection_up"; });
+  const auto up = std::ranges::find_if(kinds, [](const EventKindInfo& k) { return k.name == "connection_up"; });
   REQUIRE(up != kinds.end());
   CHECK(up->kind == TraceKind::kConnectionUp);
   CHECK(up->fields[2] == "initiated");
