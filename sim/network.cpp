@@ -47,9 +47,16 @@ Duration Network::sample_latency(Address from, Address to) {
   return Duration::ns(round_ns(ns, m.cap_us * 1000));
 }
 
-TraceEvent Network::event_at(Address where, TraceKind kind) const {
-  return TraceEvent{.time = host_.now(), .process = where.value, .kind = kind};
+namespace {
+
+// A message event (send, deliver, drop, ...): they all carry the same fields.
+template <class E>
+E message_event(ConnId conn, Address peer, const Bytes& payload) {
+  return E{.conn = conn.value, .peer = ev::Process{peer.value}, .bytes = payload.size(),
+           .payload_hash = hash_bytes(payload.data(), payload.size())};
 }
+
+}  // namespace
 
 // --- connection establishment -------------------------------------------------------------
 
@@ -61,11 +68,7 @@ void Network::connect(Address from, Address to, Port port, std::uint64_t tag, Du
   attempt.timeout = host_.schedule(host_.now() + timeout,
                                    WorldEvent{.type = WorldEventType::kConnectTimeout,
                                               .process = from.value, .a = id});
-  TraceEvent e = event_at(from, TraceKind::kConnect);
-  e.a = tag;
-  e.b = to.value;
-  e.c = port;
-  trace_.record(e);
+  trace_.record(event_at(from, ev::Connect{.tag = tag, .peer = ev::Process{to.value}, .port = port}));
   // A SYN over a cut link is lost; the attempt then times out.
   if (!is_cut(from, to)) {
     host_.schedule(host_.now() + sample_latency(from, to),
@@ -100,10 +103,9 @@ void Network::on_event(const WorldEvent& event) {
       const bool established = event.b == 1 && host_.listening(attempt.to, attempt.port) &&
                                host_.incarnation(attempt.to) == attempt.to_incarnation;
       if (!established) {
-        TraceEvent e = event_at(attempt.from, TraceKind::kConnectFailed);
-        e.a = attempt.tag;
-        e.b = attempt.to.value;
-        e.c = 1;  // refused
+        const TraceEvent e = event_at(
+            attempt.from, ev::ConnectFailed{.tag = attempt.tag, .peer = ev::Process{attempt.to.value},
+                                            .reason = 1});  // refused
         host_.network_input(attempt.from, attempt.from_incarnation,
                             in::ConnectFailed{attempt.to, attempt.tag}, e);
         return;
@@ -120,11 +122,9 @@ void Network::on_event(const WorldEvent& event) {
       // ahead of any data the initiator sends: it goes into the FIFO first, before the
       // initiator hears of the connection and can send anything.
       enqueue(c, 0, ItemKind::kAccept, {}, 0);
-      TraceEvent e = event_at(attempt.from, TraceKind::kConnectionUp);
-      e.a = id.value;
-      e.b = attempt.to.value;
-      e.c = 1;
-      e.d = attempt.tag;
+      const TraceEvent e =
+          event_at(attempt.from, ev::ConnectionUp{.conn = id.value, .peer = ev::Process{attempt.to.value},
+                                                  .initiated = true, .tag = attempt.tag});
       host_.network_input(attempt.from, attempt.from_incarnation,
                           in::ConnectionUp{id, attempt.to, attempt.port, true, attempt.tag}, e);
       return;
@@ -134,10 +134,9 @@ void Network::on_event(const WorldEvent& event) {
       if (it == attempts_.end()) return;
       const Attempt attempt = it->second;
       attempts_.erase(it);
-      TraceEvent e = event_at(attempt.from, TraceKind::kConnectFailed);
-      e.a = attempt.tag;
-      e.b = attempt.to.value;
-      e.c = 2;  // timed out
+      const TraceEvent e = event_at(
+          attempt.from, ev::ConnectFailed{.tag = attempt.tag, .peer = ev::Process{attempt.to.value},
+                                          .reason = 2});  // timed out
       host_.network_input(attempt.from, attempt.from_incarnation,
                           in::ConnectFailed{attempt.to, attempt.tag}, e);
       return;
@@ -155,24 +154,18 @@ void Network::on_event(const WorldEvent& event) {
 void Network::send(Address from, ConnId conn, Bytes payload, std::uint16_t message_type,
                    std::string_view detail) {
   auto it = connections_.find(conn.value);
-  TraceEvent e = event_at(from, TraceKind::kSend);
-  e.sub = message_type;
-  e.a = conn.value;
-  e.c = payload.size();
-  e.d = hash_bytes(payload.data(), payload.size());
   if (it == connections_.end()) {
-    // Gone on both sides already; the sender will hear (or has heard) of it.
-    e.kind = TraceKind::kDrop;
-    e.sub = static_cast<std::uint16_t>(TraceDropReason::kReceiverGone);
-    trace_.record(e);
+    // Gone on both sides already; the sender will hear (or has heard) of it. No peer is known.
+    trace_.record(event_at(from, message_event<ev::Dropped>(conn, Address{0}, payload),
+                           static_cast<std::uint16_t>(TraceDropReason::kReceiverGone)));
     return;
   }
   Connection& c = it->second;
   const int end = c.ends[0] == from && c.incarnation[0] == host_.incarnation(from) ? 0 : 1;
   ZAB_ASSERT(c.ends[end] == from && c.incarnation[end] == host_.incarnation(from),
              "a process may send only on connections of its own current incarnation");
-  e.b = c.ends[1 - end].value;
-  trace_.record(e, detail);
+  const Address peer = c.ends[1 - end];
+  trace_.record(event_at(from, message_event<ev::Sent>(conn, peer, payload), message_type), detail);
   if (!c.open[end]) return;  // it closed its end or learned of a reset: the bytes go nowhere
 
   bool duplicate = false;
@@ -184,15 +177,14 @@ void Network::send(Address from, ConnId conn, Bytes payload, std::uint16_t messa
     reorder = bernoulli(out_of_model_rng_, config_.out_of_model.reorder_probability);
     if (drop) {
       out_of_model_used_ = true;
-      e.kind = TraceKind::kDrop;
-      e.sub = static_cast<std::uint16_t>(TraceDropReason::kOutOfModel);
-      trace_.record(e);
+      trace_.record(event_at(from, message_event<ev::Dropped>(conn, peer, payload),
+                             static_cast<std::uint16_t>(TraceDropReason::kOutOfModel)));
       return;
     }
     if (duplicate || reorder) {
       out_of_model_used_ = true;
-      e.kind = duplicate ? TraceKind::kDuplicate : TraceKind::kReorder;
-      trace_.record(e);
+      trace_.record(duplicate ? event_at(from, message_event<ev::Duplicated>(conn, peer, payload), message_type)
+                              : event_at(from, message_event<ev::Reordered>(conn, peer, payload), message_type));
     }
   }
   const int direction = end;
@@ -274,13 +266,8 @@ void Network::deliver(std::uint32_t index) {
   const ConnId conn = c.id;
   if (!c.open[receiver]) {
     if (item.kind == ItemKind::kData) {
-      TraceEvent e = event_at(to, TraceKind::kDrop);
-      e.sub = static_cast<std::uint16_t>(TraceDropReason::kReceiverGone);
-      e.a = conn.value;
-      e.b = from.value;
-      e.c = item.payload.size();
-      e.d = hash_bytes(item.payload.data(), item.payload.size());
-      trace_.record(e);
+      trace_.record(event_at(to, message_event<ev::Dropped>(conn, from, item.payload),
+                             static_cast<std::uint16_t>(TraceDropReason::kReceiverGone)));
     }
     free_item(index);
     maybe_erase(conn);
@@ -289,20 +276,13 @@ void Network::deliver(std::uint32_t index) {
   const std::uint32_t incarnation = c.incarnation[receiver];
   switch (item.kind) {
     case ItemKind::kAccept: {
-      TraceEvent e = event_at(to, TraceKind::kConnectionUp);
-      e.a = conn.value;
-      e.b = from.value;
+      const TraceEvent e = event_at(to, ev::ConnectionUp{.conn = conn.value, .peer = ev::Process{from.value}});
       free_item(index);
       host_.network_input(to, incarnation, in::ConnectionUp{conn, from, c.port, false, 0}, e);
       return;
     }
     case ItemKind::kData: {
-      TraceEvent e = event_at(to, TraceKind::kDeliver);
-      e.sub = item.message_type;
-      e.a = conn.value;
-      e.b = from.value;
-      e.c = item.payload.size();
-      e.d = hash_bytes(item.payload.data(), item.payload.size());
+      const TraceEvent e = event_at(to, message_event<ev::Delivered>(conn, from, item.payload), item.message_type);
       Bytes payload = std::move(item.payload);
       free_item(index);
       host_.network_input(to, incarnation, in::Message{conn, std::move(payload)}, e);
@@ -313,9 +293,7 @@ void Network::deliver(std::uint32_t index) {
       free_item(index);
       c.open[receiver] = false;
       drop_items_towards(c, receiver, TraceDropReason::kConnectionReset);
-      TraceEvent e = event_at(to, TraceKind::kConnectionDown);
-      e.a = conn.value;
-      e.b = from.value;
+      const TraceEvent e = event_at(to, ev::ConnectionDown{.conn = conn.value, .peer = ev::Process{from.value}});
       maybe_erase(conn);  // may destroy `c`
       host_.network_input(to, incarnation, in::ConnectionDown{conn}, e);
       return;
@@ -330,13 +308,8 @@ void Network::drop_items_towards(Connection& c, int end, TraceDropReason reason)
   for (std::uint32_t index : d.items) {
     Item& item = items_[index];
     if (item.kind == ItemKind::kData) {
-      TraceEvent e = event_at(c.ends[end], TraceKind::kDrop);
-      e.sub = static_cast<std::uint16_t>(reason);
-      e.a = c.id.value;
-      e.b = c.ends[1 - end].value;
-      e.c = item.payload.size();
-      e.d = hash_bytes(item.payload.data(), item.payload.size());
-      trace_.record(e);
+      trace_.record(event_at(c.ends[end], message_event<ev::Dropped>(c.id, c.ends[1 - end], item.payload),
+                             static_cast<std::uint16_t>(reason)));
     }
     free_item(index);
   }
@@ -368,10 +341,7 @@ void Network::close(Address by, ConnId conn) {
   const int end = c.ends[0] == by && c.incarnation[0] == host_.incarnation(by) ? 0 : 1;
   ZAB_ASSERT(c.ends[end] == by, "a process may close only its own connections");
   if (!c.open[end]) return;
-  TraceEvent e = event_at(by, TraceKind::kClose);
-  e.a = conn.value;
-  e.b = c.ends[1 - end].value;
-  trace_.record(e);
+  trace_.record(event_at(by, ev::Close{.conn = conn.value, .peer = ev::Process{c.ends[1 - end].value}}));
   end_closed(c, end, ItemKind::kFin);
   maybe_erase(conn);
 }
@@ -417,10 +387,7 @@ void Network::reset_connections(Address a, Address b) {
   }
   for (std::uint64_t id : ids) {
     Connection& c = connections_.at(id);
-    TraceEvent e = event_at(Address{0}, TraceKind::kConnectionReset);
-    e.a = id;
-    e.b = c.ends[0].value;
-    trace_.record(e);
+    trace_.record(event_at(Address{0}, ev::ConnectionReset{.conn = id, .peer = ev::Process{c.ends[0].value}}));
     // An RST discards what is in flight both ways; each open end then hears of the reset.
     for (int end = 0; end < 2; ++end) drop_items_towards(c, end, TraceDropReason::kConnectionReset);
     for (int end = 0; end < 2; ++end) {
@@ -433,10 +400,7 @@ void Network::cut(Address from, Address to) {
   Link& l = link(from, to);
   if (l.cut) return;
   l.cut = true;
-  TraceEvent e = event_at(Address{0}, TraceKind::kLinkCut);
-  e.a = from.value;
-  e.b = to.value;
-  trace_.record(e);
+  trace_.record(event_at(Address{0}, ev::LinkCut{.from = ev::Process{from.value}, .to = ev::Process{to.value}}));
   // Packets on the wire are lost too; TCP will retransmit them after the heal.
   for (auto& [id, c] : connections_) {
     for (int dir = 0; dir < 2; ++dir) {
@@ -454,10 +418,7 @@ void Network::heal(Address from, Address to) {
   Link& l = link(from, to);
   if (!l.cut) return;
   l.cut = false;
-  TraceEvent e = event_at(Address{0}, TraceKind::kLinkHeal);
-  e.a = from.value;
-  e.b = to.value;
-  trace_.record(e);
+  trace_.record(event_at(Address{0}, ev::LinkHeal{.from = ev::Process{from.value}, .to = ev::Process{to.value}}));
   for (auto& [id, c] : connections_) {
     for (int dir = 0; dir < 2; ++dir) {
       if (c.ends[dir] != from || c.ends[1 - dir] != to) continue;
@@ -469,11 +430,8 @@ void Network::heal(Address from, Address to) {
 void Network::set_slow(Address from, Address to, std::uint32_t factor_percent) {
   ZAB_ASSERT(factor_percent > 0, "a slow factor must be positive (callers validate input)");
   link(from, to).slow_percent = factor_percent;
-  TraceEvent e = event_at(Address{0}, TraceKind::kLinkSlow);
-  e.a = from.value;
-  e.b = to.value;
-  e.c = factor_percent;
-  trace_.record(e);
+  trace_.record(event_at(Address{0}, ev::LinkSlow{.from = ev::Process{from.value}, .to = ev::Process{to.value},
+                                                   .factor_percent = factor_percent}));
 }
 
 void Network::set_latency(Address from, Address to, const LatencyModel& model) {

@@ -146,7 +146,11 @@ class Network {
   void end_closed(Connection& c, int end, ItemKind notice);
   void deliver(std::uint32_t index);
   void maybe_erase(ConnId id);
-  TraceEvent event_at(Address where, TraceKind kind) const;
+  // A world event of type E at `where`, now.
+  template <class E>
+  TraceEvent event_at(Address where, const E& event, std::uint16_t sub = 0) const {
+    return world_event(host_.now(), where.value, event, sub);
+  }
   static std::uint64_t link_key(Address from, Address to) {
     return (static_cast<std::uint64_t>(from.value) << 32) | to.value;
   }

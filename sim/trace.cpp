@@ -9,112 +9,17 @@
 
 namespace zab::sim {
 
-namespace {
-
-struct WorldKindInfo {
-  TraceKind kind;
-  const char* name;
-  const char* fields[4];  // names of a, b, c, d ("" = unused)
-};
-
-// The JSON names of world events and their fields; the canonical hash does not use them.
-constexpr WorldKindInfo kWorldKinds[] = {
-    {TraceKind::kProcessStart, "process_start", {"incarnation", "durable_files", "durable_bytes", ""}},
-    {TraceKind::kCrash, "crash", {"incarnation", "disk_ops_lost", "torn_bytes_kept", ""}},
-    {TraceKind::kHang, "hang", {"", "", "", ""}},
-    {TraceKind::kResume, "resume", {"held_inputs", "", "", ""}},
-    {TraceKind::kClockDrift, "clock_drift", {"drift_ppm", "", "", ""}},
-    {TraceKind::kClockStep, "clock_step", {"step_ns", "", "", ""}},
-    {TraceKind::kConnect, "connect", {"tag", "peer", "port", ""}},
-    {TraceKind::kConnectionUp, "connection_up", {"conn", "peer", "initiated", "tag"}},
-    {TraceKind::kConnectFailed, "connect_failed", {"tag", "peer", "reason", ""}},
-    {TraceKind::kClose, "close", {"conn", "peer", "", ""}},
-    {TraceKind::kConnectionDown, "connection_down", {"conn", "peer", "", ""}},
-    {TraceKind::kConnectionReset, "connection_reset", {"conn", "peer", "", ""}},
-    {TraceKind::kSend, "send", {"conn", "peer", "bytes", "payload_hash"}},
-    {TraceKind::kDeliver, "deliver", {"conn", "peer", "bytes", "payload_hash"}},
-    {TraceKind::kDrop, "drop", {"conn", "peer", "bytes", "payload_hash"}},
-    {TraceKind::kDuplicate, "duplicate", {"conn", "peer", "bytes", "payload_hash"}},
-    {TraceKind::kReorder, "reorder", {"conn", "peer", "bytes", "payload_hash"}},
-    {TraceKind::kTimerFired, "timer", {"timer", "", "", ""}},
-    {TraceKind::kAppend, "append", {"file", "bytes", "content_hash", ""}},
-    {TraceKind::kWriteFile, "write_file", {"file", "bytes", "content_hash", ""}},
-    {TraceKind::kTruncate, "truncate", {"file", "size", "", ""}},
-    {TraceKind::kRename, "rename", {"file", "to", "", ""}},
-    {TraceKind::kRemove, "remove", {"file", "", "", ""}},
-    {TraceKind::kFsync, "fsync", {"file", "tag", "", ""}},
-    {TraceKind::kFsyncDone, "fsync_done", {"file", "tag", "", ""}},
-    {TraceKind::kCorrupt, "corrupt", {"file", "offset", "", ""}},
-    {TraceKind::kWriteback, "writeback", {"ops", "", "", ""}},
-    {TraceKind::kLinkCut, "link_cut", {"from", "to", "", ""}},
-    {TraceKind::kLinkHeal, "link_heal", {"from", "to", "", ""}},
-    {TraceKind::kLinkSlow, "link_slow", {"from", "to", "factor_percent", ""}},
-    {TraceKind::kTimeStoodStill, "time_stood_still", {"events", "", "", ""}},
-    {TraceKind::kProtocol, "protocol", {"a", "b", "c", "d"}},
-    {TraceKind::kNote, "note", {"a", "b", "c", "d"}},
-};
-
-const WorldKindInfo* find_world_kind(TraceKind kind) {
-  for (const auto& info : kWorldKinds) {
-    if (info.kind == kind) return &info;
-  }
-  return nullptr;
-}
-
-bool is_file_field(TraceKind kind, int field) {
-  switch (kind) {
-    case TraceKind::kAppend:
-    case TraceKind::kWriteFile:
-    case TraceKind::kTruncate:
-    case TraceKind::kRemove:
-    case TraceKind::kFsync:
-    case TraceKind::kFsyncDone:
-    case TraceKind::kCorrupt:
-      return field == 0;
-    case TraceKind::kRename:
-      return field == 0 || field == 1;
-    default:
-      return false;
-  }
-}
-
-bool is_process_field(TraceKind kind, int field) {
-  switch (kind) {
-    case TraceKind::kConnect:
-    case TraceKind::kConnectionUp:
-    case TraceKind::kConnectFailed:
-    case TraceKind::kClose:
-    case TraceKind::kConnectionDown:
-    case TraceKind::kConnectionReset:
-    case TraceKind::kSend:
-    case TraceKind::kDeliver:
-    case TraceKind::kDrop:
-    case TraceKind::kDuplicate:
-    case TraceKind::kReorder:
-      return field == 1;
-    case TraceKind::kLinkCut:
-    case TraceKind::kLinkHeal:
-    case TraceKind::kLinkSlow:
-      return field == 0 || field == 1;
-    default:
-      return false;
-  }
-}
-
-bool is_signed_field(TraceKind kind, int field) {
-  return field == 0 && (kind == TraceKind::kClockDrift || kind == TraceKind::kClockStep);
-}
-
-}  // namespace
-
+// The JSON names of world events and their fields come from their types
+// (protocol/events/world_events.h); the canonical hash does not use them.
 std::vector<EventKindInfo> world_event_kinds() {
   std::vector<EventKindInfo> result;
-  for (const auto& info : kWorldKinds) {
-    if (info.kind == TraceKind::kProtocol || info.kind == TraceKind::kNote) continue;
-    EventKindInfo k{.kind = info.kind, .name = info.name};
-    for (int i = 0; i < 4; ++i) k.fields[i] = info.fields[i];
+  ev::for_each_type<ev::WorldEvent>([&](auto event) {
+    using E = decltype(event);
+    EventKindInfo k{.kind = static_cast<TraceKind>(E::kCode), .name = E::kName};
+    const auto names = ev::field_names<E>();
+    for (int i = 0; i < 4; ++i) k.fields[i] = names[i];
     result.push_back(std::move(k));
-  }
+  });
   return result;
 }
 
@@ -129,8 +34,32 @@ std::vector<EventKindInfo> protocol_event_kinds(std::span<const TraceKindInfo> k
 }
 
 const char* trace_kind_name(TraceKind kind) {
-  const WorldKindInfo* info = find_world_kind(kind);
-  return info != nullptr ? info->name : "unknown";
+  if (kind == TraceKind::kProtocol) return "protocol";
+  if (kind == TraceKind::kNote) return "note";
+  const char* name = "unknown";
+  ev::for_each_type<ev::WorldEvent>([&](auto event) {
+    using E = decltype(event);
+    if (static_cast<TraceKind>(E::kCode) == kind) name = E::kName;
+  });
+  return name;
+}
+
+std::optional<std::uint64_t> field_word(const TraceEvent& e, std::string_view name) {
+  const ev::Words words{e.a, e.b, e.c, e.d};
+  std::optional<std::uint64_t> word;
+  auto find = [&](const auto& event) {
+    ev::for_each_field(event, [&](std::size_t, const char* field, const auto& v) {
+      if (field == name) word = ev::to_word(v);
+    });
+  };
+  if (e.kind == TraceKind::kProtocol) {
+    if (const auto event = ev::decode<ev::ServerEvent>(e.sub, words)) std::visit(find, *event);
+  } else if (e.kind != TraceKind::kNote) {
+    if (const auto event = ev::decode<ev::WorldEvent>(static_cast<std::uint16_t>(e.kind), words)) {
+      std::visit(find, *event);
+    }
+  }
+  return word;
 }
 
 void Trace::record(const TraceEvent& event, std::string_view detail) {
@@ -187,6 +116,20 @@ std::string Trace::to_json(const TraceEvent& e, std::string_view detail) const {
   j["t_ns"] = e.time.ns();
   j["process"] = process_name(e.process);
   const std::uint64_t fields[4] = {e.a, e.b, e.c, e.d};
+  // A field as its type reads: a process or a file by name, a signed number signed, anything
+  // else (a bool too) as the unsigned word it is recorded as.
+  auto json_field = [&](const auto& v) -> nlohmann::ordered_json {
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, ev::Process>) {
+      return process_name(static_cast<std::uint32_t>(v.value));
+    } else if constexpr (std::is_same_v<T, ev::FileId>) {
+      return interned(v.value);
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      return v;
+    } else {
+      return ev::to_word(v);
+    }
+  };
   if (e.kind == TraceKind::kProtocol) {
     auto it = protocol_kinds_.find(e.sub);
     if (it != protocol_kinds_.end()) {
@@ -198,23 +141,21 @@ std::string Trace::to_json(const TraceEvent& e, std::string_view detail) const {
       j["kind"] = fmt::format("protocol_{}", e.sub);
       for (int i = 0; i < 4; ++i) j[std::string(1, static_cast<char>('a' + i))] = fields[i];
     }
-  } else {
-    const WorldKindInfo* info = find_world_kind(e.kind);
-    ZAB_ASSERT(info != nullptr, "every world trace kind has an entry in kWorldKinds");
-    j["kind"] = info->name;
+  } else if (e.kind == TraceKind::kNote) {
+    j["kind"] = "note";
     if (e.sub != 0) j["sub"] = e.sub;
-    for (int i = 0; i < 4; ++i) {
-      if (info->fields[i][0] == '\0') continue;
-      if (is_file_field(e.kind, i)) {
-        j[info->fields[i]] = interned(fields[i]);
-      } else if (is_process_field(e.kind, i)) {
-        j[info->fields[i]] = process_name(static_cast<std::uint32_t>(fields[i]));
-      } else if (is_signed_field(e.kind, i)) {
-        j[info->fields[i]] = static_cast<std::int64_t>(fields[i]);
-      } else {
-        j[info->fields[i]] = fields[i];
-      }
-    }
+    for (int i = 0; i < 4; ++i) j[std::string(1, static_cast<char>('a' + i))] = fields[i];
+  } else {
+    const auto event =
+        ev::decode<ev::WorldEvent>(static_cast<std::uint16_t>(e.kind), ev::Words{e.a, e.b, e.c, e.d});
+    ZAB_ASSERT(event.has_value(), "every world trace kind is an event type of protocol/events/world_events.h");
+    std::visit(
+        [&](const auto& w) {
+          j["kind"] = std::remove_cvref_t<decltype(w)>::kName;
+          if (e.sub != 0) j["sub"] = e.sub;
+          ev::for_each_field(w, [&](std::size_t, const char* name, const auto& v) { j[name] = json_field(v); });
+        },
+        *event);
   }
   if (!detail.empty()) j["detail"] = detail;
   return j.dump();

@@ -1,9 +1,9 @@
 #pragma once
 // The trace: every happening in the world as a structured event, in the order it happened.
 //
-// Each event is a fixed record (time, process, kind, sub, a, b, c, d). The meaning of the four
-// fields is given per kind (trace.cpp's table for world events; the node type's TraceKindInfo
-// for protocol events). The run keeps a running 64-bit hash over the canonical form of every
+// Each event is a fixed record (time, process, kind, sub, a, b, c, d). The four words are the
+// fields of an event type of protocol/events/ (world_events.h for the world's own kinds; the
+// server's events for kind kProtocol), written and read only through that type. The run keeps a running 64-bit hash over the canonical form of every
 // event: those eight fields as 64-bit words, in that order. Strings (file names) enter the
 // trace as ids interned in first-use order, which is deterministic, and are hashed by content
 // when interned.
@@ -26,48 +26,51 @@
 
 namespace zab::sim {
 
+// The kind of a trace event: the code of one of the world's own event types
+// (protocol/events/world_events.h, which gives its fields), or one of the two families below.
+// The values are taken from those types so the two cannot drift apart.
 enum class TraceKind : std::uint16_t {
   // process lifecycle and clocks
-  kProcessStart = 1,  // a=incarnation, b=durable files, c=durable bytes
-  kCrash,             // a=incarnation, b=disk ops lost, c=bytes kept from a torn op
-  kHang,              //
-  kResume,            // a=inputs that were held while hung
-  kClockDrift,        // a=drift in parts per million (signed, two's complement)
-  kClockStep,         // a=wall-clock step in ns (signed, two's complement)
+  kProcessStart = ev::ProcessStart::kCode,
+  kCrash = ev::Crash::kCode,
+  kHang = ev::Hang::kCode,
+  kResume = ev::Resume::kCode,
+  kClockDrift = ev::ClockDrift::kCode,
+  kClockStep = ev::ClockStep::kCode,
   // connections
-  kConnect = 20,     // b=peer, a=tag, c=port
-  kConnectionUp,     // b=peer, a=conn, c=1 if this end initiated, d=tag
-  kConnectFailed,    // b=peer, a=tag, c=1 refused / 2 timed out
-  kClose,            // b=peer, a=conn: this end closed
-  kConnectionDown,   // b=peer, a=conn: this end learned the connection is gone
-  kConnectionReset,  // b=peer, a=conn: a reset fault on the connection (both ends will see it)
-  // messages
-  kSend = 40,   // b=peer, a=conn, c=payload bytes, d=payload hash; sub=message type
-  kDeliver,     // b=sender, a=conn, c=payload bytes, d=payload hash; sub=message type
-  kDrop,        // b=peer, a=conn, c=payload bytes, d=payload hash; sub=reason (TraceDropReason)
-  kDuplicate,   // b=peer, a=conn, c=payload bytes, d=payload hash: out-of-model duplicate
-  kReorder,     // b=peer, a=conn, c=payload bytes, d=payload hash: out-of-model reorder
+  kConnect = ev::Connect::kCode,
+  kConnectionUp = ev::ConnectionUp::kCode,
+  kConnectFailed = ev::ConnectFailed::kCode,
+  kClose = ev::Close::kCode,
+  kConnectionDown = ev::ConnectionDown::kCode,
+  kConnectionReset = ev::ConnectionReset::kCode,
+  // messages (sub = the message type, or for a drop its TraceDropReason)
+  kSend = ev::Sent::kCode,
+  kDeliver = ev::Delivered::kCode,
+  kDrop = ev::Dropped::kCode,
+  kDuplicate = ev::Duplicated::kCode,
+  kReorder = ev::Reordered::kCode,
   // timers
-  kTimerFired = 60,  // a=timer id
+  kTimerFired = ev::TimerFired::kCode,
   // disk
-  kAppend = 80,  // a=file id, b=bytes, c=content hash
-  kWriteFile,    // a=file id, b=bytes, c=content hash
-  kTruncate,     // a=file id, b=new size
-  kRename,       // a=from file id, b=to file id
-  kRemove,       // a=file id
-  kFsync,        // a=file id, b=tag
-  kFsyncDone,    // a=file id, b=tag
-  kCorrupt,      // a=file id, b=offset: out-of-model corruption of durable bytes
-  kWriteback,    // a=operations made durable by the kernel's background writeback
+  kAppend = ev::Appended::kCode,
+  kWriteFile = ev::FileWritten::kCode,
+  kTruncate = ev::FileTruncated::kCode,
+  kRename = ev::Renamed::kCode,
+  kRemove = ev::Removed::kCode,
+  kFsync = ev::Fsync::kCode,
+  kFsyncDone = ev::FsyncDone::kCode,
+  kCorrupt = ev::Corrupted::kCode,
+  kWriteback = ev::Writeback::kCode,
   // network faults
-  kLinkCut = 100,  // a=from, b=to: packets from a to b are lost until healed
-  kLinkHeal,       // a=from, b=to
-  kLinkSlow,       // a=from, b=to, c=latency factor in percent
+  kLinkCut = ev::LinkCut::kCode,
+  kLinkHeal = ev::LinkHeal::kCode,
+  kLinkSlow = ev::LinkSlow::kCode,
   // the world itself (process 0)
-  kTimeStoodStill = 120,  // a=events run at this instant: the world's per-instant budget tripped, the run stops
-  // protocol events (out::Trace): sub = the node type's kind
+  kTimeStoodStill = ev::TimeStoodStill::kCode,
+  // protocol events (out::Trace): sub = the server event's code (protocol/events/)
   kProtocol = 200,
-  // a note from the scenario or a test (sub = its own code)
+  // a note from the scenario or a test (sub = its own code; fields a, b, c, d)
   kNote = 300,
 };
 
@@ -125,6 +128,10 @@ TraceEvent world_event(SimTime time, std::uint32_t process, const E& event, std:
   return TraceEvent{.time = time, .process = process, .kind = static_cast<TraceKind>(E::kCode), .sub = sub,
                     .a = w[0], .b = w[1], .c = w[2], .d = w[3]};
 }
+
+// The recorded word of the field named `name` of the typed event the trace event carries (a
+// world event, or a server's event of protocol/events/); nullopt if it has no such field.
+std::optional<std::uint64_t> field_word(const TraceEvent& e, std::string_view name);
 
 // A recordable event kind with its JSON name and field names ("" = unused): the world's own
 // kinds, and through TraceKindInfo the protocol's (kind kProtocol, sub = the protocol kind).

@@ -95,11 +95,9 @@ void World::start(Address address) {
   p.node = p.factory(NodeContext{address, p.random.get()});
   ZAB_ASSERT(p.node != nullptr, "a node factory returns a node");
   DurableFiles files = p.disk.durable_files();
-  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kProcessStart};
-  e.a = p.incarnation;
-  e.b = files.size();
-  for (const auto& [name, bytes] : files) e.c += bytes.size();
-  deliver(p, in::Start{std::move(files)}, e);
+  ev::ProcessStart started{.incarnation = p.incarnation, .durable_files = files.size()};
+  for (const auto& [name, bytes] : files) started.durable_bytes += bytes.size();
+  deliver(p, in::Start{std::move(files)}, world_event(now_, address.value, started));
 }
 
 void World::crash(Address address) {
@@ -118,11 +116,9 @@ void World::crash(Address address) {
   p.node.reset();
   p.random.reset();
   p.state = ProcessState::kDown;
-  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kCrash};
-  e.a = p.incarnation;
-  e.b = outcome.ops_lost;
-  e.c = outcome.torn_bytes_kept;
-  trace_.record(e);
+  trace_.record(world_event(now_, address.value,
+                            ev::Crash{.incarnation = p.incarnation, .disk_ops_lost = outcome.ops_lost,
+                                      .torn_bytes_kept = outcome.torn_bytes_kept}));
 }
 
 void World::restart(Address address) {
@@ -134,7 +130,7 @@ void World::hang(Address address) {
   Process& p = process(address);
   if (p.state != ProcessState::kUp) return;
   p.state = ProcessState::kHung;
-  trace_.record(TraceEvent{.time = now_, .process = address.value, .kind = TraceKind::kHang});
+  trace_.record(world_event(now_, address.value, ev::Hang{}));
 }
 
 void World::resume(Address address) {
@@ -144,9 +140,7 @@ void World::resume(Address address) {
   p.state = ProcessState::kUp;
   std::vector<Held> held = std::move(p.held);
   p.held.clear();
-  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kResume};
-  e.a = held.size();
-  trace_.record(e);
+  trace_.record(world_event(now_, address.value, ev::Resume{.held_inputs = held.size()}));
   // Everything that arrived meanwhile is handled now, in arrival order, as a stopped process
   // finds its socket buffers and expired timers when it is continued.
   for (Held& h : held) {
@@ -159,9 +153,7 @@ void World::resume(Address address) {
 void World::set_clock_drift(Address address, std::int64_t drift_ppm) {
   Process& p = process(address);
   p.clock.set_drift(now_, drift_ppm);
-  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kClockDrift};
-  e.a = static_cast<std::uint64_t>(drift_ppm);
-  trace_.record(e);
+  trace_.record(world_event(now_, address.value, ev::ClockDrift{.drift_ppm = drift_ppm}));
   // Pending timers keep their local deadlines; their global times move with the new rate.
   std::vector<std::pair<std::uint64_t, LocalTime>> deadlines;
   for (const auto& [id, timer] : p.timers) deadlines.emplace_back(id, timer.deadline);
@@ -171,9 +163,7 @@ void World::set_clock_drift(Address address, std::int64_t drift_ppm) {
 void World::step_clock(Address address, Duration wall_step) {
   Process& p = process(address);
   p.clock.step_wall(wall_step);
-  TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kClockStep};
-  e.a = static_cast<std::uint64_t>(wall_step.count_ns());
-  trace_.record(e);
+  trace_.record(world_event(now_, address.value, ev::ClockStep{.step_ns = wall_step.count_ns()}));
 }
 
 // --- network faults -----------------------------------------------------------------------
@@ -219,10 +209,8 @@ bool World::corrupt(Address address, const std::string& file, std::uint64_t offs
   const bool done = p.disk.corrupt(file, offset);
   if (done) {
     disk_out_of_model_used_ = true;
-    TraceEvent e{.time = now_, .process = address.value, .kind = TraceKind::kCorrupt};
-    e.a = trace_.intern(file);
-    e.b = offset;
-    trace_.record(e);
+    trace_.record(world_event(now_, address.value,
+                              ev::Corrupted{.file = ev::FileId{trace_.intern(file)}, .offset = offset}));
   }
   return done;
 }
@@ -263,9 +251,7 @@ bool World::step() {
     // Time stands still: the next event is again at this instant, and so it would go on. The
     // run ends here, and says so in the trace for the liveness checker.
     time_stood_still_ = true;
-    TraceEvent e{.time = now_, .process = 0, .kind = TraceKind::kTimeStoodStill};
-    e.a = instant_events_;
-    trace_.record(e);
+    trace_.record(world_event(now_, 0, ev::TimeStoodStill{.events = instant_events_}));
     fired_.clear();  // a trigger on it would act in a world that no longer runs
     return false;
   }
@@ -294,9 +280,7 @@ void World::dispatch(const WorldEvent& event) {
       Process& p = process(Address{event.process});
       if (p.state == ProcessState::kDown || p.incarnation != event.incarnation) return;
       p.timers.erase(event.a);
-      TraceEvent e{.time = now_, .process = event.process, .kind = TraceKind::kTimerFired};
-      e.a = event.a;
-      deliver(p, in::TimerFired{event.a}, e);
+      deliver(p, in::TimerFired{event.a}, world_event(now_, event.process, ev::TimerFired{.timer = event.a}));
       return;
     }
     case WorldEventType::kFsyncDone: {
@@ -308,10 +292,8 @@ void World::dispatch(const WorldEvent& event) {
       p.fsyncs.erase(it);
       // The disk finishes even while the process is stopped; only the news waits.
       p.disk.fsync_complete(fsync.barrier);
-      TraceEvent e{.time = now_, .process = event.process, .kind = TraceKind::kFsyncDone};
-      e.a = fsync.file;
-      e.b = fsync.tag;
-      deliver(p, in::FsyncDone{fsync.tag}, e);
+      deliver(p, in::FsyncDone{fsync.tag},
+              world_event(now_, event.process, ev::FsyncDone{.file = ev::FileId{fsync.file}, .tag = fsync.tag}));
       return;
     }
     case WorldEventType::kAction: {
@@ -347,9 +329,7 @@ void World::flusher_tick(Process& p) {
   }
   if (expired_seq > 0) committed += p.disk.writeback(expired_seq);
   if (committed > 0) {
-    TraceEvent e{.time = now_, .process = p.address.value, .kind = TraceKind::kWriteback};
-    e.a = committed;
-    trace_.record(e);
+    trace_.record(world_event(now_, p.address.value, ev::Writeback{.ops = committed}));
   }
   queue_.schedule(now_ + dc.writeback_interval, WorldEvent{.type = WorldEventType::kWriteback, .process = p.address.value});
 }
@@ -399,11 +379,10 @@ void World::set_timer(Process& p, std::uint64_t id, LocalTime deadline) {
 
 void World::apply(Process& p, Output& output) {
   const std::uint32_t where = p.address.value;
-  auto disk_event = [&](TraceKind kind, const std::string& file) {
-    TraceEvent e{.time = now_, .process = where, .kind = kind};
-    e.a = trace_.intern(file);
-    return e;
-  };
+  // A file's name is interned when its event is built, ahead of the disk operation: the
+  // order of interning is part of the hash.
+  auto file_id = [&](const std::string& file) { return ev::FileId{trace_.intern(file)}; };
+  auto record = [&](const auto& event) { trace_.record(world_event(now_, where, event)); };
   std::visit(
       [&](auto& o) {
         using T = std::decay_t<decltype(o)>;
@@ -430,35 +409,31 @@ void World::apply(Process& p, Output& output) {
             p.timers.erase(it);
           }
         } else if constexpr (std::is_same_v<T, out::Append>) {
-          TraceEvent e = disk_event(TraceKind::kAppend, o.file);
-          e.b = o.bytes.size();
-          e.c = hash_bytes(o.bytes.data(), o.bytes.size());
+          const ev::Appended e{.file = file_id(o.file), .bytes = o.bytes.size(),
+                               .content_hash = hash_bytes(o.bytes.data(), o.bytes.size())};
           p.disk.append(o.file, o.bytes);
-          trace_.record(e);
+          record(e);
         } else if constexpr (std::is_same_v<T, out::WriteFile>) {
-          TraceEvent e = disk_event(TraceKind::kWriteFile, o.file);
-          e.b = o.bytes.size();
-          e.c = hash_bytes(o.bytes.data(), o.bytes.size());
+          const ev::FileWritten e{.file = file_id(o.file), .bytes = o.bytes.size(),
+                                  .content_hash = hash_bytes(o.bytes.data(), o.bytes.size())};
           p.disk.write_file(o.file, o.bytes);
-          trace_.record(e);
+          record(e);
         } else if constexpr (std::is_same_v<T, out::Truncate>) {
-          TraceEvent e = disk_event(TraceKind::kTruncate, o.file);
-          e.b = o.size;
+          const ev::FileTruncated e{.file = file_id(o.file), .size = o.size};
           p.disk.truncate(o.file, o.size);
-          trace_.record(e);
+          record(e);
         } else if constexpr (std::is_same_v<T, out::Rename>) {
-          TraceEvent e = disk_event(TraceKind::kRename, o.from);
-          e.b = trace_.intern(o.to);
+          const ev::FileId from = file_id(o.from);  // interned before `to`
+          const ev::Renamed e{.file = from, .to = file_id(o.to)};
           p.disk.rename(o.from, o.to);
-          trace_.record(e);
+          record(e);
         } else if constexpr (std::is_same_v<T, out::Remove>) {
-          TraceEvent e = disk_event(TraceKind::kRemove, o.file);
+          const ev::Removed e{.file = file_id(o.file)};
           p.disk.remove(o.file);
-          trace_.record(e);
+          record(e);
         } else if constexpr (std::is_same_v<T, out::Fsync>) {
-          TraceEvent e = disk_event(TraceKind::kFsync, o.file);
-          e.b = o.tag;
-          trace_.record(e);
+          const ev::Fsync e{.file = file_id(o.file), .tag = o.tag};
+          record(e);
           const DiskConfig& dc = p.config.disk;
           double us = lognormal(p.disk_rng, dc.fsync_median_us, dc.fsync_sigma);
           if (bernoulli(p.disk_rng, dc.fsync_spike_probability)) {
@@ -466,7 +441,7 @@ void World::apply(Process& p, Output& output) {
           }
           const Duration latency = Duration::ns(round_ns(us * 1000.0, dc.fsync_cap_us * 1000));
           const std::uint64_t id = p.next_fsync_id++;
-          FsyncInFlight fsync{.barrier = p.disk.fsync_begin(o.file), .tag = o.tag, .file = e.a};
+          FsyncInFlight fsync{.barrier = p.disk.fsync_begin(o.file), .tag = o.tag, .file = e.file.value};
           p.last_fsync_done = std::max(now_ + latency, p.last_fsync_done);
           fsync.event = queue_.schedule(
               p.last_fsync_done, WorldEvent{.type = WorldEventType::kFsyncDone, .process = where,

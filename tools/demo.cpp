@@ -17,49 +17,36 @@ namespace zab::tools {
 
 namespace {
 
-bool is_timeline_event(const sim::TraceEvent& e) {
-  using sim::TraceKind;
-  switch (e.kind) {
-    case TraceKind::kProcessStart:
-    case TraceKind::kCrash:
-    case TraceKind::kHang:
-    case TraceKind::kResume:
-    case TraceKind::kLinkCut:
-    case TraceKind::kLinkHeal:
-      return true;
-    case TraceKind::kProtocol:
-      return e.sub == toy::kPeerUp || e.sub == toy::kPeerDown || e.sub == toy::kRecovered;
-    default:
-      return false;
-  }
+// The toy pinger's own events are protocol-family kinds of its TraceKindInfo table (not event
+// types of protocol/events/), so they are still told apart by `sub` and read by that table's
+// positions; the world's events are read through their types.
+bool is_toy_timeline_event(const sim::TraceEvent& e) {
+  return e.kind == sim::TraceKind::kProtocol &&
+         (e.sub == toy::kPeerUp || e.sub == toy::kPeerDown || e.sub == toy::kRecovered);
 }
 
+// The line a timeline event prints, or "" for an event the timeline leaves out.
 std::string describe(const sim::Trace& trace, const sim::TraceEvent& e) {
-  using sim::TraceKind;
   const std::string who = trace.process_name(e.process);
-  switch (e.kind) {
-    case TraceKind::kProcessStart:
-      return fmt::format("{} starts (incarnation {}, {} durable bytes)", who, e.a, e.c);
-    case TraceKind::kCrash:
-      return fmt::format("{} crashes; {} unsynced disk ops lost", who, e.b);
-    case TraceKind::kHang:
-      return fmt::format("{} hangs (silent)", who);
-    case TraceKind::kResume:
-      return fmt::format("{} resumes with {} held inputs", who, e.a);
-    case TraceKind::kLinkCut:
-      return fmt::format("link {} -> {} cut", trace.process_name(static_cast<std::uint32_t>(e.a)),
-                         trace.process_name(static_cast<std::uint32_t>(e.b)));
-    case TraceKind::kLinkHeal:
-      return fmt::format("link {} -> {} healed", trace.process_name(static_cast<std::uint32_t>(e.a)),
-                         trace.process_name(static_cast<std::uint32_t>(e.b)));
-    case TraceKind::kProtocol:
-      if (e.sub == toy::kRecovered) return fmt::format("{} recovers {} log records", who, e.a);
-      return fmt::format("{} sees connection to {} {}", who,
-                         trace.process_name(static_cast<std::uint32_t>(e.a)),
-                         e.sub == toy::kPeerUp ? "up" : "DOWN");
-    default:
-      return "";
+  auto name = [&](ev::Process p) { return trace.process_name(static_cast<std::uint32_t>(p.value)); };
+  if (const auto s = sim::event_as<ev::ProcessStart>(e)) {
+    return fmt::format("{} starts (incarnation {}, {} durable bytes)", who, s->incarnation, s->durable_bytes);
   }
+  if (const auto c = sim::event_as<ev::Crash>(e)) {
+    return fmt::format("{} crashes; {} unsynced disk ops lost", who, c->disk_ops_lost);
+  }
+  if (sim::is_event<ev::Hang>(e)) return fmt::format("{} hangs (silent)", who);
+  if (const auto r = sim::event_as<ev::Resume>(e)) {
+    return fmt::format("{} resumes with {} held inputs", who, r->held_inputs);
+  }
+  if (const auto l = sim::event_as<ev::LinkCut>(e)) return fmt::format("link {} -> {} cut", name(l->from), name(l->to));
+  if (const auto l = sim::event_as<ev::LinkHeal>(e)) {
+    return fmt::format("link {} -> {} healed", name(l->from), name(l->to));
+  }
+  if (!is_toy_timeline_event(e)) return "";
+  if (e.sub == toy::kRecovered) return fmt::format("{} recovers {} log records", who, e.a);
+  return fmt::format("{} sees connection to {} {}", who, trace.process_name(static_cast<std::uint32_t>(e.a)),
+                     e.sub == toy::kPeerUp ? "up" : "DOWN");
 }
 
 }  // namespace
@@ -111,9 +98,8 @@ int run_demo(const std::vector<std::string>& args) {
   std::map<std::string, std::uint64_t> counts;
   for (const sim::TraceEvent& e : world.trace().events()) {
     counts[sim::trace_kind_name(e.kind)]++;
-    if (is_timeline_event(e)) {
-      fmt::print("{:>10.3f}  {}\n", static_cast<double>(e.time.us()) / 1000.0, describe(world.trace(), e));
-    }
+    const std::string line = describe(world.trace(), e);
+    if (!line.empty()) fmt::print("{:>10.3f}  {}\n", static_cast<double>(e.time.us()) / 1000.0, line);
   }
   fmt::print("\nevents by kind:");
   for (const auto& [kind, n] : counts) fmt::print(" {}={}", kind, n);

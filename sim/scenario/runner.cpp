@@ -152,14 +152,11 @@ void ScenarioRun::schedule_faults() {
     auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const EventKindInfo& k) { return k.name == trig.event; });
     ZAB_ASSERT(kind != kinds.end(), "a trigger names a known event (the parser checks it)");
     const EventKindInfo info = *kind;
-    std::vector<std::pair<int, std::uint64_t>> field_filters;
+    std::vector<std::pair<std::string, std::uint64_t>> field_filters;
     for (const auto& [name, value] : trig.fields) {
-      int index = name == "sub" ? 4 : -1;
-      for (int i = 0; i < 4; ++i) {
-        if (info.fields[i] == name) index = i;
-      }
-      ZAB_ASSERT(index >= 0, "a trigger's fields are fields of its event (the parser checks them)");
-      field_filters.emplace_back(index, value);
+      const bool known = name == "sub" || std::ranges::find(info.fields, name) != std::end(info.fields);
+      ZAB_ASSERT(known, "a trigger's fields are fields of its event (the parser checks them)");
+      field_filters.emplace_back(name, value);
     }
     auto seen = std::make_shared<std::uint32_t>(0);
     world_->on_event(
@@ -174,9 +171,11 @@ void ScenarioRun::schedule_faults() {
               if (e.process != current_leader()) return false;
             }
           }
-          const std::uint64_t fields[5] = {e.a, e.b, e.c, e.d, e.sub};
-          for (const auto& [index, value] : field_filters) {
-            if (index < 0 || fields[index] != value) return false;
+          // A field is read through the event's type, by name; `sub` is the record's own.
+          for (const auto& [name, value] : field_filters) {
+            const std::optional<std::uint64_t> word =
+                name == "sub" ? std::optional<std::uint64_t>(e.sub) : field_word(e, name);
+            if (word != value) return false;
           }
           return ++*seen >= trig.count;
         },

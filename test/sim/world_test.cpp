@@ -252,7 +252,7 @@ Script zero_delay_loop(std::shared_ptr<std::uint64_t> fired, std::uint64_t loops
 std::vector<TraceEvent> stood_still_events(const World& w) {
   std::vector<TraceEvent> found;
   for (const TraceEvent& e : w.trace().events()) {
-    if (e.kind == TraceKind::kTimeStoodStill) found.push_back(e);
+    if (is_event<zab::ev::TimeStoodStill>(e)) found.push_back(e);
   }
   return found;
 }
@@ -274,7 +274,7 @@ TEST_CASE("time stands still: a node looping at one instant trips the per-instan
   REQUIRE(still.size() == 1);
   CHECK(still[0].time == ms(100));
   CHECK(still[0].process == 0);
-  CHECK(still[0].a == 1000);
+  CHECK(event_as<zab::ev::TimeStoodStill>(still[0])->events == 1000);
   CHECK(*fired < 1000);        // the step timer was one of the 1000 events
   CHECK_FALSE(w.step());       // nothing more runs
   CHECK(stood_still_events(w).size() == 1);

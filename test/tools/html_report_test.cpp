@@ -55,8 +55,8 @@ TEST_CASE("report data: lanes, paired messages, bands, faults of a leader crash"
   // on another lane; the counts agree with the trace.
   std::size_t delivers = 0, sends = 0;
   for (const auto& e : run.world().trace().events()) {
-    if (e.kind == sim::TraceKind::kDeliver) ++delivers;
-    if (e.kind == sim::TraceKind::kSend) ++sends;
+    if (sim::is_event<ev::Delivered>(e)) ++delivers;
+    if (sim::is_event<ev::Sent>(e)) ++sends;
   }
   const auto msgs = ints(data["msgs"]);
   REQUIRE(msgs.size() % tools::kMsgFields == 0);
