@@ -14,6 +14,7 @@ std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
 // QuorumMaj.toString: one line per member, then the config version (0: never reconfigured).
 std::string quorum_verifier_text(const ServerConfig& config) {
+  ZAB_ASSERT(!config.voters.empty(), "an ensemble has at least one voter");
   std::string text;
   for (ServerId sid : config.voters) {
     text += fmt::format("server.{}=s{}:{}:{}:participant\n", sid.value, sid.value, kQuorumPort, kElectionPort);
@@ -51,6 +52,8 @@ void FastLeaderElection::look_for_leader(const Clocks& now, std::vector<Output>&
   trace(out, kFleLookForLeader, u64(logicalclock_), proposed_leader_.value, proposed_zxid_.raw(),
         u64(proposed_epoch_));
   phase_ = Phase::kPolling;
+  ZAB_ASSERT(logicalclock_ > 0, "lookForLeader's first round is 1 (the clock is incremented before it votes)");
+  ZAB_ASSERT(proposed_leader_ == config_.my_id, "a new round starts with a vote for ourselves (a participant)");
   send_notifications(out);
   set_timer(now, Timer::kNotification, not_timeout_, out);
 }
@@ -79,6 +82,7 @@ void FastLeaderElection::process(const Clocks& now, const Notification& n, std::
     }
   }
   // The next pass polls afresh for notTimeout (the back-off is not reset by a notification).
+  ZAB_ASSERT(phase_ == Phase::kPolling, "a notification that did not end the poll leaves the election polling");
   set_timer(now, Timer::kNotification, not_timeout_, out);
 }
 
@@ -116,9 +120,13 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     send_notifications(out);
   }
   recvset_[n.sid] = Vote::of(n.leader, n.zxid, n.election_epoch, n.peer_epoch);
+  ZAB_ASSERT(n.election_epoch == logicalclock_, "only votes of our own round enter recvset (older ones returned early)");
+  ZAB_ASSERT(recvset_.size() <= config_.voters.size(), "recvset holds at most one vote per voter");
   const Vote ours = proposal();
   const std::size_t acks = count_acks(recvset_, ours);
   if (!config_.is_quorum(acks)) return false;
+  ZAB_ASSERT(acks <= recvset_.size(), "each vote in recvset acks at most once");
+  ZAB_ASSERT(phase_ == Phase::kPolling, "a quorum is counted only while polling");
   // A quorum agrees with us. The decision stands after finalizeWait passes with no better vote.
   trace(out, kFleFinalizeWait, proposed_leader_.value, u64(logicalclock_), acks);
   phase_ = Phase::kFinalizing;
@@ -141,6 +149,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
   // Out of election: the ensemble may have settled in any round. Entries are overwritten
   // whatever their round, and compared on (id, peerEpoch).
   outofelection_[n.sid] = n.vote();
+  ZAB_ASSERT(outofelection_.size() <= config_.voters.size(), "outofelection holds at most one vote per voter");
   if (has_quorum(outofelection_, n.vote()) && check_leader(outofelection_, n.leader, n.election_epoch)) {
     // Join that round, even if this moves logicalclock backwards.
     logicalclock_ = n.election_epoch;
@@ -152,6 +161,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
 
 bool FastLeaderElection::check_leader(const std::map<ServerId, Vote>& votes, ServerId leader,
                                       std::int64_t election_epoch) const {
+  ZAB_ASSERT(valid_voter(leader), "only a voter's leadership is checked (non-voters were ignored)");
   if (leader != config_.my_id) {
     // The would-be leader must itself have said that it leads.
     auto it = votes.find(leader);
@@ -168,6 +178,8 @@ std::size_t FastLeaderElection::count_acks(const std::map<ServerId, Vote>& votes
   for (const auto& [sid, v] : votes) {
     if (same_vote(vote, v) && config_.is_voter(sid)) ++acks;
   }
+  ZAB_ASSERT(acks <= votes.size(), "a vote is acked at most once per voter");
+  ZAB_ASSERT(acks <= config_.voters.size(), "acks come from voters only");
   return acks;
 }
 
@@ -176,6 +188,8 @@ bool FastLeaderElection::has_quorum(const std::map<ServerId, Vote>& votes, const
 }
 
 void FastLeaderElection::finish(const Vote& end_vote, std::vector<Output>& out) {
+  ZAB_ASSERT(phase_ != Phase::kIdle, "an election finishes once, from polling or the finalize wait");
+  ZAB_ASSERT(valid_voter(end_vote.id), "the elected leader is a voter");
   cancel_timer(out);
   phase_ = Phase::kIdle;
   result_ = end_vote;
@@ -186,6 +200,7 @@ void FastLeaderElection::finish(const Vote& end_vote, std::vector<Output>& out) 
 
 std::optional<Vote> FastLeaderElection::take_result() {
   std::optional<Vote> result = std::move(result_);
+  ZAB_ASSERT(!result || phase_ == Phase::kIdle, "a result is taken only once the election stopped");
   result_.reset();
   return result;
 }
@@ -219,9 +234,12 @@ void FastLeaderElection::on_timer(const Clocks& now, std::uint64_t id, std::vect
   ZAB_ASSERT(phase_ == Phase::kFinalizing, "the finalize wait is set only while finalizing");
   // finalizeWait passed without a better vote: the quorum's decision stands.
   finish(proposal(), out);
+  ZAB_ASSERT(result_.has_value(), "the finalize wait ends the election with our proposal");
 }
 
 void FastLeaderElection::set_timer(const Clocks& now, Timer timer, Duration after, std::vector<Output>& out) {
+  ZAB_ASSERT(timer != Timer::kNone, "a timer to set is the notification timeout or the finalize wait");
+  ZAB_ASSERT(after > Duration{}, "an election timeout is positive");
   if (timer_ != Timer::kNone && timer_ != timer) cancel_timer(out);
   timer_ = timer;
   timer_deadline_ = now.monotonic + after;
@@ -230,6 +248,7 @@ void FastLeaderElection::set_timer(const Clocks& now, Timer timer, Duration afte
 
 void FastLeaderElection::cancel_timer(std::vector<Output>& out) {
   if (timer_ == Timer::kNone) return;
+  ZAB_ASSERT(timer_ == Timer::kNotification || timer_ == Timer::kFinalize, "the election has two timers");
   out.push_back(out::CancelTimer{timer_ == Timer::kNotification ? kNotificationTimerId : kFinalizeTimerId});
   timer_ = Timer::kNone;
 }
@@ -242,7 +261,9 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
     trace(out, kFleMalformed, message.sid.value, message.payload.size());
     return;
   }
+  ZAB_ASSERT(n->sid == message.sid, "a notification is attributed to the peer QuorumCnxManager received it from");
   const ServerState my_state = peer_.peer_state();
+  ZAB_ASSERT(my_state != ServerState::kObserving, "observers are out of scope: a server is never OBSERVING");
   if (!valid_voter(n->sid)) {
     // Not a voter (an observer): answer with our currentVote and logicalclock at once, in any
     // state, and do not queue it for lookForLeader.
@@ -294,6 +315,8 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
 // --- sending --------------------------------------------------------------------------------
 
 void FastLeaderElection::update_proposal(ServerId leader, Zxid zxid, std::int64_t epoch, std::vector<Output>& out) {
+  ZAB_ASSERT(valid_voter(leader), "only a voter is proposed as leader");
+  ZAB_ASSERT(phase_ != Phase::kIdle, "the proposal changes only during an election");
   const bool changed = leader != proposed_leader_ || zxid != proposed_zxid_ || epoch != proposed_epoch_;
   proposed_leader_ = leader;
   proposed_zxid_ = zxid;
@@ -302,6 +325,8 @@ void FastLeaderElection::update_proposal(ServerId leader, Zxid zxid, std::int64_
 }
 
 void FastLeaderElection::send_notifications(std::vector<Output>& out) {
+  ZAB_ASSERT(phase_ != Phase::kIdle, "notifications go out during an election");
+  ZAB_ASSERT(logicalclock_ > 0, "notifications carry a round that lookForLeader started");
   // To every voter, ourselves included: our own vote counts only once it loops back.
   trace(out, kFleNotificationsSent, u64(logicalclock_), proposed_leader_.value, proposed_zxid_.raw(),
         u64(proposed_epoch_));
@@ -319,6 +344,8 @@ void FastLeaderElection::send_notifications(std::vector<Output>& out) {
 
 void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::int64_t election_epoch,
                                            ServerState state, std::vector<Output>& out) {
+  ZAB_ASSERT(state != ServerState::kObserving, "a participant never reports OBSERVING");
+  ZAB_ASSERT(election_epoch >= 0, "an election round is never negative");
   trace(out, kFleReply, to.value, static_cast<std::uint64_t>(state), vote.id.value, u64(election_epoch));
   manager_.to_send(to, encode_notification(Notification{.state = state,
                                                         .leader = vote.id,
@@ -332,6 +359,35 @@ void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::i
 void FastLeaderElection::trace(std::vector<Output>& out, std::uint16_t kind, std::uint64_t a, std::uint64_t b,
                                std::uint64_t c, std::uint64_t d) const {
   out.push_back(out::Trace{.kind = kind, .a = a, .b = b, .c = c, .d = d});
+}
+
+void FastLeaderElection::check_invariants(bool looking) const {
+  // The node takes a result in the step that produced it, and calls look_for_leader as it
+  // turns LOOKING: so lookForLeader runs exactly while the node is LOOKING.
+  ZAB_ASSERT(!result_.has_value(), "the node acts on an election result in the step that produced it");
+  ZAB_ASSERT(running() == looking, "lookForLeader runs exactly while the server is LOOKING");
+  ZAB_ASSERT((timer_ != Timer::kNone) == running(), "a running election always waits on exactly one timer");
+  ZAB_ASSERT(phase_ != Phase::kPolling || timer_ == Timer::kNotification, "polling waits on the notification timeout");
+  ZAB_ASSERT(phase_ != Phase::kFinalizing || timer_ == Timer::kFinalize, "finalizing waits on finalizeWait");
+  ZAB_ASSERT(not_timeout_ >= config_.min_notification_interval, "notTimeout starts at minNotificationInterval");
+  ZAB_ASSERT(not_timeout_ <= config_.max_notification_interval, "notTimeout backs off up to maxNotificationInterval");
+  ZAB_ASSERT(recvset_.size() <= config_.voters.size(), "recvset holds at most one vote per voter");
+  ZAB_ASSERT(outofelection_.size() <= config_.voters.size(), "outofelection holds at most one vote per voter");
+  ZAB_ASSERT(logicalclock_ > 0, "a started server has run lookForLeader at least once");
+  ZAB_ASSERT(valid_voter(proposed_leader_), "we only ever propose a voter");
+  if (phase_ == Phase::kFinalizing) {
+    // The finalize wait began with a quorum for our proposal, and discards every vote that is
+    // not better (a better one ends the wait): recvset does not change during it.
+    ZAB_ASSERT(config_.is_quorum(count_acks(recvset_, proposal())), "a finalizing election holds a quorum for its proposal");
+  }
+  ZAB_ASSERT(proposed_epoch_ >= 0, "a proposal's peerEpoch is a currentEpoch, never negative");
+  for (const auto& [sid, v] : outofelection_) ZAB_ASSERT(valid_voter(sid), "only voters' votes are kept out of election");
+  for (const auto& [sid, v] : recvset_) {
+    ZAB_ASSERT(valid_voter(sid), "only voters' votes are kept");
+    // Only while the election runs: joining a settled ensemble's round out of election may move
+    // logicalclock back below the round of the votes left in recvset (cleared on the next call).
+    ZAB_ASSERT(!running() || v.election_epoch <= logicalclock_, "recvset holds no vote of a later round than ours");
+  }
 }
 
 }  // namespace zab
