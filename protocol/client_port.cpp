@@ -226,7 +226,8 @@ void ClientPort::submit_write(const ClientRequest& request) {
     follower_->forward_request(request);
     return;
   }
-  ZAB_ASSERT(leader_ != nullptr && leader_->serving(), "writes are submitted only while serving");
+  ZAB_ASSERT(leader_ != nullptr, "writes are submitted only while serving: a follower forwarded it above");
+  ZAB_ASSERT(leader_->serving(), "writes are submitted only to an established leader");
   const Zxid zxid = leader_->next_zxid();
   ZAB_ASSERT(zxid > ctx_.db.last_processed_zxid(), "a new zxid is above everything the leader has applied");
   ZAB_ASSERT(prep_ != nullptr, "a serving leader has its PrepRequestProcessor");

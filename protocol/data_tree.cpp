@@ -41,7 +41,8 @@ std::optional<SplitPath> split(const std::string& path) {
 std::string child_path(const std::string& parent, const std::string& child) {
   ZAB_ASSERT(!child.empty(), "a child has a name");
   ZAB_ASSERT(child.find('/') == std::string::npos, "a child's name is one path component");
-  ZAB_ASSERT(!parent.empty() && parent.front() == '/', "a parent's path is absolute (the root is \"/\")");
+  ZAB_ASSERT(!parent.empty(), "a parent's path is not empty (the root is \"/\", not its alias \"\")");
+  ZAB_ASSERT(parent.front() == '/', "a parent's path is absolute");
   return parent == kRootPath ? "/" + child : parent + "/" + child;
 }
 

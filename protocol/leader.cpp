@@ -470,7 +470,8 @@ bool Leader::try_to_commit(Zxid zxid) {
   // whether a server that later drops the txn was one whose ACK counted.
   std::uint64_t quorum_mask = 0;
   for (const ServerId s : it->second.acks) {
-    ZAB_ASSERT(s.value >= 1 && s.value <= 63, "sids fit the trace's quorum bitmask");
+    ZAB_ASSERT(s.value >= 1, "sids fit the trace's quorum bitmask: a myid is at least 1");
+    ZAB_ASSERT(s.value <= 63, "sids fit the trace's quorum bitmask: at most 63");
     quorum_mask |= std::uint64_t{1} << s.value;
   }
   Bytes txn = std::move(it->second.txn);

@@ -156,7 +156,8 @@ std::uint64_t FileTxnIterator::position() const {
 }
 
 std::uint64_t FileTxnIterator::record_start() const {
-  ZAB_ASSERT(open_.has_value() && on_.has_value(), "a record start exists only while on a record");
+  ZAB_ASSERT(open_.has_value(), "a record start exists only while a file is open");
+  ZAB_ASSERT(on_.has_value(), "a record start exists only while on a record");
   if (*on_ == 0) return kTxnLogHeaderBytes;
   ZAB_ASSERT(*on_ < (*files_)[*open_].records.size(), "the iterator is on a record of the open file");
   return (*files_)[*open_].records[*on_ - 1].end_offset;
