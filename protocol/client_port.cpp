@@ -193,6 +193,7 @@ void ClientPort::handle_request(ConnId conn, const Request& request) {
     touches_[session] = c.timeout_ms;
   }
   Session& s = sessions_.at(session);
+  ZAB_ASSERT(s.queue.empty() || s.queue.front().waits_for_commit, "a session's queue is held only by a request still waiting");
   Pending p{request, false, std::nullopt};
   if (is_write(request.type)) {
     p.waits_for_commit = true;

@@ -409,6 +409,7 @@ std::uint64_t DataTree::digest() const {
 }
 
 void DataTree::serialize(Writer& w) const {
+  ZAB_ASSERT(nodes_.contains(kRootPath), "serialization starts at the root, which every tree has");
   w.i32(0);  // ReferenceCountedACLCache.serialize: no ACL entries (ACLs are out of scope)
   // DataTree.serializeNode: pre-order from the root, the root written as "". An explicit stack
   // (children pushed in reverse) gives the same order as the recursion, without its depth.

@@ -125,6 +125,7 @@ Err PrepRequestProcessor::prep_create(const ClientRequest& request, Zxid zxid,
   // The parent is looked up before the full path is validated, so "a/b" is NONODE, as in ZooKeeper.
   const auto parent = record_for_path(*parent_path);
   if (!parent) return Err::kNoNode;
+  ZAB_ASSERT(parent->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   std::string path = request.path;
   if (request.sequential) {
     // The suffix is the parent's STORED cversion (creates only, pending ones included), so it
@@ -164,6 +165,8 @@ Err PrepRequestProcessor::prep_delete(const ClientRequest& request, Zxid zxid, T
   if (!parent) return Err::kNoNode;
   const auto node = record_for_path(request.path);
   if (!node) return Err::kNoNode;
+  ZAB_ASSERT(node->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
+  ZAB_ASSERT(parent->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   // BADVERSION is checked before NOTEMPTY.
   if (!check_and_inc_version(node->stat->version, request.version)) return Err::kBadVersion;
   if (node->child_count > 0) return Err::kNotEmpty;
@@ -187,6 +190,7 @@ Err PrepRequestProcessor::prep_set_data(const ClientRequest& request, Zxid zxid,
   if (!is_valid_path(request.path)) return Err::kBadArguments;
   const auto node = record_for_path(request.path);
   if (!node) return Err::kNoNode;
+  ZAB_ASSERT(node->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   const auto new_version = check_and_inc_version(node->stat->version, request.version);
   if (!new_version) return Err::kBadVersion;
 

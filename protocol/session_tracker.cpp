@@ -166,6 +166,7 @@ bool SessionTracker::touch_session(SessionId session, std::int64_t now_ms) {
   last_now_ms_ = now_ms;
   auto it = sessions_by_id_.find(session);
   if (it == sessions_by_id_.end() || it->second.closing) return false;
+  ZAB_ASSERT(it->second.timeout_ms >= 0, "a tracked session's timeout was negotiated, never negative");
   queue_.update(session, it->second.timeout_ms, now_ms);
   ZAB_ASSERT(*queue_.expiry_time_ms(session) > now_ms, "a touched session expires after now");
   return true;

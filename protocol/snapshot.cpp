@@ -129,6 +129,7 @@ SnapshotLoad deserialize_snapshot(const DurableFiles& files, SessionsWithTimeout
                                   const TreeDeserializer& tree) {
   const std::vector<DataFile> candidates = find_n_valid_snapshots(files, kSnapshotsTriedMax);
   if (candidates.empty()) return NoSnapshot{};
+  ZAB_ASSERT(candidates.size() <= kSnapshotsTriedMax, "at most the newest few valid snapshots are tried");
   LoadedSnapshot loaded;
   for (const DataFile& candidate : candidates) {
     const std::optional<std::string> problem = load_one(files.at(candidate.name), sessions, tree);

@@ -69,6 +69,7 @@ LogFileView parse_log_file(const std::string& name, Zxid start, std::span<const 
     // From here every short read is an EOFException, which FileTxnIterator.next treats as
     // the end of this file.
     if (r.remaining() < 12) {
+      ZAB_ASSERT(view.fault.empty(), "only a fatal end of a log file names a fault");
       view.end = LogFileEnd::kTornTail;
       return view;
     }
