@@ -3,7 +3,8 @@
 
 Usage:  python3 tools/assertion_density.py [--threshold 1.5] [--dir protocol] [--self-test]
 
-For every protocol/*.h and protocol/*.cpp file (relative to the repository root, or to --dir)
+For every protocol/*.h and protocol/*.cpp file (relative to the repository root, or in --dir;
+not in their subfolders)
 it prints the number of function definitions, the number of ZAB_ASSERT uses and their ratio,
 then the totals, and exits 1 if the total ratio is below the threshold (default 1.5; 2 on a
 usage error). The target comes from TigerBeetle's practice of about two assertions per function,
