@@ -210,7 +210,7 @@ void QuorumPeer::check_invariants() {
   // after every (entries / kWalkedPerStep)-th step beyond, so that they cost about that many
   // entry visits per step (walked after every step, a 6,000-node tree made a 0.9 s test take
   // 250 s). With the pass off, after every 1024th step of this server.
-  constexpr std::uint64_t kWalkedPerStep = 32;
+  constexpr std::uint64_t kWalkedPerStep = 16;
   const std::uint64_t entries = db_.tree().node_count() + db_.committed_log().size();
   const std::uint64_t walk_every = whole_state_invariants() ? std::max<std::uint64_t>(1, entries / kWalkedPerStep) : 1024;
   const bool walk = ++steps_ >= walk_every;
