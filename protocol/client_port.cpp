@@ -19,19 +19,26 @@ ClientPort::ClientPort(PeerContext& ctx) : ctx_(ctx) {}
 ClientPort::~ClientPort() = default;
 
 void ClientPort::serve_as_leader(Leader& leader) {
+  ZAB_ASSERT(leader.serving(), "the client port opens once the leader is established (startZkServer)");
+  ZAB_ASSERT(tracker_ == nullptr, "the leader's session tracker is made anew for each term");
+  ZAB_ASSERT(prep_ == nullptr, "the leader's PrepRequestProcessor is made anew for each term");
   ZAB_ASSERT(!serving(), "a server serves in one role at a time");
   leader_ = &leader;
   // LeaderZooKeeperServer.createSessionTracker: every committed session is tracked again with
   // a full timeout from now.
   tracker_ = std::make_unique<SessionTracker>(ctx_.config, ctx_.now_ms(), ctx_.db.sessions());
   prep_ = std::make_unique<PrepRequestProcessor>(ctx_.db.tree(), *tracker_);
+  ZAB_ASSERT(tracker_->session_count() == ctx_.db.sessions().size(), "a new leader tracks every committed session");
   arm_expiry();
 }
 
 void ClientPort::serve_as_follower(Follower& follower) {
+  ZAB_ASSERT(follower.serving(), "a follower serves clients once UPTODATE arrived");
+  ZAB_ASSERT(tracker_ == nullptr, "a follower has no session tracker of its own");
   ZAB_ASSERT(!serving(), "a server serves in one role at a time");
   follower_ = &follower;
   next_learner_session_ = SessionTracker::initialize_next_session_id(ctx_.config.my_id, ctx_.now_ms());
+  ZAB_ASSERT(next_learner_session_.value != 0, "a learner's session ids are never 0, which asks for a new session");
 }
 
 void ClientPort::stop_serving() {
@@ -47,15 +54,21 @@ void ClientPort::stop_serving() {
   tracker_.reset();
   ctx_.cancel_timer(TimerSpace::kSessions, kExpiryTimer);
   leader_ = nullptr;
+  ZAB_ASSERT(connections_.empty(), "zk.shutdown closes every client connection");
   follower_ = nullptr;
 }
 
-void ClientPort::on_connection_up(ConnId conn) { connections_[conn.value] = Connection{}; }
+void ClientPort::on_connection_up(ConnId conn) {
+  ZAB_ASSERT(!connections_.contains(conn.value), "a new client connection has a fresh id");
+  connections_[conn.value] = Connection{};
+}
 
 void ClientPort::on_connection_down(ConnId conn) {
   auto it = connections_.find(conn.value);
   if (it == connections_.end()) return;
   // The session lives on (it may reconnect elsewhere); only this connection is gone.
+  ZAB_ASSERT(!it->second.session || sessions_.contains(*it->second.session),
+             "a connection's session is connected here until the connection goes");
   if (it->second.session) sessions_.erase(*it->second.session);
   connections_.erase(it);
 }
@@ -66,12 +79,15 @@ void ClientPort::close(ConnId conn) {
   if (it->second.session) {
     auto s = sessions_.find(*it->second.session);
     if (s != sessions_.end() && s->second.conn == conn) sessions_.erase(s);
+    ZAB_ASSERT(!sessions_.contains(*it->second.session) || sessions_.at(*it->second.session).conn != conn,
+               "a closed connection leaves no session pointing at it");
   }
   connections_.erase(it);
   ctx_.close(conn);
 }
 
 void ClientPort::send(ConnId conn, const ClientMessage& message) {
+  ZAB_ASSERT(connections_.contains(conn.value), "replies go only to an open client connection");
   ctx_.out->push_back(out::Send{conn, encode_client_message(message)});
 }
 
@@ -84,6 +100,7 @@ void ClientPort::on_message(ConnId conn, const Bytes& payload) {
     return;
   }
   if (const auto* connect = std::get_if<ConnectRequest>(&*message)) {
+    ZAB_ASSERT(connections_.contains(conn.value), "the connect request arrived on an open connection");
     handle_connect(conn, *connect);
   } else if (const auto* request = std::get_if<Request>(&*message)) {
     handle_request(conn, *request);
@@ -111,6 +128,8 @@ void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
   const std::int32_t timeout_ms = static_cast<std::int32_t>(std::clamp<std::int64_t>(
       request.timeout_ms, ctx_.config.effective_min_session_timeout_ms(), ctx_.config.effective_max_session_timeout_ms()));
   c.timeout_ms = timeout_ms;
+  ZAB_ASSERT(timeout_ms >= ctx_.config.effective_min_session_timeout_ms(), "the negotiated timeout is at least minSessionTimeout");
+  ZAB_ASSERT(timeout_ms <= ctx_.config.effective_max_session_timeout_ms(), "the negotiated timeout is at most maxSessionTimeout");
   if (request.session.value == 0) {
     SessionId id;
     if (leader_) {
@@ -120,6 +139,8 @@ void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
       next_learner_session_ = SessionId{next_learner_session_.value + 1};
     }
     c.connecting = id;
+    ZAB_ASSERT(id.value != 0, "a new session's id is never 0, which asks for a new session");
+    ZAB_ASSERT(!creating_.contains(id), "a new session id is handed out once");
     creating_[id] = conn.value;
     submit_write(ClientRequest{.session = id, .cxid = 0, .type = OpCode::kCreateSession,
                                .session_timeout_ms = timeout_ms});
@@ -139,6 +160,7 @@ void ClientPort::handle_connect(ConnId conn, const ConnectRequest& request) {
   if (existing != sessions_.end() && existing->second.conn != conn) close(existing->second.conn);
   c.session = request.session;
   sessions_[request.session] = Session{conn, {}};
+  ZAB_ASSERT(!leader_ || tracker_->is_tracking(request.session), "a session revalidated by the leader is tracked");
   if (leader_) tracker_->touch_session(request.session, ctx_.now_ms());
   send(conn, ConnectResponse{.timeout_ms = timeout_ms, .session = request.session, .password = Bytes(16, 0)});
 }
@@ -156,11 +178,14 @@ ClientRequest ClientPort::to_client_request(SessionId session, const Request& r)
 
 void ClientPort::handle_request(ConnId conn, const Request& request) {
   Connection& c = connections_.at(conn.value);
+  ZAB_ASSERT(serving() || !c.session, "a connection has a session only while the server serves");
   if (!c.session) {
     close(conn);  // a request before the handshake finished
     return;
   }
   const SessionId session = *c.session;
+  ZAB_ASSERT(sessions_.contains(session), "a connection's session is connected here");
+  ZAB_ASSERT(sessions_.at(session).conn == conn, "a session's requests come on its own connection");
   // Every request touches its session (ZooKeeperServer.submitRequest).
   if (leader_) {
     tracker_->touch_session(session, ctx_.now_ms());
@@ -168,6 +193,7 @@ void ClientPort::handle_request(ConnId conn, const Request& request) {
     touches_[session] = c.timeout_ms;
   }
   Session& s = sessions_.at(session);
+  ZAB_ASSERT(s.queue.empty() || s.queue.front().waits_for_commit, "a session's queue is held only by a request still waiting");
   Pending p{request, false, std::nullopt};
   if (is_write(request.type)) {
     p.waits_for_commit = true;
@@ -195,16 +221,25 @@ void ClientPort::handle_request(ConnId conn, const Request& request) {
 }
 
 void ClientPort::submit_write(const ClientRequest& request) {
+  ZAB_ASSERT(is_write(request.type) || request.type == OpCode::kCreateSession || request.type == OpCode::kSync,
+             "only writes, session creation and syncs go to the leader");
   if (follower_) {
     follower_->forward_request(request);
     return;
   }
-  ZAB_ASSERT(leader_ != nullptr && leader_->serving(), "writes are submitted only while serving");
+  ZAB_ASSERT(leader_ != nullptr, "writes are submitted only while serving: a follower forwarded it above");
+  ZAB_ASSERT(leader_->serving(), "writes are submitted only to an established leader");
   const Zxid zxid = leader_->next_zxid();
+  ZAB_ASSERT(zxid > ctx_.db.last_processed_zxid(), "a new zxid is above everything the leader has applied");
+  ZAB_ASSERT(prep_ != nullptr, "a serving leader has its PrepRequestProcessor");
+  ZAB_ASSERT(tracker_ != nullptr, "a serving leader has its session tracker");
   const Txn txn = prep_->prepare(request, zxid, ctx_.now.wall.ms());
+  ZAB_ASSERT(txn.header.zxid == zxid, "PrepRequestProcessor stamps the txn with the zxid it was given");
+  ZAB_ASSERT(txn.header.session == request.session, "a txn belongs to the session that asked for it");
   // PrepRequestProcessor's session side effects (SessionTracker is left to the caller).
   if (txn.header.type == OpCode::kCreateSession) {
     tracker_->track_session(request.session, request.session_timeout_ms, ctx_.now_ms());
+    ZAB_ASSERT(tracker_->is_tracking(request.session), "a session being created is tracked from its createSession on");
   } else if (txn.header.type == OpCode::kCloseSession) {
     tracker_->set_session_closing(request.session);
   }
@@ -213,17 +248,20 @@ void ClientPort::submit_write(const ClientRequest& request) {
 
 void ClientPort::submit_learner_request(const ClientRequest& request) {
   if (!leader_ || !leader_->serving()) return;
+  ZAB_ASSERT(follower_ == nullptr, "a server serving as leader is not a follower");
   submit_write(request);
   arm_expiry();
 }
 
 void ClientPort::touch_sessions(const std::vector<std::pair<SessionId, std::int32_t>>& touches) {
   if (!tracker_) return;
+  ZAB_ASSERT(leader_ != nullptr, "only the leader tracks sessions (LeaderSessionTracker)");
   for (const auto& [session, timeout] : touches) tracker_->touch_session(session, ctx_.now_ms());
   arm_expiry();
 }
 
 std::vector<std::pair<SessionId, std::int32_t>> ClientPort::take_touches() {
+  ZAB_ASSERT(touches_.empty() || follower_ != nullptr, "only a follower gathers session touches for its PING replies");
   std::vector<std::pair<SessionId, std::int32_t>> result(touches_.begin(), touches_.end());
   touches_.clear();
   return result;
@@ -232,6 +270,7 @@ std::vector<std::pair<SessionId, std::int32_t>> ClientPort::take_touches() {
 void ClientPort::on_sync_released() {
   if (pending_syncs_.empty()) return;
   const SessionId session = pending_syncs_.front();
+  ZAB_ASSERT(serving(), "syncs wait only while the server serves");
   pending_syncs_.pop_front();
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return;
@@ -247,6 +286,7 @@ void ClientPort::on_sync_released() {
 
 void ClientPort::on_applied(const ProcessTxnResult& result) {
   if (prep_) prep_->applied(result.zxid);
+  ZAB_ASSERT(result.zxid <= ctx_.db.last_processed_zxid(), "a txn is reported once the tree has processed it");
   if (tracker_ && result.type == OpCode::kCloseSession) tracker_->remove_session(result.session);
   const Zxid now_zxid = ctx_.db.last_processed_zxid();
 
@@ -256,6 +296,7 @@ void ClientPort::on_applied(const ProcessTxnResult& result) {
     creating_.erase(c);
     auto it = connections_.find(conn.value);
     if (it == connections_.end()) return;
+    ZAB_ASSERT(it->second.connecting == result.session, "the connection waiting for this createSession asked for it");
     it->second.connecting.reset();
     it->second.session = result.session;
     sessions_[result.session] = Session{conn, {}};
@@ -285,6 +326,8 @@ void ClientPort::on_applied(const ProcessTxnResult& result) {
 }
 
 Reply ClientPort::read(const Request& request) const {
+  ZAB_ASSERT(!is_write(request.type), "only reads are answered from the local tree");
+  ZAB_ASSERT(serving(), "reads are answered only while the server serves");
   Reply reply{.xid = request.xid, .zxid = ctx_.db.last_processed_zxid(), .type = request.type};
   const DataTree& tree = ctx_.db.tree();
   switch (request.type) {
@@ -326,6 +369,7 @@ void ClientPort::drain(SessionId session) {
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return;
   const ConnId conn = s->second.conn;
+  ZAB_ASSERT(connections_.contains(conn.value), "a session connected here has an open connection");
   auto& queue = s->second.queue;
   while (!queue.empty()) {
     Pending& head = queue.front();
@@ -334,9 +378,11 @@ void ClientPort::drain(SessionId session) {
     send(conn, *head.reply);
     queue.pop_front();
   }
+  ZAB_ASSERT(queue.empty() || !queue.front().reply.has_value(), "drain stops only at a request still waiting");
 }
 
 void ClientPort::arm_expiry() {
+  ZAB_ASSERT(!tracker_ || leader_ != nullptr, "the session tracker exists only on a serving leader");
   if (!tracker_) return;
   const auto next = tracker_->next_expiry_ms();
   if (!next) {
@@ -348,13 +394,63 @@ void ClientPort::arm_expiry() {
 
 void ClientPort::on_timer(std::uint64_t local) {
   if (local != kExpiryTimer || !tracker_ || !leader_ || !leader_->serving()) return;
+  ZAB_ASSERT(prep_ != nullptr, "a serving leader has its PrepRequestProcessor");
   // SessionTrackerImpl.run: expire what is due; each expired session is closed by a
   // closeSession request through the pipeline (ZooKeeperServer.expire).
   for (SessionId session : tracker_->expire(ctx_.now_ms())) {
+    ZAB_ASSERT(tracker_->is_closing(session), "an expired session is marked closing before its closeSession is submitted");
     ctx_.out->push_back(coverage(CoverageMark::kSessionExpired));
     submit_write(ClientRequest{.session = session, .cxid = 0, .type = OpCode::kCloseSession});
   }
   arm_expiry();
+}
+
+void ClientPort::check_invariants() const {
+  ZAB_ASSERT(leader_ == nullptr || follower_ == nullptr, "a server serves as leader or as follower, never both");
+  // LeaderZooKeeperServer owns the session tracker and PrepRequestProcessor; a learner has neither.
+  ZAB_ASSERT((tracker_ != nullptr) == (leader_ != nullptr), "the session tracker exists exactly while serving as leader");
+  ZAB_ASSERT((prep_ != nullptr) == (leader_ != nullptr), "PrepRequestProcessor exists exactly while serving as leader");
+  // check_role_ended stops the client port as the role ends: it never points at a stopped role.
+  ZAB_ASSERT(leader_ == nullptr || leader_->serving(), "the client port serves for an established leader only");
+  ZAB_ASSERT(follower_ == nullptr || follower_->serving(), "the client port serves for an up-to-date follower only");
+  if (!serving()) {
+    // zk.shutdown closed every connection; handshakes on new ones are refused until it serves.
+    ZAB_ASSERT(sessions_.empty(), "no session is connected to a server that does not serve");
+    ZAB_ASSERT(creating_.empty(), "no session is being created on a server that does not serve");
+    ZAB_ASSERT(pending_syncs_.empty(), "no sync waits on a server that does not serve");
+  }
+  ZAB_ASSERT(pending_syncs_.empty() || leader_ == nullptr || leader_->quorum_sync(),
+             "on the leader a sync waits only when syncs need a quorum (D33)");
+  ZAB_ASSERT(touches_.empty() || follower_ != nullptr, "only a follower gathers touches for its PING replies");
+  ZAB_ASSERT(follower_ == nullptr || next_learner_session_.value != 0, "a learner's next session id is never 0");
+  for (const auto& [session, s] : sessions_) {
+    const auto c = connections_.find(s.conn.value);
+    ZAB_ASSERT(c != connections_.end(), "a connected session has an open connection");
+    ZAB_ASSERT(c->second.session == session, "a session's connection names that session");
+  }
+  for (const auto& [id, c] : connections_) {
+    ZAB_ASSERT(!(c.session && c.connecting), "a connection is either creating its session or has one");
+    ZAB_ASSERT(!c.closing || c.session.has_value(), "only a connection with a session sends closeSession");
+  }
+  for (const auto& [id, c] : connections_) {
+    if (!c.connecting) continue;
+    const auto creating = creating_.find(*c.connecting);
+    ZAB_ASSERT(creating != creating_.end(), "a connection creating its session waits for that createSession");
+    ZAB_ASSERT(creating->second == id, "the createSession being waited for answers this connection");
+  }
+  for (const auto& [session, conn] : creating_) {
+    ZAB_ASSERT(session.value != 0, "a session being created has a real id");
+  }
+  // CommitProcessor: each session's requests are answered in order, so after every step the
+  // oldest one still queued is the one waiting for its commit (or its sync).
+  for (const auto& [session, s] : sessions_) {
+    if (s.queue.empty()) continue;
+    ZAB_ASSERT(s.queue.front().waits_for_commit, "the head of a session's queue is what it waits for");
+    ZAB_ASSERT(!s.queue.front().reply.has_value(), "an answered head of a session's queue has been sent");
+  }
+  ZAB_ASSERT(sessions_.size() <= connections_.size(), "each connected session has its own connection");
+  if (tracker_) tracker_->check_invariants();
+  if (prep_) prep_->check_invariants();
 }
 
 }  // namespace zab

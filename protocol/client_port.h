@@ -55,6 +55,9 @@ class ClientPort {
   void on_sync_released();
   // Follower: the session touches since the last PING, for the reply (Learner.ping).
   std::vector<std::pair<SessionId, std::int32_t>> take_touches();
+  // The connections, sessions and the leader-only parts agree with the role being served;
+  // the session tracker's and PrepRequestProcessor's own invariants too. After every step.
+  void check_invariants() const;
 
  private:
   struct Pending {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 namespace {
@@ -129,6 +131,7 @@ Bytes encode_client_message(const ClientMessage& message) {
         }
       },
       message);
+  ZAB_ASSERT(is_client_message(w.bytes()), "an encoded client message starts with one of the four client tags");
   return w.take();
 }
 
@@ -222,6 +225,9 @@ std::optional<ClientMessage> decode_client_message(std::span<const std::uint8_t>
     return std::nullopt;
   }
   if (!r.at_end()) return std::nullopt;
+  ZAB_ASSERT(r.position() == bytes.size(), "a decoded client message used every byte");
+  ZAB_ASSERT(result.index() == 0 ? tag == kConnectRequestTag : tag != kConnectRequestTag,
+             "the decoded message is the kind its tag names");
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "protocol/codec.h"
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 void Writer::u32(std::uint32_t v) {
@@ -17,11 +19,13 @@ void Writer::u64(std::uint64_t v) {
 }
 
 void Writer::buffer(std::span<const std::uint8_t> bytes) {
+  ZAB_ASSERT(bytes.size() <= static_cast<std::size_t>(INT32_MAX), "a jute buffer's length fits an int");
   i32(static_cast<std::int32_t>(bytes.size()));
   raw(bytes);
 }
 
 void Writer::string(const std::string& s) {
+  ZAB_ASSERT(s.size() <= static_cast<std::size_t>(INT32_MAX), "a jute string's length fits an int");
   i32(static_cast<std::int32_t>(s.size()));
   Bytes& b = buf();
   b.insert(b.end(), s.begin(), s.end());
@@ -34,10 +38,12 @@ void Writer::raw(std::span<const std::uint8_t> bytes) {
 
 bool Reader::need(std::size_t n) {
   if (!ok()) return false;
+  ZAB_ASSERT(pos_ <= data_.size(), "the reader never moves past the end of its data");
   if (data_.size() - pos_ < n) {
     fail("unexpected end of data");
     return false;
   }
+  ZAB_ASSERT(pos_ + n <= data_.size(), "what a read needs is all there");
   return true;
 }
 
@@ -87,6 +93,7 @@ std::string Reader::string() {
   std::string s(data_.begin() + static_cast<std::ptrdiff_t>(pos_),
                 data_.begin() + static_cast<std::ptrdiff_t>(pos_ + static_cast<std::size_t>(n)));
   pos_ += static_cast<std::size_t>(n);
+  ZAB_ASSERT(pos_ <= data_.size(), "a string is read only when all of it is there");
   return s;
 }
 
@@ -95,6 +102,7 @@ Bytes Reader::raw(std::size_t n) {
   Bytes b(data_.begin() + static_cast<std::ptrdiff_t>(pos_),
           data_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
   pos_ += n;
+  ZAB_ASSERT(pos_ <= data_.size(), "raw bytes are read only when all of them are there");
   return b;
 }
 
@@ -102,6 +110,9 @@ std::uint32_t adler32(std::span<const std::uint8_t> data, std::uint32_t start) {
   constexpr std::uint32_t kMod = 65521;
   std::uint32_t a = start & 0xffff;
   std::uint32_t b = start >> 16;
+  // A running checksum (start) has both halves reduced modulo 65521; 1 is the initial value.
+  ZAB_ASSERT(a < kMod, "the running checksum's low half is reduced modulo 65521");
+  ZAB_ASSERT(b < kMod, "the running checksum's high half is reduced modulo 65521");
   std::size_t i = 0;
   while (i < data.size()) {
     // 5552 is the largest n with 255 n (n+1)/2 + (n+1)(kMod-1) < 2^32 (zlib's NMAX).
@@ -114,6 +125,8 @@ std::uint32_t adler32(std::span<const std::uint8_t> data, std::uint32_t start) {
     b %= kMod;
     i += chunk;
   }
+  ZAB_ASSERT(a < kMod, "Adler-32's low half ends reduced modulo 65521");
+  ZAB_ASSERT(b < kMod, "Adler-32's high half ends reduced modulo 65521");
   return (b << 16) | a;
 }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "protocol/assert.h"
 #include "protocol/io.h"
 
 namespace zab {
@@ -59,9 +60,14 @@ class Reader {
   bool ok() const { return error_ == nullptr; }
   const char* error() const { return error_ != nullptr ? error_ : ""; }
   std::size_t position() const { return pos_; }
-  std::size_t remaining() const { return ok() ? data_.size() - pos_ : 0; }
+  std::size_t remaining() const {
+    ZAB_ASSERT(pos_ <= data_.size(), "the reader never moves past the end of its data");
+    return ok() ? data_.size() - pos_ : 0;
+  }
   bool at_end() const { return ok() && pos_ == data_.size(); }
   void fail(const char* reason) {
+    ZAB_ASSERT(reason != nullptr, "a reader's failure says why");
+    ZAB_ASSERT(reason[0] != '\0', "a reader's failure reason is not empty");
     if (error_ == nullptr) error_ = reason;
   }
 

@@ -33,4 +33,25 @@ void CommittedLog::clear() {
   max_ = Zxid::zero();
 }
 
+void CommittedLog::check_invariants(bool walk) const {
+  ZAB_ASSERT(capacity_ >= kMinCommitLogCount, "commitLogCount is at least 500 (smaller values are raised)");
+  ZAB_ASSERT(proposals_.size() <= static_cast<std::size_t>(capacity_) + 1,
+             "the committedLog holds at most commitLogCount + 1 proposals (3.8.0)");
+  if (proposals_.empty()) {
+    // Only a fresh or cleared window is empty: trimming never takes it below commitLogCount.
+    ZAB_ASSERT(min_ == Zxid::zero(), "an empty committedLog has minCommittedLog 0 (ZKDatabase.clear)");
+    ZAB_ASSERT(max_ == Zxid::zero(), "an empty committedLog has maxCommittedLog 0 (ZKDatabase.clear)");
+    return;
+  }
+  ZAB_ASSERT(min_ == proposals_.front().zxid, "minCommittedLog is the oldest proposal in the window");
+  ZAB_ASSERT(max_ == proposals_.back().zxid, "maxCommittedLog is the newest proposal in the window");
+  if (!walk) return;
+  for (std::size_t i = 1; i < proposals_.size(); ++i) {
+    ZAB_ASSERT(proposals_[i - 1].zxid < proposals_[i].zxid, "the committedLog is in strictly increasing zxid order");
+  }
+  for (const Proposal& p : proposals_) {
+    ZAB_ASSERT(p.zxid.counter() != 0, "a committedLog entry is a real txn, never an <epoch, 0>");
+  }
+}
+
 }  // namespace zab

@@ -35,6 +35,9 @@ class CommittedLog {
   Zxid min_committed() const { return min_; }
   Zxid max_committed() const { return max_; }
   const std::deque<Proposal>& proposals() const { return proposals_; }
+  // The window is bounded and min/max name its ends (O(1)); with `walk`, it is also in strictly
+  // increasing zxid order and holds only real txns (O(size)).
+  void check_invariants(bool walk) const;
 
  private:
   std::int32_t capacity_;

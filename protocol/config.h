@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/ids.h"
 #include "protocol/io.h"
 #include "protocol/mutations.h"
@@ -44,9 +45,19 @@ struct ServerConfig {
   // Historical bugs to re-introduce; all off unless a scenario names them.
   Mutations mutations;
 
-  Duration tick() const { return Duration::ms(tick_time_ms); }
-  Duration init_limit_time() const { return tick() * init_limit; }
-  Duration sync_limit_time() const { return tick() * sync_limit; }
+  // The scenario reader refuses values outside these ranges (exit code 2) before a server exists.
+  Duration tick() const {
+    ZAB_ASSERT(tick_time_ms > 0, "tickTime is a positive number of milliseconds");
+    return Duration::ms(tick_time_ms);
+  }
+  Duration init_limit_time() const {
+    ZAB_ASSERT(init_limit > 0, "initLimit is a positive number of ticks");
+    return tick() * init_limit;
+  }
+  Duration sync_limit_time() const {
+    ZAB_ASSERT(sync_limit > 0, "syncLimit is a positive number of ticks");
+    return tick() * sync_limit;
+  }
   std::int64_t effective_min_session_timeout_ms() const {
     return min_session_timeout_ms < 0 ? 2 * tick_time_ms : min_session_timeout_ms;
   }

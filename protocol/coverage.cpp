@@ -1,5 +1,9 @@
 #include "protocol/coverage.h"
 
+#include <string_view>
+
+#include "protocol/assert.h"
+
 namespace zab {
 
 const char* coverage_mark_name(CoverageMark mark) {
@@ -40,6 +44,9 @@ std::vector<CoverageMark> all_coverage_marks() {
   std::vector<CoverageMark> marks;
   for (std::uint16_t m = 1; m < static_cast<std::uint16_t>(CoverageMark::kCount); ++m) {
     marks.push_back(static_cast<CoverageMark>(m));
+  }
+  for (CoverageMark mark : marks) {
+    ZAB_ASSERT(std::string_view(coverage_mark_name(mark)) != "unknown", "every coverage mark has a name");
   }
   return marks;
 }

@@ -33,10 +33,16 @@ std::optional<SplitPath> split(const std::string& path) {
   if (path.empty() || path.front() != '/') return std::nullopt;
   if (slash + 1 == path.size()) return std::nullopt;     // "/a/" or "/": no name
   if (slash > 0 && path[slash - 1] == '/') return std::nullopt;  // "//a", "/a//b"
+  ZAB_ASSERT(slash != std::string::npos, "a path that starts with '/' has a last '/'");
+  ZAB_ASSERT(slash + 1 < path.size(), "the last component of a split path is not empty");
   return SplitPath{path.substr(0, slash), path.substr(slash + 1)};
 }
 
 std::string child_path(const std::string& parent, const std::string& child) {
+  ZAB_ASSERT(!child.empty(), "a child has a name");
+  ZAB_ASSERT(child.find('/') == std::string::npos, "a child's name is one path component");
+  ZAB_ASSERT(!parent.empty(), "a parent's path is not empty (the root is \"/\", not its alias \"\")");
+  ZAB_ASSERT(parent.front() == '/', "a parent's path is absolute");
   return parent == kRootPath ? "/" + child : parent + "/" + child;
 }
 
@@ -104,6 +110,8 @@ std::optional<std::string> parent_path_of(const std::string& path) {
 }
 
 Stat DataNode::copy_stat() const {
+  ZAB_ASSERT(data.size() <= static_cast<std::size_t>(INT32_MAX), "a node's data fits jute's int length");
+  ZAB_ASSERT(children.size() <= static_cast<std::size_t>(INT32_MAX), "a node's child count fits jute's int numChildren");
   Stat to;
   to.czxid = stat.czxid;
   to.mzxid = stat.mzxid;
@@ -129,6 +137,7 @@ DataTree::DataTree() {
   nodes_[kProcZookeeper].children = {"config", "quota"};
   nodes_[kQuotaZookeeper];
   nodes_[kConfigZookeeper].stat.aversion = -1;
+  ZAB_ASSERT(nodes_.size() == 4, "a fresh tree has /, /zookeeper, /zookeeper/quota and /zookeeper/config");
 }
 
 DataNode* DataTree::find(const std::string& path) {
@@ -146,6 +155,7 @@ const DataNode* DataTree::get_node(const std::string& path) const { return find(
 std::optional<DataAndStat> DataTree::get_data(const std::string& path) const {
   const DataNode* n = find(path);
   if (n == nullptr) return std::nullopt;
+  ZAB_ASSERT(n->data.size() <= static_cast<std::size_t>(INT32_MAX), "a node's data fits jute's int length");
   return DataAndStat{n->data, n->copy_stat()};
 }
 
@@ -158,11 +168,13 @@ std::optional<Stat> DataTree::stat(const std::string& path) const {
 std::optional<ChildrenAndStat> DataTree::get_children(const std::string& path) const {
   const DataNode* n = find(path);
   if (n == nullptr) return std::nullopt;
+  ZAB_ASSERT(!is_ephemeral(n->stat) || n->children.empty(), "an ephemeral node has no children to list");
   return ChildrenAndStat{std::vector<std::string>(n->children.begin(), n->children.end()),
                          n->copy_stat()};
 }
 
 std::set<std::string> DataTree::ephemerals(SessionId session) const {
+  ZAB_ASSERT(session.value != 0, "ephemerals are looked up for a real session (0 owns none)");
   auto it = ephemerals_.find(session);
   return it == ephemerals_.end() ? std::set<std::string>{} : it->second;
 }
@@ -170,16 +182,20 @@ std::set<std::string> DataTree::ephemerals(SessionId session) const {
 std::vector<SessionId> DataTree::sessions_with_ephemerals() const {
   std::vector<SessionId> out;
   out.reserve(ephemerals_.size());
+  ZAB_ASSERT(ephemerals_.find(SessionId{0}) == ephemerals_.end(), "session 0 owns no ephemeral (0 means persistent)");
   for (const auto& [session, paths] : ephemerals_) out.push_back(session);
   return out;
 }
 
 void DataTree::add_ephemeral(SessionId owner, const std::string& path) {
   ZAB_ASSERT(owner.value != 0, "only a session (non-zero owner) owns ephemerals");
+  ZAB_ASSERT(nodes_.contains(path), "an ephemeral is indexed once its node exists");
+  ZAB_ASSERT(nodes_.at(path).stat.ephemeral_owner == owner, "an ephemeral is indexed under its own owner");
   ephemerals_[owner].insert(path);
 }
 
 void DataTree::remove_ephemeral(SessionId owner, const std::string& path) {
+  ZAB_ASSERT(owner.value != 0, "only a session (non-zero owner) owns ephemerals");
   auto it = ephemerals_.find(owner);
   if (it == ephemerals_.end()) return;
   it->second.erase(path);
@@ -201,6 +217,7 @@ ProcessTxnResult DataTree::process_txn(const Txn& txn) {
           ZAB_ASSERT(h.type == OpCode::kCreate, "a create body comes with a create header");
           rc.path = body.path;
           rc.err = create_node(body.path, body, h.session, h.zxid, h.time_ms, rc.stat);
+          ZAB_ASSERT(rc.err != Err::kOk || nodes_.contains(body.path), "a successful create leaves its node in the tree");
           // DataTree.processTxn, ZOOKEEPER-1046: a create replayed over a (fuzzy) snapshot that
           // already holds the node must still raise the parent's cversion/pzxid, or later
           // sequential creates would reuse a suffix. Only for OpCode.create, as in ZooKeeper.
@@ -219,6 +236,7 @@ ProcessTxnResult DataTree::process_txn(const Txn& txn) {
           ZAB_ASSERT(h.type == OpCode::kSetData, "a setData body comes with a setData header");
           rc.path = body.path;
           rc.err = set_data(body, h.zxid, h.time_ms, rc.stat);
+          ZAB_ASSERT(rc.err != Err::kOk || rc.stat.has_value(), "a successful setData returns the node's new stat");
         } else if constexpr (std::is_same_v<T, CreateSessionTxn>) {
           ZAB_ASSERT(h.type == OpCode::kCreateSession,
                      "a createSession body comes with a createSession header");
@@ -237,6 +255,7 @@ ProcessTxnResult DataTree::process_txn(const Txn& txn) {
           delete_nodes(body.paths_to_delete, h.zxid);
           for (const std::string& p : body.paths_to_delete) local.erase(p);
           delete_nodes(std::vector<std::string>(local.begin(), local.end()), h.zxid);
+          ZAB_ASSERT(!ephemerals_.contains(h.session), "a closed session owns no ephemeral any more");
         } else if constexpr (std::is_same_v<T, ErrorTxn>) {
           ZAB_ASSERT(h.type == OpCode::kError, "an error body comes with an error header");
           rc.err = body.err;
@@ -249,6 +268,8 @@ ProcessTxnResult DataTree::process_txn(const Txn& txn) {
   // DataTree.processTxn: lastProcessedZxid moves only after the txn is applied (a snapshot must
   // never be named ahead of its content), and for every txn, failed ones included.
   if (h.zxid > last_processed_zxid_) last_processed_zxid_ = h.zxid;
+  ZAB_ASSERT(last_processed_zxid_ >= h.zxid, "lastProcessedZxid covers every txn processed, failed ones included");
+  ZAB_ASSERT(nodes_.contains(kRootPath), "no txn removes the root");
   return rc;
 }
 
@@ -285,6 +306,8 @@ Err DataTree::create_node(const std::string& path, const CreateTxn& txn, Session
   if (owner.value != 0) add_ephemeral(owner, full);
   // The stat is what create2 returns; a plain create's reply carries only the path.
   stat_out = it->second.copy_stat();
+  ZAB_ASSERT(stat_out->version == 0, "a new node's data version is 0");
+  ZAB_ASSERT(stat_out->num_children == 0, "a new node has no children");
   return Err::kOk;
 }
 
@@ -301,16 +324,21 @@ Err DataTree::delete_node(const std::string& path, Zxid zxid) {
   if (zxid > parent->stat.pzxid) parent->stat.pzxid = zxid;
 
   auto it = nodes_.find(path);
+  ZAB_ASSERT(path != kRootPath, "the root cannot be deleted: a split path has a non-empty name");
   if (it == nodes_.end()) return Err::kNoNode;
   // Deviation: ZooKeeper's deleteNode does not look at children (PrepRequestProcessor checked
   // NOTEMPTY); on a diverged replica or a fuzzy replay it leaves them behind, unreachable from
   // the root but still readable by path until the next snapshot drops them. zabsim drops them
   // now, so every node's parent exists at all times.
   erase_subtree(path);
+  ZAB_ASSERT(!nodes_.contains(path), "a deleted node is gone from the tree");
+  ZAB_ASSERT(nodes_.contains(kRootPath), "deleting a node never takes the root");
   return Err::kOk;
 }
 
 void DataTree::erase_subtree(const std::string& path) {
+  ZAB_ASSERT(path != kRootPath, "the root's subtree is never erased");
+  ZAB_ASSERT(nodes_.contains(path), "the subtree to erase exists (its node was found)");
   // Iterative depth-first walk: bounded by the number of nodes, no recursion depth to worry about.
   std::vector<std::string> stack{path};
   while (!stack.empty()) {
@@ -334,6 +362,8 @@ Err DataTree::set_data(const SetDataTxn& txn, Zxid zxid, std::int64_t time_ms,
   n.stat.mzxid = zxid;
   n.stat.version = txn.version;  // absolute, computed by the leader: replaying it is harmless
   stat_out = n.copy_stat();
+  ZAB_ASSERT(stat_out->version == txn.version, "setData stores the version the leader computed");
+  ZAB_ASSERT(n.stat.mzxid == zxid, "setData's zxid is the node's mzxid");
   return Err::kOk;
 }
 
@@ -351,14 +381,17 @@ Err DataTree::set_cversion_pzxid(const std::string& path, std::int32_t new_cvers
 void DataTree::delete_nodes(const std::vector<std::string>& paths, Zxid zxid) {
   // DataTree.deleteNodes: NONODE for a path is ignored (ZooKeeper WARNs).
   for (const std::string& p : paths) (void)delete_node(p, zxid);
+  ZAB_ASSERT(nodes_.contains(kRootPath), "deleting nodes never takes the root");
 }
 
 void DataTree::kill_session(SessionId session, Zxid zxid) {
+  ZAB_ASSERT(session.value != 0, "only a real session is killed (0 owns no ephemerals)");
   auto it = ephemerals_.find(session);
   if (it == ephemerals_.end()) return;
   const std::vector<std::string> paths(it->second.begin(), it->second.end());
   ephemerals_.erase(it);
   delete_nodes(paths, zxid);
+  ZAB_ASSERT(!ephemerals_.contains(session), "a killed session owns no ephemeral any more");
 }
 
 std::uint64_t DataTree::digest() const {
@@ -376,10 +409,12 @@ std::uint64_t DataTree::digest() const {
 }
 
 void DataTree::serialize(Writer& w) const {
+  ZAB_ASSERT(nodes_.contains(kRootPath), "serialization starts at the root, which every tree has");
   w.i32(0);  // ReferenceCountedACLCache.serialize: no ACL entries (ACLs are out of scope)
   // DataTree.serializeNode: pre-order from the root, the root written as "". An explicit stack
   // (children pushed in reverse) gives the same order as the recursion, without its depth.
   std::vector<std::string> stack{kRootPath};
+  std::size_t written = 0;  // nodes serialized: with a connected tree, every node once
   while (!stack.empty()) {
     const std::string path = std::move(stack.back());
     stack.pop_back();
@@ -389,11 +424,13 @@ void DataTree::serialize(Writer& w) const {
     w.buffer(n->data);
     w.i64(kOpenAclUnsafeId);
     write_stat(w, n->stat);
+    ++written;
     for (auto c = n->children.rbegin(); c != n->children.rend(); ++c) {
       stack.push_back(child_path(path, *c));
     }
   }
   w.string(kRootPath);  // DataTree.serializeNodes: "/" marks the end
+  ZAB_ASSERT(written == nodes_.size(), "the pre-order walk from the root reaches every node once (the tree is connected)");
 }
 
 bool DataTree::deserialize(Reader& r) {
@@ -446,6 +483,7 @@ bool DataTree::deserialize(Reader& r) {
   if (!r.ok()) return false;
   nodes_ = std::move(nodes);
   ephemerals_ = std::move(ephemerals);
+  ZAB_ASSERT(nodes_.contains(kRootPath), "a loaded tree starts with its root");
   check_invariants();
   return true;
 }
@@ -458,6 +496,7 @@ void DataTree::check_invariants() const {
     listed_children += node.children.size();
     for (const std::string& c : node.children) {
       ZAB_ASSERT(!c.empty(), "a child name is not empty");
+      ZAB_ASSERT(c.find('/') == std::string::npos, "a child name is one path component");
       ZAB_ASSERT(nodes_.contains(child_path(path, c)), "every listed child exists in the tree");
     }
     if (is_ephemeral(node.stat)) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "protocol/assert.h"
 #include "protocol/timers.h"
 
 namespace zab {
@@ -17,6 +18,7 @@ bool Election::step(const Clocks& now, const Input& input, std::vector<Output>& 
   }
   if (const auto* failed = std::get_if<in::ConnectFailed>(&input)) {
     if (!QuorumCnxManager::is_connect_tag(failed->tag)) return false;
+    ZAB_ASSERT(timer_local(failed->tag) != 0, "an election dial's tag names the peer's (non-zero) sid");
     manager_.on_connect_failed(*failed, out);
     return true;
   }
@@ -36,6 +38,7 @@ bool Election::step(const Clocks& now, const Input& input, std::vector<Output>& 
         fle_.on_timer(now, timer->id, out);
         return true;
       case TimerSpace::kCnxManager:
+        ZAB_ASSERT(timer->id == QuorumCnxManager::kRecvTimerId, "QuorumCnxManager's only timer is the receive timer");
         if (timer->id == QuorumCnxManager::kRecvTimerId) deliver(now, manager_.on_recv_timer(out), out);
         return true;
       default:
@@ -46,6 +49,7 @@ bool Election::step(const Clocks& now, const Input& input, std::vector<Output>& 
 }
 
 void Election::deliver(const Clocks& now, std::optional<ElectionMessage> message, std::vector<Output>& out) {
+  ZAB_ASSERT(!message || message->sid.value != 0, "a delivered message comes from a named peer (or loops back from us)");
   if (message) fle_.on_message(now, *message, out);
 }
 
@@ -63,6 +67,11 @@ std::string Election::describe_message(const Bytes& payload) {
   const auto initial = decode_initial_message(payload);
   if (!initial) return fmt::format("INITIAL (malformed, {} bytes)", payload.size());
   return fmt::format("INITIAL sid={} address={}", initial->sid.value, initial->election_address);
+}
+
+void Election::check_invariants(bool looking) const {
+  manager_.check_invariants();
+  fle_.check_invariants(looking);
 }
 
 }  // namespace zab

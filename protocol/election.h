@@ -42,6 +42,8 @@ class Election {
 
   const FastLeaderElection& fle() const { return fle_; }
   const QuorumCnxManager& manager() const { return manager_; }
+  // QuorumCnxManager's and FastLeaderElection's invariants; `looking`: the node is LOOKING.
+  void check_invariants(bool looking) const;
 
   // For a node's Node::message_type / describe_message: what travels on the election port.
   static constexpr std::uint16_t kNotificationMessageType = 100;

@@ -4,11 +4,18 @@
 
 #include <limits>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 Bytes format_epoch(Epoch epoch) {
   const std::string text = fmt::format("{}", epoch);
-  return Bytes(text.begin(), text.end());
+  Bytes bytes(text.begin(), text.end());
+  // Paired check: what we write is what readLongFromFile gives back.
+  const auto parsed = parse_epoch_file(kCurrentEpochFile, bytes);
+  ZAB_ASSERT(std::holds_alternative<Epoch>(parsed), "an epoch file we write parses");
+  ZAB_ASSERT(std::get<Epoch>(parsed) == epoch, "an epoch file we write reads back as the same epoch");
+  return bytes;
 }
 
 OrDiskError<Epoch> parse_epoch_file(std::string_view file, const Bytes& bytes) {
@@ -53,6 +60,7 @@ EpochFileRead read_epoch_file(const DurableFiles& files, std::string_view file) 
 
 void write_epoch_file(AtomicFileWriter& writer, std::string_view file, Epoch epoch,
                       std::uint64_t tag, std::vector<Output>& out) {
+  ZAB_ASSERT(file == kCurrentEpochFile || file == kAcceptedEpochFile, "only the two epoch files hold epochs");
   writer.begin(std::string(file), format_epoch(epoch), tag, out);
 }
 

@@ -40,6 +40,9 @@ class EpochStore {
   // memory and say which write completed.
   std::optional<Persisted> on_fsync_done(std::uint64_t tag, std::vector<Output>& out);
   bool writing() const { return !in_flight_.empty(); }
+  // acceptedEpoch >= currentEpoch; at most one write per file in flight, and a write waits
+  // only behind one of the same file.
+  void check_invariants() const;
 
  private:
   void begin(EpochKind kind, Epoch epoch, std::vector<Output>& out);

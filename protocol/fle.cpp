@@ -13,6 +13,7 @@ namespace {
 
 // QuorumMaj.toString: one line per member, then the config version (0: never reconfigured).
 std::string quorum_verifier_text(const ServerConfig& config) {
+  ZAB_ASSERT(!config.voters.empty(), "an ensemble has at least one voter");
   std::string text;
   for (ServerId sid : config.voters) {
     text += fmt::format("server.{}=s{}:{}:{}:participant\n", sid.value, sid.value, kQuorumPort, kElectionPort);
@@ -49,6 +50,8 @@ void FastLeaderElection::look_for_leader(const Clocks& now, std::vector<Output>&
   proposed_epoch_ = init_peer_epoch();
   emit(out, ev::FleLookForLeader{logicalclock_, proposed_leader_, proposed_zxid_, proposed_epoch_});
   phase_ = Phase::kPolling;
+  ZAB_ASSERT(logicalclock_ > 0, "lookForLeader's first round is 1 (the clock is incremented before it votes)");
+  ZAB_ASSERT(proposed_leader_ == config_.my_id, "a new round starts with a vote for ourselves (a participant)");
   send_notifications(out);
   set_timer(now, Timer::kNotification, not_timeout_, out);
 }
@@ -77,6 +80,7 @@ void FastLeaderElection::process(const Clocks& now, const Notification& n, std::
     }
   }
   // The next pass polls afresh for notTimeout (the back-off is not reset by a notification).
+  ZAB_ASSERT(phase_ == Phase::kPolling, "a notification that did not end the poll leaves the election polling");
   set_timer(now, Timer::kNotification, not_timeout_, out);
 }
 
@@ -114,9 +118,13 @@ bool FastLeaderElection::received_looking_notification(const Clocks& now, const 
     send_notifications(out);
   }
   recvset_[n.sid] = Vote::of(n.leader, n.zxid, n.election_epoch, n.peer_epoch);
+  ZAB_ASSERT(n.election_epoch == logicalclock_, "only votes of our own round enter recvset (older ones returned early)");
+  ZAB_ASSERT(recvset_.size() <= config_.voters.size(), "recvset holds at most one vote per voter");
   const Vote ours = proposal();
   const std::size_t acks = count_acks(recvset_, ours);
   if (!config_.is_quorum(acks)) return false;
+  ZAB_ASSERT(acks <= recvset_.size(), "each vote in recvset acks at most once");
+  ZAB_ASSERT(phase_ == Phase::kPolling, "a quorum is counted only while polling");
   // A quorum agrees with us. The decision stands after finalizeWait passes with no better vote.
   emit(out, ev::FleFinalizeWait{proposed_leader_, logicalclock_, static_cast<std::uint64_t>(acks)});
   phase_ = Phase::kFinalizing;
@@ -139,6 +147,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
   // Out of election: the ensemble may have settled in any round. Entries are overwritten
   // whatever their round, and compared on (id, peerEpoch).
   outofelection_[n.sid] = n.vote();
+  ZAB_ASSERT(outofelection_.size() <= config_.voters.size(), "outofelection holds at most one vote per voter");
   if (has_quorum(outofelection_, n.vote()) && check_leader(outofelection_, n.leader, n.election_epoch)) {
     // Join that round, even if this moves logicalclock backwards.
     logicalclock_ = n.election_epoch;
@@ -150,6 +159,7 @@ std::optional<Vote> FastLeaderElection::received_following_notification(const No
 
 bool FastLeaderElection::check_leader(const std::map<ServerId, Vote>& votes, ServerId leader,
                                       std::int64_t election_epoch) const {
+  ZAB_ASSERT(valid_voter(leader), "only a voter's leadership is checked (non-voters were ignored)");
   if (leader != config_.my_id) {
     // The would-be leader must itself have said that it leads.
     auto it = votes.find(leader);
@@ -166,6 +176,8 @@ std::size_t FastLeaderElection::count_acks(const std::map<ServerId, Vote>& votes
   for (const auto& [sid, v] : votes) {
     if (same_vote(vote, v) && config_.is_voter(sid)) ++acks;
   }
+  ZAB_ASSERT(acks <= votes.size(), "a vote is acked at most once per voter");
+  ZAB_ASSERT(acks <= config_.voters.size(), "acks come from voters only");
   return acks;
 }
 
@@ -174,6 +186,8 @@ bool FastLeaderElection::has_quorum(const std::map<ServerId, Vote>& votes, const
 }
 
 void FastLeaderElection::finish(const Vote& end_vote, std::vector<Output>& out) {
+  ZAB_ASSERT(phase_ != Phase::kIdle, "an election finishes once, from polling or the finalize wait");
+  ZAB_ASSERT(valid_voter(end_vote.id), "the elected leader is a voter");
   cancel_timer(out);
   phase_ = Phase::kIdle;
   result_ = end_vote;
@@ -183,6 +197,7 @@ void FastLeaderElection::finish(const Vote& end_vote, std::vector<Output>& out) 
 
 std::optional<Vote> FastLeaderElection::take_result() {
   std::optional<Vote> result = std::move(result_);
+  ZAB_ASSERT(!result || phase_ == Phase::kIdle, "a result is taken only once the election stopped");
   result_.reset();
   return result;
 }
@@ -216,9 +231,12 @@ void FastLeaderElection::on_timer(const Clocks& now, std::uint64_t id, std::vect
   ZAB_ASSERT(phase_ == Phase::kFinalizing, "the finalize wait is set only while finalizing");
   // finalizeWait passed without a better vote: the quorum's decision stands.
   finish(proposal(), out);
+  ZAB_ASSERT(result_.has_value(), "the finalize wait ends the election with our proposal");
 }
 
 void FastLeaderElection::set_timer(const Clocks& now, Timer timer, Duration after, std::vector<Output>& out) {
+  ZAB_ASSERT(timer != Timer::kNone, "a timer to set is the notification timeout or the finalize wait");
+  ZAB_ASSERT(after > Duration{}, "an election timeout is positive");
   if (timer_ != Timer::kNone && timer_ != timer) cancel_timer(out);
   timer_ = timer;
   timer_deadline_ = now.monotonic + after;
@@ -227,6 +245,7 @@ void FastLeaderElection::set_timer(const Clocks& now, Timer timer, Duration afte
 
 void FastLeaderElection::cancel_timer(std::vector<Output>& out) {
   if (timer_ == Timer::kNone) return;
+  ZAB_ASSERT(timer_ == Timer::kNotification || timer_ == Timer::kFinalize, "the election has two timers");
   out.push_back(out::CancelTimer{timer_ == Timer::kNotification ? kNotificationTimerId : kFinalizeTimerId});
   timer_ = Timer::kNone;
 }
@@ -239,7 +258,9 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
     emit(out, ev::FleMalformed{message.sid, message.payload.size()});
     return;
   }
+  ZAB_ASSERT(n->sid == message.sid, "a notification is attributed to the peer QuorumCnxManager received it from");
   const ServerState my_state = peer_.peer_state();
+  ZAB_ASSERT(my_state != ServerState::kObserving, "observers are out of scope: a server is never OBSERVING");
   if (!valid_voter(n->sid)) {
     // Not a voter (an observer): answer with our currentVote and logicalclock at once, in any
     // state, and do not queue it for lookForLeader.
@@ -290,6 +311,8 @@ void FastLeaderElection::on_message(const Clocks& now, const ElectionMessage& me
 // --- sending --------------------------------------------------------------------------------
 
 void FastLeaderElection::update_proposal(ServerId leader, Zxid zxid, std::int64_t epoch, std::vector<Output>& out) {
+  ZAB_ASSERT(valid_voter(leader), "only a voter is proposed as leader");
+  ZAB_ASSERT(phase_ != Phase::kIdle, "the proposal changes only during an election");
   const bool changed = leader != proposed_leader_ || zxid != proposed_zxid_ || epoch != proposed_epoch_;
   proposed_leader_ = leader;
   proposed_zxid_ = zxid;
@@ -298,6 +321,8 @@ void FastLeaderElection::update_proposal(ServerId leader, Zxid zxid, std::int64_
 }
 
 void FastLeaderElection::send_notifications(std::vector<Output>& out) {
+  ZAB_ASSERT(phase_ != Phase::kIdle, "notifications go out during an election");
+  ZAB_ASSERT(logicalclock_ > 0, "notifications carry a round that lookForLeader started");
   // To every voter, ourselves included: our own vote counts only once it loops back.
   emit(out, ev::FleNotificationsSent{logicalclock_, proposed_leader_, proposed_zxid_, proposed_epoch_});
   const Vote ours = proposal();
@@ -314,6 +339,8 @@ void FastLeaderElection::send_notifications(std::vector<Output>& out) {
 
 void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::int64_t election_epoch,
                                            ServerState state, std::vector<Output>& out) {
+  ZAB_ASSERT(state != ServerState::kObserving, "a participant never reports OBSERVING");
+  ZAB_ASSERT(election_epoch >= 0, "an election round is never negative");
   emit(out, ev::FleReply{to, state, vote.id, election_epoch});
   manager_.to_send(to, encode_notification(Notification{.state = state,
                                                         .leader = vote.id,
@@ -324,5 +351,34 @@ void FastLeaderElection::send_notification(ServerId to, const Vote& vote, std::i
                    out);
 }
 
+
+void FastLeaderElection::check_invariants(bool looking) const {
+  // The node takes a result in the step that produced it, and calls look_for_leader as it
+  // turns LOOKING: so lookForLeader runs exactly while the node is LOOKING.
+  ZAB_ASSERT(!result_.has_value(), "the node acts on an election result in the step that produced it");
+  ZAB_ASSERT(running() == looking, "lookForLeader runs exactly while the server is LOOKING");
+  ZAB_ASSERT((timer_ != Timer::kNone) == running(), "a running election always waits on exactly one timer");
+  ZAB_ASSERT(phase_ != Phase::kPolling || timer_ == Timer::kNotification, "polling waits on the notification timeout");
+  ZAB_ASSERT(phase_ != Phase::kFinalizing || timer_ == Timer::kFinalize, "finalizing waits on finalizeWait");
+  ZAB_ASSERT(not_timeout_ >= config_.min_notification_interval, "notTimeout starts at minNotificationInterval");
+  ZAB_ASSERT(not_timeout_ <= config_.max_notification_interval, "notTimeout backs off up to maxNotificationInterval");
+  ZAB_ASSERT(recvset_.size() <= config_.voters.size(), "recvset holds at most one vote per voter");
+  ZAB_ASSERT(outofelection_.size() <= config_.voters.size(), "outofelection holds at most one vote per voter");
+  ZAB_ASSERT(logicalclock_ > 0, "a started server has run lookForLeader at least once");
+  ZAB_ASSERT(valid_voter(proposed_leader_), "we only ever propose a voter");
+  if (phase_ == Phase::kFinalizing) {
+    // The finalize wait began with a quorum for our proposal, and discards every vote that is
+    // not better (a better one ends the wait): recvset does not change during it.
+    ZAB_ASSERT(config_.is_quorum(count_acks(recvset_, proposal())), "a finalizing election holds a quorum for its proposal");
+  }
+  ZAB_ASSERT(proposed_epoch_ >= 0, "a proposal's peerEpoch is a currentEpoch, never negative");
+  for (const auto& [sid, v] : outofelection_) ZAB_ASSERT(valid_voter(sid), "only voters' votes are kept out of election");
+  for (const auto& [sid, v] : recvset_) {
+    ZAB_ASSERT(valid_voter(sid), "only voters' votes are kept");
+    // Only while the election runs: joining a settled ensemble's round out of election may move
+    // logicalclock back below the round of the votes left in recvset (cleared on the next call).
+    ZAB_ASSERT(!running() || v.election_epoch <= logicalclock_, "recvset holds no vote of a later round than ours");
+  }
+}
 
 }  // namespace zab

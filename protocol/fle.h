@@ -84,6 +84,8 @@ class FastLeaderElection {
   std::int64_t logicalclock() const { return logicalclock_; }
   Vote proposal() const { return Vote::of(proposed_leader_, proposed_zxid_, logicalclock_, proposed_epoch_); }
   Duration notification_timeout() const { return not_timeout_; }
+  // The election's own invariants; `looking`: the node is LOOKING. After every step.
+  void check_invariants(bool looking) const;
 
  private:
   enum class Phase : std::uint8_t {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/address.h"
+#include "protocol/assert.h"
 
 namespace zab {
 
@@ -13,7 +14,10 @@ namespace zab {
 struct ServerId {
   std::uint64_t value = 0;
   constexpr auto operator<=>(const ServerId&) const = default;
-  constexpr Address address() const { return Address{static_cast<std::uint32_t>(value)}; }
+  constexpr Address address() const {
+    ZAB_ASSERT(value <= UINT32_MAX, "a server id is its network address, which has 32 bits");
+    return Address{static_cast<std::uint32_t>(value)};
+  }
   static constexpr ServerId of(Address a) { return ServerId{a.value}; }
 };
 

@@ -57,7 +57,13 @@ class Leader {
   void on_logged(const std::vector<Zxid>& zxids);
 
   // Broadcast: assign the next zxid (PrepRequestProcessor.getNextZxid) and propose a txn.
-  Zxid next_zxid() { hzxid_ = Zxid::from_raw(hzxid_.raw() + 1); return hzxid_; }
+  Zxid next_zxid() {
+    ZAB_ASSERT(phase_ == Phase::kBroadcast, "zxids are handed out only by an established leader");
+    // ZOOKEEPER-1277: propose() steps down at counter 0xffffffff, before it could roll over.
+    ZAB_ASSERT(hzxid_.counter() != 0xffffffffu, "the zxid counter never overflows into the epoch");
+    hzxid_ = Zxid::from_raw(hzxid_.raw() + 1);
+    return hzxid_;
+  }
   void propose(const Bytes& txn, Zxid zxid);
 
   // Leader.processSync: answer a learner's sync with SYNC once everything proposed so far is

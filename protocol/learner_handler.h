@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 
+#include "protocol/assert.h"
 #include "protocol/ids.h"
 #include "protocol/leader.h"
 #include "protocol/quorum_packet.h"
@@ -33,16 +34,25 @@ class LearnerHandler {
   // waiting for a quorum; 0 if this learner cannot answer one (not yet in broadcast).
   std::uint64_t confirm_ping();
   // The learner answered ping number `ping` (it answers, in order, every ping after UPTODATE).
-  bool ping_answered(std::uint64_t ping) const { return ping != 0 && ping_replies_ >= ping; }
+  bool ping_answered(std::uint64_t ping) const {
+    ZAB_ASSERT(ping <= pings_sent_, "a sync waits only for a ping this handler sent");
+    return ping != 0 && ping_replies_ >= ping;
+  }
   // Leader.sendPacket: a broadcast PROPOSAL or COMMIT, forwarded once this handler forwards.
   void queue_packet(const QuorumPacket& packet);
   // The handler dies: close the socket; the leader removes it.
   void shutdown(LearnerDropReason reason);
+  // The handler's invariants, checked with the leader's after every step of the node.
+  void check_invariants() const;
 
   ConnId conn() const { return conn_; }
   std::optional<ServerId> sid() const { return sid_; }
   bool forwarding() const { return forwarding_; }
-  void set_forwarding() { forwarding_ = true; }
+  void set_forwarding() {
+    ZAB_ASSERT(sid_.has_value(), "forwarding starts for a learner that said who it is");
+    ZAB_ASSERT(!dead(), "a dead handler is forwarded nothing");
+    forwarding_ = true;
+  }
   bool dead() const { return state_ == State::kDead; }
   // LearnerHandler.synced(): alive and not past its ack deadline (in ticks).
   bool synced(std::uint64_t current_tick) const { return !dead() && current_tick <= tick_of_next_ack_deadline_; }

@@ -1,8 +1,14 @@
 #include "protocol/learner_request.h"
 
+#include "protocol/assert.h"
+#include "protocol/client_wire.h"
+
 namespace zab {
 
 Bytes encode_learner_request(const ClientRequest& request) {
+  ZAB_ASSERT(is_write(request.type) || request.type == OpCode::kSync,
+             "a learner forwards only writes, session changes and syncs (FollowerRequestProcessor)");
+  ZAB_ASSERT(request.session.value != 0, "a forwarded request belongs to a session");
   Writer w;
   w.i64(request.session.value);
   w.i32(request.cxid);
@@ -13,6 +19,9 @@ Bytes encode_learner_request(const ClientRequest& request) {
   w.boolean(request.ephemeral);
   w.boolean(request.sequential);
   w.i32(request.session_timeout_ms);
+  // session (8), cxid, type (4 + 4), path and data (4 + 4 and their bytes), version (4),
+  // ephemeral and sequential (1 + 1), timeout (4).
+  ZAB_ASSERT(w.bytes().size() == 34 + request.path.size() + request.data.size(), "a forwarded request's layout is fixed");
   return w.take();
 }
 
@@ -29,16 +38,19 @@ std::optional<ClientRequest> decode_learner_request(std::span<const std::uint8_t
   request.sequential = r.boolean();
   request.session_timeout_ms = r.i32();
   if (!r.at_end()) return std::nullopt;
+  ZAB_ASSERT(r.position() == bytes.size(), "a decoded request used every byte");
   return request;
 }
 
 Bytes encode_session_touches(const SessionTouches& touches) {
+  ZAB_ASSERT(touches.size() <= 10'000'000, "the touches fit what the leader's reader accepts");
   Writer w;
   w.i32(static_cast<std::int32_t>(touches.size()));
   for (const auto& [session, timeout] : touches) {
     w.i64(session.value);
     w.i32(timeout);
   }
+  ZAB_ASSERT(w.bytes().size() == 4 + 12 * touches.size(), "a touch is a session id and a timeout");
   return w.take();
 }
 
@@ -52,6 +64,7 @@ std::optional<SessionTouches> decode_session_touches(std::span<const std::uint8_
     touches.emplace_back(s, r.i32());
   }
   if (!r.at_end()) return std::nullopt;
+  ZAB_ASSERT(touches.size() == static_cast<std::size_t>(n), "every announced touch was read");
   return touches;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/committed_log.h"
 #include "protocol/config.h"
 #include "protocol/random_source.h"
@@ -41,7 +42,10 @@ class LogSyncer {
   // the zxids of the current generation, so a batch a previous term queued is logged but
   // never ACKed on the next term's connection.
   void log(Proposal proposal);
-  void set_generation(std::uint64_t generation) { generation_ = generation; }
+  void set_generation(std::uint64_t generation) {
+    ZAB_ASSERT(generation > generation_, "each leader or follower term has a new, higher generation");
+    generation_ = generation;
+  }
   // Append everything still queued to the log (the page cache), even with an fsync in flight:
   // what a ZooKeeper server's shutdown of its SyncRequestProcessor leaves in the log files
   // before the database is fast-forwarded.
@@ -64,13 +68,22 @@ class LogSyncer {
   TxnLogView txn_log_view(std::int64_t last_snapshot_bytes, Zxid last_snapshot_zxid) const;
   // Every logged txn with a zxid above `zxid`, in log order (the fast-forward after a term).
   std::vector<Txn> logged_after(Zxid zxid) const;
-  std::optional<Zxid> last_logged_zxid() const { return log_->get_last_logged_zxid(); }
-  const FileTxnLog& file_log() const { return *log_; }
+  std::optional<Zxid> last_logged_zxid() const {
+    ZAB_ASSERT(log_.has_value(), "the log is read once reset() loaded it at start");
+    return log_->get_last_logged_zxid();
+  }
+  const FileTxnLog& file_log() const {
+    ZAB_ASSERT(log_.has_value(), "the log is read once reset() loaded it at start");
+    return *log_;
+  }
   // Nothing queued, appended-but-unsynced or being fsynced.
   bool idle() const { return queue_.empty() && to_flush_.empty() && !in_flight_; }
   // idle(), and no direct commit (NEWLEADER's) waiting for its fsync either: everything ever
   // handed to the log is durable, or was lost with a crash.
   bool durable_idle() const { return idle() && !direct_; }
+  // The batches in flight are non-empty and wait for their fsyncs; the snapshot trigger is in
+  // range. Checked by the node after every step.
+  void check_invariants() const;
 
  private:
   void append(const Proposal& proposal, std::vector<Output>& out);

@@ -68,6 +68,7 @@ std::vector<std::string> Mutations::active_names() const {
   for (const auto& info : mutation_catalog()) {
     if (on(info.mutation)) names.emplace_back(info.name);
   }
+  ZAB_ASSERT(names.size() == on_.count(), "every switch that is on has a catalog name");
   return names;
 }
 

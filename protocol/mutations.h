@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 enum class Mutation : std::uint8_t {
@@ -115,7 +117,10 @@ class Mutations {
 
   Mutations() = default;
   void enable(Mutation m, ReintroduceKnownBug) { on_.set(static_cast<std::size_t>(m)); }
-  bool on(Mutation m) const { return on_.test(static_cast<std::size_t>(m)); }
+  bool on(Mutation m) const {
+    ZAB_ASSERT(m < Mutation::kCount, "a switch is one of the catalog's");
+    return on_.test(static_cast<std::size_t>(m));
+  }
   bool any() const { return on_.any(); }
   std::vector<std::string> active_names() const;
   bool operator==(const Mutations&) const = default;

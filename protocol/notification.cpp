@@ -49,6 +49,8 @@ std::optional<Notification> decode_notification(ServerId sid, std::span<const st
     n.config.assign(config.begin(), config.end());
   }
   if (!r.ok()) return std::nullopt;  // BufferUnderflowException in WorkerReceiver
+  ZAB_ASSERT(n.sid == sid, "a notification is attributed to the connection's peer, never to what it says");
+  ZAB_ASSERT(n.version == 0 || capacity > 40, "only a message longer than 40 bytes carries a version");
   return n;
 }
 

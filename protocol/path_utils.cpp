@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 namespace {
@@ -11,6 +13,7 @@ namespace {
 // Decodes the UTF-8 character at `i`, advancing `i`; nullopt if the bytes are not well-formed
 // UTF-8 (Java's decoder would substitute U+FFFD, which validatePath refuses anyway).
 std::optional<std::uint32_t> next_code_point(const std::string& s, std::size_t& i) {
+  ZAB_ASSERT(i < s.size(), "a code point is decoded only where one starts, inside the string");
   const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
   const std::uint8_t b0 = byte(i);
   std::size_t extra = 0;
@@ -36,6 +39,7 @@ std::optional<std::uint32_t> next_code_point(const std::string& s, std::size_t& 
   }
   if (cp < min || cp > 0x10FFFF) return std::nullopt;  // overlong or out of range
   i += extra + 1;
+  ZAB_ASSERT(i <= s.size(), "a decoded code point lies within the string");
   return cp;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/config.h"
 #include "protocol/io.h"
 #include "protocol/quorum_packet.h"
@@ -30,18 +31,26 @@ struct PeerContext {
   Clocks now;
 
   void send(ConnId conn, const QuorumPacket& packet) const {
+    ZAB_ASSERT(out != nullptr, "quorum packets are sent only inside a step (QuorumPeer::step sets the outputs)");
     out->push_back(out::Send{conn, encode_packet(packet)});
   }
-  void close(ConnId conn) const { out->push_back(out::Close{conn}); }
+  void close(ConnId conn) const {
+    ZAB_ASSERT(out != nullptr, "connections are closed only inside a step (QuorumPeer::step sets the outputs)");
+    out->push_back(out::Close{conn});
+  }
   // Reports an event (protocol/events/) to the host's trace.
   template <class E>
   void emit(const E& event) const {
+    ZAB_ASSERT(out != nullptr, "trace events are emitted only inside a step (QuorumPeer::step sets the outputs)");
     out->push_back(trace_of(event));
   }
   void set_timer(TimerSpace space, std::uint64_t local, Duration after) const {
+    ZAB_ASSERT(out != nullptr, "timers are set only inside a step (QuorumPeer::step sets the outputs)");
+    ZAB_ASSERT(after >= Duration{}, "a timer is set for now or later, never the past");
     out->push_back(out::SetTimer{timer_id(space, local), after});
   }
   void cancel_timer(TimerSpace space, std::uint64_t local) const {
+    ZAB_ASSERT(out != nullptr, "timers are cancelled only inside a step (QuorumPeer::step sets the outputs)");
     out->push_back(out::CancelTimer{timer_id(space, local)});
   }
   std::int64_t now_ms() const { return now.monotonic.ms(); }

@@ -58,7 +58,10 @@ PrepRequestProcessor::PrepRequestProcessor(const DataTree& tree, const SessionTr
 std::optional<ChangeRecord> PrepRequestProcessor::record_for_path(const std::string& path) const {
   const std::string key = record_key(path);
   if (auto it = outstanding_changes_for_path_.find(key); it != outstanding_changes_for_path_.end()) {
+    ZAB_ASSERT(it->second >= first_seq_, "a per-path entry never points to a change already applied");
+    ZAB_ASSERT(it->second - first_seq_ < outstanding_changes_.size(), "a per-path entry points into the queue");
     const ChangeRecord& latest = outstanding_changes_[it->second - first_seq_];
+    ZAB_ASSERT(latest.path == key, "a per-path entry points to a change of that path");
     if (!latest.stat) return std::nullopt;  // a pending delete: NONODE
     return latest;
   }
@@ -73,11 +76,14 @@ void PrepRequestProcessor::add_change_record(ChangeRecord record) {
   const std::uint64_t seq = first_seq_ + outstanding_changes_.size();
   outstanding_changes_for_path_[record.path] = seq;
   outstanding_changes_.push_back(std::move(record));
+  ZAB_ASSERT(outstanding_changes_for_path_.at(outstanding_changes_.back().path) == seq,
+             "the latest change of a path is the one just recorded");
 }
 
 Txn PrepRequestProcessor::prepare(const ClientRequest& request, Zxid zxid, std::int64_t time_ms) {
   ZAB_ASSERT(needs_txn(request.type), "only writes and session changes are prepared into txns");
   ZAB_ASSERT(zxid > last_prepared_zxid_, "each prepared txn has a fresh, higher zxid");
+  ZAB_ASSERT(request.session.value != 0, "every request to prepare belongs to a session");
   last_prepared_zxid_ = zxid;
 
   // pRequest2Txn: the header first, before any check.
@@ -103,6 +109,9 @@ Txn PrepRequestProcessor::prepare(const ClientRequest& request, Zxid zxid, std::
     txn.header.type = OpCode::kError;
     txn.body = ErrorTxn{err};
   }
+  ZAB_ASSERT(txn.header.zxid == zxid, "a prepared txn carries the zxid it was prepared with");
+  ZAB_ASSERT(txn.header.type == OpCode::kError || !std::holds_alternative<ErrorTxn>(txn.body),
+             "a txn that succeeded has the body of its operation, an error txn the error body");
   return txn;
 }
 
@@ -116,6 +125,7 @@ Err PrepRequestProcessor::prep_create(const ClientRequest& request, Zxid zxid,
   // The parent is looked up before the full path is validated, so "a/b" is NONODE, as in ZooKeeper.
   const auto parent = record_for_path(*parent_path);
   if (!parent) return Err::kNoNode;
+  ZAB_ASSERT(parent->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   std::string path = request.path;
   if (request.sequential) {
     // The suffix is the parent's STORED cversion (creates only, pending ones included), so it
@@ -142,6 +152,8 @@ Err PrepRequestProcessor::prep_create(const ClientRequest& request, Zxid zxid,
   s.ctime_ms = s.mtime_ms = time_ms;
   s.ephemeral_owner = request.ephemeral ? request.session : SessionId{0};
   add_change_record(ChangeRecord{zxid, path, s, 0});
+  ZAB_ASSERT(parent->child_count >= 0, "a parent's child count is never negative");
+  ZAB_ASSERT(record_for_path(path).has_value(), "a prepared create makes its node visible to the next request");
   return Err::kOk;
 }
 
@@ -153,9 +165,12 @@ Err PrepRequestProcessor::prep_delete(const ClientRequest& request, Zxid zxid, T
   if (!parent) return Err::kNoNode;
   const auto node = record_for_path(request.path);
   if (!node) return Err::kNoNode;
+  ZAB_ASSERT(node->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
+  ZAB_ASSERT(parent->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   // BADVERSION is checked before NOTEMPTY.
   if (!check_and_inc_version(node->stat->version, request.version)) return Err::kBadVersion;
   if (node->child_count > 0) return Err::kNotEmpty;
+  ZAB_ASSERT(node->child_count == 0, "a node's child count is never negative");
 
   body = DeleteTxn{request.path};
   ChangeRecord parent_change = *parent;
@@ -164,6 +179,8 @@ Err PrepRequestProcessor::prep_delete(const ClientRequest& request, Zxid zxid, T
   parent_change.stat->pzxid = zxid;  // the stored cversion counts creates only
   add_change_record(std::move(parent_change));
   add_change_record(ChangeRecord{zxid, record_key(request.path), std::nullopt, -1});
+  ZAB_ASSERT(parent->child_count >= 1, "the parent of an existing node counts it among its children");
+  ZAB_ASSERT(!record_for_path(request.path).has_value(), "a prepared delete hides its node from the next request");
   return Err::kOk;
 }
 
@@ -173,6 +190,7 @@ Err PrepRequestProcessor::prep_set_data(const ClientRequest& request, Zxid zxid,
   if (!is_valid_path(request.path)) return Err::kBadArguments;
   const auto node = record_for_path(request.path);
   if (!node) return Err::kNoNode;
+  ZAB_ASSERT(node->stat.has_value(), "a record found for a path has its stat (pending deletes are not found)");
   const auto new_version = check_and_inc_version(node->stat->version, request.version);
   if (!new_version) return Err::kBadVersion;
 
@@ -183,6 +201,8 @@ Err PrepRequestProcessor::prep_set_data(const ClientRequest& request, Zxid zxid,
   change.stat->mtime_ms = time_ms;
   change.stat->mzxid = zxid;
   add_change_record(std::move(change));
+  ZAB_ASSERT(record_for_path(request.path)->stat->version == *new_version,
+             "a prepared setData shows its new version to the next request");
   return Err::kOk;
 }
 
@@ -191,6 +211,7 @@ TxnBody PrepRequestProcessor::prep_close_session(const ClientRequest& request, Z
   // pending delete removes its path, a pending record owned by the session adds it (a pending
   // create, or any later change of one of its nodes).
   std::set<std::string> paths = tree_.ephemerals(request.session);
+  ZAB_ASSERT(request.session.value != 0, "session 0 owns no ephemeral: only a real session is closed");
   for (const ChangeRecord& c : outstanding_changes_) {
     if (!c.stat) {
       paths.erase(c.path);
@@ -203,10 +224,15 @@ TxnBody PrepRequestProcessor::prep_close_session(const ClientRequest& request, Z
   // applied still sees the child and fails NOTEMPTY; no parent record gives the same answers.
   for (const std::string& p : paths) add_change_record(ChangeRecord{zxid, p, std::nullopt, 0});
   // ZooKeeper lists them in HashSet order; sorted here.
+  for (const std::string& p : paths) {
+    ZAB_ASSERT(!record_for_path(p).has_value(), "every ephemeral of a closing session is pending deletion");
+  }
   return CloseSessionTxn{std::vector<std::string>(paths.begin(), paths.end())};
 }
 
 void PrepRequestProcessor::applied(Zxid zxid) {
+  ZAB_ASSERT(zxid <= last_prepared_zxid_ || outstanding_changes_.empty(),
+             "a txn with outstanding changes is applied only after it was prepared");
   while (!outstanding_changes_.empty() && outstanding_changes_.front().zxid <= zxid) {
     const ChangeRecord& c = outstanding_changes_.front();
     if (auto it = outstanding_changes_for_path_.find(c.path);
@@ -216,6 +242,8 @@ void PrepRequestProcessor::applied(Zxid zxid) {
     outstanding_changes_.pop_front();
     ++first_seq_;
   }
+  ZAB_ASSERT(outstanding_changes_.empty() || outstanding_changes_.front().zxid > zxid,
+             "every change of an applied txn (and of the ones before it) is dropped");
 }
 
 void PrepRequestProcessor::check_invariants() const {
@@ -226,6 +254,12 @@ void PrepRequestProcessor::check_invariants() const {
     ZAB_ASSERT(seq - first_seq_ < outstanding_changes_.size(), "a per-path entry points into the queue");
     ZAB_ASSERT(outstanding_changes_[seq - first_seq_].path == path,
                "a per-path entry points to a change of that path");
+  }
+  ZAB_ASSERT(outstanding_changes_.empty() || outstanding_changes_.back().zxid <= last_prepared_zxid_,
+             "outstanding changes belong to txns already prepared");
+  for (const ChangeRecord& c : outstanding_changes_) {
+    ZAB_ASSERT(c.stat.has_value() || c.child_count <= 0, "a pending delete records no children");
+    ZAB_ASSERT(!c.stat.has_value() || c.child_count >= 0, "a live record's child count is never negative");
   }
   for (std::size_t i = 1; i < outstanding_changes_.size(); ++i) {
     ZAB_ASSERT(outstanding_changes_[i - 1].zxid <= outstanding_changes_[i].zxid,

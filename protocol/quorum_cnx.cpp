@@ -11,6 +11,7 @@
 namespace zab {
 
 Bytes encode_initial_message(const InitialMessage& m) {
+  ZAB_ASSERT(m.protocol_version < 0, "we send the versioned initial message (a negative protocol version)");
   Writer w;
   w.i64(m.protocol_version);
   w.u64(m.sid.value);
@@ -48,6 +49,8 @@ QuorumCnxManager::QuorumCnxManager(const ServerConfig& config)
       .protocol_version = kProtocolVersionV1,
       .sid = my_sid_,
       .election_address = fmt::format("s{}:{}", my_sid_.value, kElectionPort)});
+  ZAB_ASSERT(decode_initial_message(initial_message_).has_value(), "our own initial message decodes (paired check)");
+  ZAB_ASSERT(decode_initial_message(initial_message_)->sid == my_sid_, "our initial message names our sid");
 }
 
 
@@ -56,17 +59,22 @@ QuorumCnxManager::QuorumCnxManager(const ServerConfig& config)
 void QuorumCnxManager::to_send(ServerId sid, Bytes payload, std::vector<Output>& out) {
   if (sid == my_sid_) {
     add_to_recv_queue(ElectionMessage{sid, std::move(payload)}, out);
+    ZAB_ASSERT(recv_timer_set_, "a looped-back message waits for the timer that hands it out");
     return;
   }
   std::optional<Bytes>& slot = queue_send_[sid];
+  ZAB_ASSERT(sid != my_sid_, "messages to ourselves loop back through the receive queue, never a send queue");
   // CircularBlockingQueue.offer on a full queue drops the head: only the newest survives.
   if (slot.has_value()) emit(out, ev::CnxSendDropped{sid});
   slot = std::move(payload);
   connect_one(sid, out);
   drain_send_queue(sid, out);
+  ZAB_ASSERT(!sender_worker_.contains(sid) || !queue_send_[sid].has_value(),
+             "with a SendWorker running, what is queued for the peer goes out at once");
 }
 
 void QuorumCnxManager::connect_all(std::vector<Output>& out) {
+  ZAB_ASSERT(!queue_send_.contains(my_sid_), "no send queue exists for ourselves");
   for (const auto& [sid, slot] : queue_send_) connect_one(sid, out);
 }
 
@@ -85,6 +93,7 @@ void QuorumCnxManager::connect_one(ServerId sid, std::vector<Output>& out) {
   if (!std::binary_search(voters_.begin(), voters_.end(), sid)) return;
   // initiateConnectionAsync: one attempt per sid at a time.
   if (!in_progress_.insert(sid).second) return;
+  ZAB_ASSERT(!sender_worker_.contains(sid), "a peer with a live connection is not dialed again");
   emit(out, ev::CnxConnecting{sid});
   out.push_back(out::Connect{.peer = sid.address(), .port = kElectionPort, .tag = connect_tag(sid),
                              .timeout = cnx_timeout_});
@@ -128,6 +137,7 @@ void QuorumCnxManager::on_connection_down(const in::ConnectionDown& down, std::v
   auto it = connections_.find(down.conn);
   if (it == connections_.end()) return;
   const Connection c = it->second;
+  ZAB_ASSERT(c.state != ConnState::kWorking || c.sid != my_sid_, "a working connection is never to ourselves");
   connections_.erase(it);
   if (c.state != ConnState::kWorking) return;
   // RecvWorker's read failed: both workers finish, the sid leaves senderWorkerMap, and
@@ -170,6 +180,7 @@ std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& m
         return std::nullopt;
       }
       c.sid = sid;
+      ZAB_ASSERT(sid > my_sid_, "an accepted connection is kept only from a larger sid (the challenge)");
       c.state = ConnState::kWorking;
       start_workers(sid, message.conn, false, out);
       return std::nullopt;
@@ -184,6 +195,7 @@ std::optional<ElectionMessage> QuorumCnxManager::on_message(const in::Message& m
     return std::nullopt;
   }
   ElectionMessage received{c.sid, message.payload};
+  ZAB_ASSERT(c.state == ConnState::kWorking, "only a working connection delivers notifications");
   if (recv_queue_.empty()) return received;
   add_to_recv_queue(std::move(received), out);  // behind the loopbacks that are still queued
   return std::nullopt;
@@ -194,12 +206,14 @@ std::optional<ElectionMessage> QuorumCnxManager::on_recv_timer(std::vector<Outpu
   recv_timer_set_ = false;
   if (recv_queue_.empty()) return std::nullopt;
   ElectionMessage next = std::move(recv_queue_.front());
+  ZAB_ASSERT(next.sid.value != 0, "a queued message comes from a named peer or from ourselves");
   recv_queue_.pop_front();
   if (!recv_queue_.empty()) {
     // One message per input, so the node can act on an election result before the next one.
     out.push_back(out::SetTimer{kRecvTimerId, Duration{}});
     recv_timer_set_ = true;
   }
+  ZAB_ASSERT(recv_timer_set_ == !recv_queue_.empty(), "the receive timer is set exactly while messages wait");
   return next;
 }
 
@@ -210,6 +224,7 @@ void QuorumCnxManager::add_to_recv_queue(ElectionMessage message, std::vector<Ou
     recv_queue_.pop_front();
   }
   recv_queue_.push_back(std::move(message));
+  ZAB_ASSERT(recv_queue_.size() <= kRecvCapacity, "the receive queue is bounded by RECV_CAPACITY");
   if (!recv_timer_set_) {
     out.push_back(out::SetTimer{kRecvTimerId, Duration{}});
     recv_timer_set_ = true;
@@ -217,6 +232,8 @@ void QuorumCnxManager::add_to_recv_queue(ElectionMessage message, std::vector<Ou
 }
 
 void QuorumCnxManager::start_workers(ServerId sid, ConnId conn, bool dialed_by_us, std::vector<Output>& out) {
+  ZAB_ASSERT(sid != my_sid_, "workers never run for a connection to ourselves");
+  ZAB_ASSERT(connections_.contains(conn), "workers start on a connection we hold");
   // A newer connection replaces the old one (vsw.finish()).
   auto old = sender_worker_.find(sid);
   if (old != sender_worker_.end() && old->second != conn) finish_worker(sid, out);
@@ -241,6 +258,7 @@ void QuorumCnxManager::finish_worker(ServerId sid, std::vector<Output>& out) {
   auto w = sender_worker_.find(sid);
   if (w == sender_worker_.end()) return;
   const ConnId conn = w->second;
+  ZAB_ASSERT(!connections_.contains(conn) || connections_.at(conn).sid == sid, "a peer's worker runs on that peer's connection");
   sender_worker_.erase(w);
   connections_.erase(conn);
   out.push_back(out::Close{conn});
@@ -252,6 +270,7 @@ void QuorumCnxManager::drain_send_queue(ServerId sid, std::vector<Output>& out) 
   if (w == sender_worker_.end()) return;
   std::optional<Bytes>& slot = queue_send_[sid];
   if (!slot.has_value()) return;
+  ZAB_ASSERT(slot->size() <= kPacketMaxBytes, "a notification fits a packet");
   // SendWorker records lastMessageSent before it writes: a message lost with the connection is
   // still the one resent on the next connect.
   last_message_sent_[sid] = *slot;
@@ -264,12 +283,34 @@ void QuorumCnxManager::drain_send_queue(ServerId sid, std::vector<Output>& out) 
 std::vector<ServerId> QuorumCnxManager::connected_peers() const {
   std::vector<ServerId> peers;
   for (const auto& [sid, conn] : sender_worker_) peers.push_back(sid);
+  ZAB_ASSERT(std::is_sorted(peers.begin(), peers.end()), "connected peers come in ascending sid order");
   return peers;
 }
 
 bool QuorumCnxManager::has_queued(ServerId sid) const {
   auto it = queue_send_.find(sid);
   return it != queue_send_.end() && it->second.has_value();
+}
+
+void QuorumCnxManager::check_invariants() const {
+  ZAB_ASSERT(recv_queue_.size() <= kRecvCapacity, "the receive queue is bounded by RECV_CAPACITY");
+  ZAB_ASSERT(recv_queue_.empty() || recv_timer_set_, "queued received messages have the timer that hands them out");
+  ZAB_ASSERT(!in_progress_.contains(my_sid_), "a server never dials itself");
+  ZAB_ASSERT(!queue_send_.contains(my_sid_), "no send queue exists for ourselves (loopback)");
+  for (const auto& [sid, conn] : sender_worker_) {
+    const auto c = connections_.find(conn);
+    ZAB_ASSERT(c != connections_.end(), "a SendWorker's connection is one we hold");
+    ZAB_ASSERT(c->second.state == ConnState::kWorking, "a SendWorker's connection is working");
+    ZAB_ASSERT(c->second.sid == sid, "senderWorkerMap files a connection under its peer's sid");
+    const auto slot = queue_send_.find(sid);
+    ZAB_ASSERT(slot == queue_send_.end() || !slot->second.has_value(),
+               "with a SendWorker running, nothing waits in the peer's send queue");
+  }
+  for (const auto& [conn, c] : connections_) {
+    ZAB_ASSERT(c.state != ConnState::kWorking || c.sid != my_sid_, "a working connection is never to ourselves");
+    ZAB_ASSERT(c.state != ConnState::kAwaitingInitialMessage || !c.dialed_by_us,
+               "only an accepted connection waits for the dialer's initial message");
+  }
 }
 
 }  // namespace zab

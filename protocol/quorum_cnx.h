@@ -101,6 +101,8 @@ class QuorumCnxManager {
   std::vector<ServerId> connected_peers() const;  // sids with a SendWorker, ascending
   bool has_queued(ServerId sid) const;            // a message waits in sid's send queue
   std::size_t recv_queue_size() const { return recv_queue_.size(); }
+  // senderWorkerMap, the connections and the queues agree; checked by the node after every step.
+  void check_invariants() const;
 
  private:
   enum class ConnState : std::uint8_t {

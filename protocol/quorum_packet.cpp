@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
+#include "protocol/assert.h"
+
 namespace zab {
 
 const char* packet_name(PacketType type) {
@@ -29,6 +33,7 @@ const char* packet_name(PacketType type) {
 }
 
 Bytes encode_packet(const QuorumPacket& packet) {
+  ZAB_ASSERT(std::string_view(packet_name(packet.type)) != "UNKNOWN", "only packet types ZooKeeper defines are sent");
   Writer w;
   w.u8(kQuorumWireTag);
   w.i32(static_cast<std::int32_t>(packet.type));
@@ -39,6 +44,8 @@ Bytes encode_packet(const QuorumPacket& packet) {
     w.null_buffer();
   }
   w.i32(0);  // authinfo: empty vector
+  // tag (1), type (4), zxid (8), data length (4) and bytes, authinfo count (4).
+  ZAB_ASSERT(w.bytes().size() == 21 + (packet.data ? packet.data->size() : 0), "a quorum packet's layout is fixed");
   return w.take();
 }
 
@@ -52,11 +59,13 @@ std::optional<QuorumPacket> decode_packet(std::span<const std::uint8_t> bytes) {
   const std::int32_t n = r.i32();
   if (n >= 0) {
     p.data = r.raw(static_cast<std::size_t>(n));
+    ZAB_ASSERT(p.data->size() <= bytes.size(), "a packet's data lies within the packet");
   } else if (n != -1) {
     r.fail("negative data length");
   }
   if (r.i32() != 0) r.fail("authinfo is always empty");
   if (!r.at_end()) return std::nullopt;
+  ZAB_ASSERT(r.position() == bytes.size(), "a decoded packet used every byte");
   return p;
 }
 
@@ -66,10 +75,12 @@ std::string describe_packet(const QuorumPacket& p) {
 }
 
 Bytes encode_learner_info(const LearnerInfo& info) {
+  ZAB_ASSERT(info.sid.value != 0, "a learner names itself by its (non-zero) myid");
   Writer w;
   w.u64(info.sid.value);
   w.i32(info.protocol_version);
   w.i64(info.config_version);
+  ZAB_ASSERT(w.bytes().size() == 20, "LearnerInfo is a sid, a protocol version and a config version");
   return w.take();
 }
 
@@ -86,6 +97,7 @@ std::optional<LearnerInfo> decode_learner_info(std::span<const std::uint8_t> byt
 Bytes encode_int(std::int32_t value) {
   Writer w;
   w.i32(value);
+  ZAB_ASSERT(w.bytes().size() == 4, "an int is four bytes on the wire");
   return w.take();
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/client_port.h"
 #include "protocol/config.h"
 #include "protocol/election.h"
@@ -48,10 +49,23 @@ class QuorumPeer final : public Node, private ElectionPeer {
 
  private:
   // ElectionPeer: what FastLeaderElection reads of QuorumPeer.
-  ServerState peer_state() const override { return state_; }
-  Vote current_vote() const override { return current_vote_; }
-  Zxid last_logged_zxid() const override { return db_.last_processed_zxid(); }
-  Epoch current_epoch() const override { return epochs_.current(); }
+  // The election runs only in a server that started (it is made at the start).
+  ServerState peer_state() const override {
+    ZAB_ASSERT(running_, "the election reads the state of a running server");
+    return state_;
+  }
+  Vote current_vote() const override {
+    ZAB_ASSERT(running_, "the election reads the vote of a running server");
+    return current_vote_;
+  }
+  Zxid last_logged_zxid() const override {
+    ZAB_ASSERT(running_, "the election reads the last zxid of a server that loaded its database");
+    return db_.last_processed_zxid();
+  }
+  Epoch current_epoch() const override {
+    ZAB_ASSERT(running_, "the election reads the currentEpoch of a server that read its epoch files");
+    return epochs_.current();
+  }
 
   void start(const in::Start& start);
   void route(const Input& input);
@@ -79,7 +93,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
   Vote current_vote_;
   bool running_ = false;  // false before Start and after a refused start (ZooKeeper exits)
   std::string startup_error_;
-  std::uint64_t steps_ = 0;  // for the periodic full check of the data tree
+  std::uint64_t steps_ = 0;  // checked steps since the database's last full walk (check_invariants)
   std::uint64_t role_generation_ = 0;  // counts leader/follower terms (the syncer's ACK owner)
   // What ZooKeeperServer.shutdown does once the logger's flush is done (finish_role_end).
   struct RoleEnd {

@@ -39,6 +39,8 @@ std::optional<DiskError> fast_forward_from_edits(const std::vector<LogFileView>&
     tree.process_txn(*txn);
     ++restored.txns_replayed;
   }
+  ZAB_ASSERT(restored.highest_zxid >= last_processed, "replay never takes the restored zxid below where it started");
+  ZAB_ASSERT(restored.txns_out_of_order <= restored.txns_replayed, "only replayed txns can be out of order");
   return it.error();
 }
 
@@ -70,12 +72,15 @@ OrDiskError<Restored> restore(const DurableFiles& files, const RestoreTree& tree
       return DiskError{"No snapshot found, but there are log entries. Something is broken!"};
     }
     if (auto error = fast_forward_from_edits(log, Zxid::zero(), tree, restored)) return *error;
+    ZAB_ASSERT(!restored.snapshot_zxid.has_value(), "a restore without a snapshot names none");
     return restored;
   }
   // An empty database (trustEmptyDB, zookeeper.db.autocreate's default): save it and start at
   // zxid 0. save() names the snapshot after the tree's lastProcessedZxid, 0.
   save_snapshot(Zxid::zero(), restored.sessions, tree.serialize, out);
   restored.wrote_empty_snapshot = true;
+  ZAB_ASSERT(restored.txns_replayed == 0, "an empty database replays nothing");
+  ZAB_ASSERT(restored.sessions.empty(), "an empty database has no sessions");
   restored.highest_zxid = Zxid::zero();
   return restored;
 }
@@ -123,6 +128,7 @@ OrDiskError<StartupEpochs> check_epochs_at_start(const EpochFileRead& current_ep
                                  hex(e.accepted_epoch), hex(e.current_epoch)),
                      StartupRefusal::kAcceptedEpochBelowCurrent};
   }
+  ZAB_ASSERT(!e.current_epoch_from_tmp || e.write_current_epoch, "a currentEpoch taken from the tmp file is written back");
   return e;
 }
 

@@ -11,12 +11,15 @@ ExpiryQueue::ExpiryQueue(std::int64_t expiration_interval_ms, std::int64_t now_m
     : expiration_interval_ms_(expiration_interval_ms), next_expiration_time_ms_(0) {
   ZAB_ASSERT(expiration_interval_ms > 0, "the expiry bucket width (tickTime) is positive");
   next_expiration_time_ms_ = round_to_next_interval(now_ms);
+  ZAB_ASSERT(next_expiration_time_ms_ > now_ms, "the first bucket boundary lies strictly after the start");
 }
 
 std::optional<std::int64_t> ExpiryQueue::update(SessionId session, std::int32_t timeout_ms,
                                                 std::int64_t now_ms) {
   ZAB_ASSERT(timeout_ms >= 0, "a session timeout is negotiated, so never negative");
   const std::int64_t new_expiry_ms = round_to_next_interval(now_ms + timeout_ms);
+  ZAB_ASSERT(new_expiry_ms > now_ms + timeout_ms, "a session expires strictly after its timeout from the touch");
+  ZAB_ASSERT(new_expiry_ms % expiration_interval_ms_ == 0, "expiry times are bucket boundaries");
   auto it = elem_map_.find(session);
   if (it != elem_map_.end() && it->second == new_expiry_ms) return std::nullopt;
   expiry_map_[new_expiry_ms].insert(session);
@@ -30,6 +33,7 @@ std::optional<std::int64_t> ExpiryQueue::update(SessionId session, std::int32_t 
   } else {
     elem_map_.emplace(session, new_expiry_ms);
   }
+  ZAB_ASSERT(expiry_map_.at(new_expiry_ms).contains(session), "an updated session sits in its new bucket");
   return new_expiry_ms;
 }
 
@@ -42,23 +46,28 @@ std::optional<std::int64_t> ExpiryQueue::remove(SessionId session) {
     bucket->second.erase(session);
     if (bucket->second.empty()) expiry_map_.erase(bucket);
   }
+  ZAB_ASSERT(!elem_map_.contains(session), "a removed session has no expiry time left");
   return expiry_ms;
 }
 
 std::optional<std::int64_t> ExpiryQueue::expiry_time_ms(SessionId session) const {
   auto it = elem_map_.find(session);
   if (it == elem_map_.end()) return std::nullopt;
+  ZAB_ASSERT(it->second % expiration_interval_ms_ == 0, "expiry times are bucket boundaries");
   return it->second;
 }
 
 std::optional<std::int64_t> ExpiryQueue::next_expiry_ms() const {
   if (expiry_map_.empty()) return std::nullopt;
+  ZAB_ASSERT(!expiry_map_.begin()->second.empty(), "the first bucket is not empty (empty buckets are erased)");
   // ZooKeeper's tracker wakes at every bucket boundary (nextExpirationTime), empty or not; only
   // non-empty ones expire anything, so waking at the first non-empty one changes no outcome.
+  ZAB_ASSERT(expiry_map_.begin()->first >= next_expiration_time_ms_, "no bucket lies before the next expiration time");
   return expiry_map_.begin()->first;
 }
 
 std::vector<SessionId> ExpiryQueue::poll_expired(std::int64_t now_ms) {
+  ZAB_ASSERT(next_expiration_time_ms_ % expiration_interval_ms_ == 0, "nextExpirationTime is a bucket boundary");
   std::vector<SessionId> expired;
   if (now_ms < next_expiration_time_ms_) return expired;  // getWaitTime() > 0
   // ExpiryQueue.poll takes the bucket at nextExpirationTime and advances it by one interval;
@@ -74,6 +83,7 @@ std::vector<SessionId> ExpiryQueue::poll_expired(std::int64_t now_ms) {
     expiry_map_.erase(bucket);
   }
   next_expiration_time_ms_ = round_to_next_interval(now_ms);
+  ZAB_ASSERT(expiry_map_.empty() || expiry_map_.begin()->first > now_ms, "every bucket due by now was taken");
   return expired;
 }
 
@@ -102,12 +112,15 @@ SessionTracker::SessionTracker(const ServerConfig& config, std::int64_t now_ms,
       last_now_ms_(now_ms) {
   ZAB_ASSERT(min_session_timeout_ms_ <= max_session_timeout_ms_,
              "minSessionTimeout does not exceed maxSessionTimeout");
+  ZAB_ASSERT(min_session_timeout_ms_ > 0, "minSessionTimeout is positive (two ticks by default)");
   for (const auto& [session, timeout_ms] : sessions_with_timeout) {
     track_session(session, timeout_ms, now_ms);
   }
+  ZAB_ASSERT(sessions_by_id_.size() == sessions_with_timeout.size(), "a new leader tracks every committed session once");
 }
 
 SessionId SessionTracker::initialize_next_session_id(ServerId sid, std::int64_t now_ms) {
+  ZAB_ASSERT(sid.value <= 255, "a server id fits the top byte of the session ids it creates");
   // (now << 24) >>> 8: the clock's low 40 bits land in bits 16..55, the top byte stays clear
   // for the server id whatever the clock's sign bit (ZOOKEEPER-1622: ">>> 8", not ">> 8").
   std::uint64_t next = (static_cast<std::uint64_t>(now_ms) << 24) >> 8;
@@ -115,14 +128,20 @@ SessionId SessionTracker::initialize_next_session_id(ServerId sid, std::int64_t 
   auto id = static_cast<std::int64_t>(next);
   // EphemeralType.CONTAINER_EPHEMERAL_OWNER is Long.MIN_VALUE: no session may have that id.
   if (id == std::numeric_limits<std::int64_t>::min()) ++id;
+  ZAB_ASSERT(id != 0, "a session id is never 0, which asks for a new session");
+  ZAB_ASSERT(static_cast<std::uint64_t>(id) >> 56 == sid.value,
+             "the creating server's id is in the session id's top byte");
   return SessionId{id};
 }
 
 std::int32_t SessionTracker::negotiate_timeout_ms(std::int32_t requested_timeout_ms) const {
+  ZAB_ASSERT(min_session_timeout_ms_ <= max_session_timeout_ms_, "the negotiation range is not empty");
   return std::clamp(requested_timeout_ms, min_session_timeout_ms_, max_session_timeout_ms_);
 }
 
 SessionId SessionTracker::create_session(std::int32_t timeout_ms, std::int64_t now_ms) {
+  ZAB_ASSERT(timeout_ms >= min_session_timeout_ms_, "a new session's timeout was negotiated: at least the minimum");
+  ZAB_ASSERT(timeout_ms <= max_session_timeout_ms_, "a new session's timeout was negotiated: at most the maximum");
   // nextSessionId.getAndIncrement(): Java long arithmetic, wrapping.
   const SessionId id{next_session_id_};
   next_session_id_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(next_session_id_) + 1);
@@ -138,6 +157,7 @@ bool SessionTracker::track_session(SessionId session, std::int32_t timeout_ms, s
   // An existing session keeps its timeout and closing mark; trackSession only re-buckets it,
   // with the timeout it was given this time (SessionTrackerImpl.updateSessionExpiry).
   queue_.update(session, timeout_ms, now_ms);
+  ZAB_ASSERT(queue_.expiry_time_ms(session).has_value(), "a tracked session has an expiry time");
   return added;
 }
 
@@ -146,7 +166,9 @@ bool SessionTracker::touch_session(SessionId session, std::int64_t now_ms) {
   last_now_ms_ = now_ms;
   auto it = sessions_by_id_.find(session);
   if (it == sessions_by_id_.end() || it->second.closing) return false;
+  ZAB_ASSERT(it->second.timeout_ms >= 0, "a tracked session's timeout was negotiated, never negative");
   queue_.update(session, it->second.timeout_ms, now_ms);
+  ZAB_ASSERT(*queue_.expiry_time_ms(session) > now_ms, "a touched session expires after now");
   return true;
 }
 
@@ -160,13 +182,16 @@ Err SessionTracker::check_session(SessionId session) const {
 }
 
 void SessionTracker::set_session_closing(SessionId session) {
+  ZAB_ASSERT(session.value != 0, "session 0 is never tracked: it asks for a new session");
   auto it = sessions_by_id_.find(session);
   if (it != sessions_by_id_.end()) it->second.closing = true;
 }
 
 void SessionTracker::remove_session(SessionId session) {
+  ZAB_ASSERT(session.value != 0, "session 0 is never tracked: it asks for a new session");
   sessions_by_id_.erase(session);
   queue_.remove(session);
+  ZAB_ASSERT(!is_tracking(session), "a removed session is not tracked");
 }
 
 std::vector<SessionId> SessionTracker::expire(std::int64_t now_ms) {
@@ -178,6 +203,7 @@ std::vector<SessionId> SessionTracker::expire(std::int64_t now_ms) {
     ZAB_ASSERT(it != sessions_by_id_.end(), "an expiring session is tracked");
     it->second.closing = true;
   }
+  ZAB_ASSERT(!next_expiry_ms() || *next_expiry_ms() > now_ms, "after expiry no bucket is due any more");
   return expired;
 }
 
@@ -194,9 +220,15 @@ std::optional<std::int32_t> SessionTracker::timeout_ms(SessionId session) const 
 
 void SessionTracker::check_invariants() const {
   queue_.check_invariants();
+  // trackSession and removeSession keep the session map and the expiry queue in step; an
+  // expired bucket drops its sessions from the buckets, not from the expiry times.
+  ZAB_ASSERT(next_session_id_ != 0, "the next session id is never 0");
+  ZAB_ASSERT(next_session_id_ != 0, "the next session id is never 0, which asks for a new session");
   for (const auto& [session, s] : sessions_by_id_) {
     ZAB_ASSERT(queue_.expiry_time_ms(session).has_value(),
                "every tracked session has an expiry time");
+    ZAB_ASSERT(session.value != 0, "no tracked session has id 0");
+    ZAB_ASSERT(s.timeout_ms >= 0, "a session timeout is negotiated, never negative");
   }
 }
 

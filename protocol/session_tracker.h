@@ -11,6 +11,7 @@
 #include <set>
 #include <vector>
 
+#include "protocol/assert.h"
 #include "protocol/config.h"
 #include "protocol/ids.h"
 #include "protocol/txn.h"
@@ -26,7 +27,10 @@ class ExpiryQueue {
 
   // ExpiryQueue.roundToNextInterval: the first bucket boundary strictly after `time_ms`.
   std::int64_t round_to_next_interval(std::int64_t time_ms) const {
-    return (time_ms / expiration_interval_ms_ + 1) * expiration_interval_ms_;
+    ZAB_ASSERT(expiration_interval_ms_ > 0, "the expiry bucket width (tickTime) is positive");
+    const std::int64_t next_ms = (time_ms / expiration_interval_ms_ + 1) * expiration_interval_ms_;
+    ZAB_ASSERT(next_ms > time_ms, "the next bucket boundary lies strictly after the time");
+    return next_ms;
   }
 
   // ExpiryQueue.update: move `session` to the bucket for now + timeout. Returns the new expiry

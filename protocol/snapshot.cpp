@@ -20,10 +20,13 @@ void seal(Writer& w) {
   const std::uint32_t checksum = adler32(w.bytes());
   w.u64(checksum);
   w.string(std::string(kSealPath));
+  ZAB_ASSERT(w.bytes().size() >= 8 + 4 + 1, "a seal is a checksum and the path \"/\"");
+  ZAB_ASSERT(w.bytes().back() == '/', "a sealed stream ends with the seal's path \"/\"");
 }
 
 // SnapStream.checkSealIntegrity at the reader's position: nullopt if the seal matches.
 std::optional<std::string> check_seal(Reader& r, std::span<const std::uint8_t> bytes) {
+  ZAB_ASSERT(r.position() <= bytes.size(), "the seal is checked at a position inside the bytes read");
   const std::uint64_t expected = adler32(bytes.first(r.position()));
   const std::uint64_t found = r.u64();
   r.string();  // read and ignored, as ZooKeeper does
@@ -72,9 +75,11 @@ Bytes serialize_snapshot(const SessionsWithTimeouts& sessions, const TreeSeriali
   w.u32(kSnapshotMagic);
   w.i32(kSnapshotVersion);
   w.i64(kSnapshotDbId);
+  ZAB_ASSERT(sessions.size() <= static_cast<std::size_t>(INT32_MAX), "the session count fits jute's int");
   w.i32(static_cast<std::int32_t>(sessions.size()));
   for (const auto& [id, timeout_ms] : sessions) {
     w.i64(id.value);
+    ZAB_ASSERT(id.value != 0, "session 0 is never a session: it asks for a new one");
     w.i32(timeout_ms);
   }
   tree(w);
@@ -91,6 +96,7 @@ void save_snapshot(Zxid zxid, const SessionsWithTimeouts& sessions, const TreeSe
 
 void save_snapshot_synced(AtomicFileWriter& writer, Zxid zxid, const SessionsWithTimeouts& sessions,
                           const TreeSerializer& tree, std::uint64_t tag, std::vector<Output>& out) {
+  ZAB_ASSERT(tag != 0, "a synced snapshot's fsync carries the tag its completion is routed by");
   writer.begin(make_snapshot_name(zxid), serialize_snapshot(sessions, tree), tag, out);
 }
 
@@ -114,6 +120,8 @@ std::vector<DataFile> find_n_valid_snapshots(const DurableFiles& files, std::siz
     if (is_valid_snapshot(f.name, files.at(f.name))) valid.push_back(f);
   }
   ZAB_ASSERT(valid.size() <= n, "findNValidSnapshots returns at most n files");
+  ZAB_ASSERT(std::is_sorted(valid.begin(), valid.end(), [](const DataFile& a, const DataFile& b) { return a.zxid > b.zxid; }),
+             "valid snapshots come newest first");
   return valid;
 }
 
@@ -121,17 +129,20 @@ SnapshotLoad deserialize_snapshot(const DurableFiles& files, SessionsWithTimeout
                                   const TreeDeserializer& tree) {
   const std::vector<DataFile> candidates = find_n_valid_snapshots(files, kSnapshotsTriedMax);
   if (candidates.empty()) return NoSnapshot{};
+  ZAB_ASSERT(candidates.size() <= kSnapshotsTriedMax, "at most the newest few valid snapshots are tried");
   LoadedSnapshot loaded;
   for (const DataFile& candidate : candidates) {
     const std::optional<std::string> problem = load_one(files.at(candidate.name), sessions, tree);
     if (!problem) {
       loaded.zxid = candidate.zxid;
+      ZAB_ASSERT(loaded.skipped.size() < candidates.size(), "a loaded snapshot is one of the candidates");
       loaded.file = candidate.name;
       return loaded;
     }
     loaded.skipped.push_back(fmt::format("{}: {}", candidate.name, *problem));
   }
   std::string why;
+  ZAB_ASSERT(loaded.skipped.size() == candidates.size(), "every candidate was tried and skipped before giving up");
   for (const std::string& s : loaded.skipped) why += "; " + s;
   return DiskError{fmt::format("Not able to find valid snapshots in the data directory{}", why)};
 }

@@ -27,11 +27,15 @@ template <class Range>
 Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_last_zxid,
                                std::optional<Zxid> max_zxid, Zxid last_committed_zxid) {
   Zxid queued_zxid = peer_last_zxid;
+  ZAB_ASSERT(!max_zxid || *max_zxid <= last_committed_zxid, "the walk's bound is within what the leader committed");
+  std::optional<Zxid> walked;  // the zxid walked before this one: the history must increase
   Zxid prev_proposal_zxid = Zxid::from_raw(UINT64_MAX);  // -1: none seen yet
   bool have_prev = false;
   for (const Proposal& p : proposals) {
     const Zxid z = p.zxid;
     if (max_zxid && z > *max_zxid) break;
+    ZAB_ASSERT(!walked || *walked < z, "a history the leader syncs from is in strictly increasing zxid order");
+    walked = z;
     if (z < peer_last_zxid) {
       prev_proposal_zxid = z;
       have_prev = true;
@@ -58,6 +62,7 @@ Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_la
         // The first proposal is at or below the peer's zxid in both callers (the window's min
         // in case (d), the log's first txn in case (e)), so one below it was seen.
         ZAB_ASSERT(have_prev, "a TRUNC target exists: the last proposal below the peer's zxid");
+        ZAB_ASSERT(prev_proposal_zxid < peer_last_zxid, "TRUNC+DIFF takes the peer back below its own last zxid");
         q.queued.push_back(packet(PacketType::kTrunc, prev_proposal_zxid));
         q.mode = SyncMode::kTruncDiff;
         q.need_op_packet = false;
@@ -66,8 +71,10 @@ Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_la
     if (z <= queued_zxid) continue;  // a duplicate
     q.queued.push_back(packet(PacketType::kProposal, z, p.txn));
     q.queued.push_back(packet(PacketType::kCommit, z));
+    ZAB_ASSERT(!q.need_op_packet, "every PROPOSAL of a sync follows its DIFF or TRUNC");
     queued_zxid = z;
   }
+  ZAB_ASSERT(queued_zxid >= peer_last_zxid, "the walk returns the peer's zxid or a later one it queued");
   if (q.need_op_packet && q.peer_new_epoch_zxid) {
     q.queued.push_back(packet(PacketType::kDiff, last_committed_zxid));
     q.mode = SyncMode::kDiff;
@@ -81,6 +88,9 @@ Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_la
 SyncPlan plan_sync(const SyncInputs& in) {
   ZAB_ASSERT(in.committed_log != nullptr, "syncFollower needs the committedLog");
   const CommittedLog& log = *in.committed_log;
+  ZAB_ASSERT(log.empty() || log.max_committed() <= in.last_processed_zxid,
+             "the leader has applied everything in its committedLog");
+  ZAB_ASSERT(log.empty() || log.min_committed() <= log.max_committed(), "the committedLog window is ordered");
   const Zxid peer = in.peer_last_zxid;
   Queueing q;
   q.peer_last_zxid = peer;
@@ -176,6 +186,27 @@ SyncPlan plan_sync(const SyncInputs& in) {
   plan.queued = std::move(q.queued);
   plan.from_txn_log = used_txn_log;
   plan.empty_diff = in.last_processed_zxid == peer && !in.force_snap_sync;
+  // syncFollower's postconditions: DIFF or TRUNC first, then PROPOSAL/COMMIT pairs in
+  // increasing zxid order, every one above the peer's zxid and at most maxCommittedLog.
+  ZAB_ASSERT(!plan.queued.empty(), "a DIFF or TRUNC sync begins with its DIFF or TRUNC");
+  ZAB_ASSERT(plan.queued.front().type == (plan.mode == SyncMode::kDiff ? PacketType::kDiff : PacketType::kTrunc),
+             "the first packet names the sync mode: DIFF for DIFF, TRUNC for TRUNC and TRUNC+DIFF");
+  ZAB_ASSERT(plan.queued.front().type != PacketType::kTrunc || plan.queued.front().zxid < peer ||
+                 in.mutations.on(Mutation::kDiffInsteadOfTrunc),
+             "a TRUNC takes the learner back below its own last zxid");
+  ZAB_ASSERT(plan.mode != SyncMode::kTrunc || plan.queued.size() == 1, "a plain TRUNC queues nothing after it");
+  Zxid previous = peer;
+  for (std::size_t i = 1; i < plan.queued.size(); i += 2) {
+    ZAB_ASSERT(plan.queued[i].type == PacketType::kProposal, "after the first packet, PROPOSALs and COMMITs alternate");
+    ZAB_ASSERT(i + 1 < plan.queued.size(), "each queued PROPOSAL has its COMMIT");
+    ZAB_ASSERT(plan.queued[i + 1].type == PacketType::kCommit, "a PROPOSAL is followed by its COMMIT");
+    ZAB_ASSERT(plan.queued[i + 1].zxid == plan.queued[i].zxid, "a COMMIT commits the PROPOSAL before it");
+    ZAB_ASSERT(plan.queued[i].zxid > previous, "synced proposals are above the peer's zxid and strictly increasing");
+    ZAB_ASSERT(plan.queued[i].zxid <= max_committed, "only committed proposals are synced");
+    previous = plan.queued[i].zxid;
+  }
+  ZAB_ASSERT(plan.queued.size() == 1 || previous == plan.current_zxid,
+             "forwarding starts right after the last synced proposal");
   return plan;
 }
 

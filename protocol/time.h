@@ -6,6 +6,8 @@
 #include <compare>
 #include <cstdint>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 // A span of time, in nanoseconds. Constructed only through the unit helpers, so that a tick
@@ -14,20 +16,47 @@ class Duration {
  public:
   constexpr Duration() = default;
   static constexpr Duration ns(std::int64_t n) { return Duration(n); }
-  static constexpr Duration us(std::int64_t n) { return Duration(n * 1'000); }
-  static constexpr Duration ms(std::int64_t n) { return Duration(n * 1'000'000); }
-  static constexpr Duration s(std::int64_t n) { return Duration(n * 1'000'000'000); }
+  static constexpr Duration us(std::int64_t n) { return Duration(checked_mul(n, 1'000)); }
+  static constexpr Duration ms(std::int64_t n) { return Duration(checked_mul(n, 1'000'000)); }
+  static constexpr Duration s(std::int64_t n) { return Duration(checked_mul(n, 1'000'000'000)); }
 
   constexpr std::int64_t count_ns() const { return ns_; }
   constexpr std::int64_t count_us() const { return ns_ / 1'000; }
   constexpr std::int64_t count_ms() const { return ns_ / 1'000'000; }
 
   constexpr auto operator<=>(const Duration&) const = default;
-  constexpr Duration operator+(Duration o) const { return Duration(ns_ + o.ns_); }
-  constexpr Duration operator-(Duration o) const { return Duration(ns_ - o.ns_); }
-  constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
-  constexpr Duration operator/(std::int64_t k) const { return Duration(ns_ / k); }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
+  constexpr Duration operator+(Duration o) const { return Duration(checked_add(ns_, o.ns_)); }
+  constexpr Duration operator-(Duration o) const { return Duration(checked_sub(ns_, o.ns_)); }
+  constexpr Duration operator*(std::int64_t k) const { return Duration(checked_mul(ns_, k)); }
+  constexpr Duration operator/(std::int64_t k) const {
+    ZAB_ASSERT(k != 0, "a duration is divided by a non-zero count");
+    return Duration(ns_ / k);
+  }
+  constexpr Duration& operator+=(Duration o) {
+    ns_ = checked_add(ns_, o.ns_);
+    return *this;
+  }
+
+  // Nanosecond arithmetic that must not overflow: 64 bits hold ~292 years either way, far
+  // beyond any run, so an overflow is a unit mix-up or a runaway value, never a long run.
+  static constexpr std::int64_t checked_add(std::int64_t a, std::int64_t b) {
+    std::int64_t r = 0;
+    const bool overflow = __builtin_add_overflow(a, b, &r);
+    ZAB_ASSERT(!overflow, "a sum of nanoseconds fits 64 bits");
+    return r;
+  }
+  static constexpr std::int64_t checked_sub(std::int64_t a, std::int64_t b) {
+    std::int64_t r = 0;
+    const bool overflow = __builtin_sub_overflow(a, b, &r);
+    ZAB_ASSERT(!overflow, "a difference of nanoseconds fits 64 bits");
+    return r;
+  }
+  static constexpr std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
+    std::int64_t r = 0;
+    const bool overflow = __builtin_mul_overflow(a, b, &r);
+    ZAB_ASSERT(!overflow, "a product of nanoseconds fits 64 bits");
+    return r;
+  }
 
  private:
   constexpr explicit Duration(std::int64_t n) : ns_(n) {}
@@ -44,8 +73,8 @@ class LocalTime {
   constexpr std::int64_t ms() const { return ns_ / 1'000'000; }
 
   constexpr auto operator<=>(const LocalTime&) const = default;
-  constexpr LocalTime operator+(Duration d) const { return LocalTime(ns_ + d.count_ns()); }
-  constexpr Duration operator-(LocalTime o) const { return Duration::ns(ns_ - o.ns_); }
+  constexpr LocalTime operator+(Duration d) const { return LocalTime(Duration::checked_add(ns_, d.count_ns())); }
+  constexpr Duration operator-(LocalTime o) const { return Duration::ns(Duration::checked_sub(ns_, o.ns_)); }
 
  private:
   constexpr explicit LocalTime(std::int64_t n) : ns_(n) {}

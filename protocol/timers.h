@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "protocol/assert.h"
+
 namespace zab {
 
 enum class TimerSpace : std::uint64_t {
@@ -24,6 +26,7 @@ enum class TimerSpace : std::uint64_t {
 };
 
 constexpr std::uint64_t timer_id(TimerSpace space, std::uint64_t local) {
+  ZAB_ASSERT(local < (1ULL << 48), "a timer's local id fits the 48 low bits (its space takes the top 16)");
   return (static_cast<std::uint64_t>(space) << 48) | (local & ((1ULL << 48) - 1));
 }
 constexpr TimerSpace timer_space(std::uint64_t id) { return static_cast<TimerSpace>(id >> 48); }

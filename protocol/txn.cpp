@@ -62,6 +62,7 @@ OpCode body_op(const TxnBody& body) {
 
 void encode_txn(const Txn& txn, Writer& w) {
   ZAB_ASSERT(body_op(txn.body) == txn.header.type, "a txn header's type matches its body");
+  const std::size_t start = w.bytes().size();
   w.i64(txn.header.session.value);
   w.i32(txn.header.cxid);
   w.u64(txn.header.zxid.raw());
@@ -85,6 +86,7 @@ void encode_txn(const Txn& txn, Writer& w) {
         } else if constexpr (std::is_same_v<T, CreateSessionTxn>) {
           w.i32(b.timeout_ms);
         } else if constexpr (std::is_same_v<T, CloseSessionTxn>) {
+          ZAB_ASSERT(b.paths_to_delete.size() <= 1'000'000, "a closeSession lists no more paths than a reader accepts");
           w.i32(static_cast<std::int32_t>(b.paths_to_delete.size()));
           for (const auto& p : b.paths_to_delete) w.string(p);
         } else if constexpr (std::is_same_v<T, ErrorTxn>) {
@@ -92,6 +94,8 @@ void encode_txn(const Txn& txn, Writer& w) {
         }
       },
       txn.body);
+  // TxnHeader: clientId (8), cxid (4), zxid (8), time (8), type (4).
+  ZAB_ASSERT(w.bytes().size() - start >= 32, "a serialized txn holds at least its 32-byte header");
 }
 
 Bytes encode_txn(const Txn& txn) {
@@ -149,6 +153,7 @@ std::optional<Txn> decode_txn(Reader& r) {
       r.fail("unknown txn type");
   }
   if (!r.ok()) return std::nullopt;
+  ZAB_ASSERT(body_op(txn.body) == txn.header.type, "a decoded txn's body is the one its header's type names");
   return txn;
 }
 
@@ -156,6 +161,7 @@ std::optional<Txn> decode_txn(std::span<const std::uint8_t> bytes) {
   Reader r(bytes);
   auto txn = decode_txn(r);
   if (!txn || !r.at_end()) return std::nullopt;
+  ZAB_ASSERT(r.position() == bytes.size(), "a whole txn was read: no bytes are left over");
   return txn;
 }
 

@@ -70,6 +70,8 @@ class FileTxnLog {
 
   // The log files as they are now, ascending by the zxid in their names.
   const std::vector<LogFileView>& files() const { return files_; }
+  // The index is in name order and the open stream is one of its files. Checked with the logger's.
+  void check_invariants() const;
 
  private:
   LogFileView* find(const std::string& name);

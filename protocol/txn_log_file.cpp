@@ -25,6 +25,8 @@ Bytes encode_log_record(const Txn& txn) {
   w.u64(adler32(entry));  // the checksum covers the entry only, not len and not 'B'
   w.buffer(entry);
   w.u8(kEndOfRecord);
+  ZAB_ASSERT(w.bytes().size() == 8 + 4 + entry.size() + 1, "a log record is checksum, length, entry and 'B'");
+  ZAB_ASSERT(w.bytes().back() == kEndOfRecord, "a log record ends with its 'B'");
   return w.take();
 }
 
@@ -60,12 +62,14 @@ LogFileView parse_log_file(const std::string& name, Zxid start, std::span<const 
   while (true) {
     const std::uint64_t record_offset = r.position();
     if (r.remaining() == 0) {
+      ZAB_ASSERT(view.fault.empty(), "only a fatal end of a log file names a fault");
       view.end = LogFileEnd::kEndOfFile;
       return view;
     }
     // From here every short read is an EOFException, which FileTxnIterator.next treats as
     // the end of this file.
     if (r.remaining() < 12) {
+      ZAB_ASSERT(view.fault.empty(), "only a fatal end of a log file names a fault");
       view.end = LogFileEnd::kTornTail;
       return view;
     }
@@ -103,6 +107,9 @@ LogFileView parse_log_file(const std::string& name, Zxid start, std::span<const 
       fatal(record_offset, "the record's checksum matches but it is not a txn zabsim can read");
       return view;
     }
+    ZAB_ASSERT(r.position() <= bytes.size(), "a parsed record lies within the file");
+    ZAB_ASSERT(view.records.empty() || view.records.back().end_offset < r.position(),
+               "records end at increasing offsets");
     view.records.push_back(LogRecord{std::move(*txn), r.position()});
   }
 }
@@ -111,6 +118,8 @@ std::vector<LogFileView> parse_log_files(const DurableFiles& files) {
   std::vector<LogFileView> views;
   for (const DataFile& f : sort_data_dir(files, kLogFilePrefix)) {
     views.push_back(parse_log_file(f.name, f.zxid, files.at(f.name)));
+    ZAB_ASSERT(views.size() == 1 || views[views.size() - 2].start <= views.back().start,
+               "log files are read in the order of the zxids in their names");
   }
   return views;
 }
@@ -124,6 +133,7 @@ FileTxnIterator::FileTxnIterator(const std::vector<LogFileView>& files, Zxid zxi
     if (files[i].start < zxid) break;
   }
   go_to_next_log();
+  ZAB_ASSERT(stored_.size() < files.size() || files.empty(), "init selected files among those given, and opened one");
   next();
   if (fast_forward) {
     while (txn() != nullptr && txn()->header.zxid < zxid) {
@@ -134,30 +144,38 @@ FileTxnIterator::FileTxnIterator(const std::vector<LogFileView>& files, Zxid zxi
 
 const Txn* FileTxnIterator::txn() const {
   if (!open_ || !on_) return nullptr;
+  ZAB_ASSERT(*open_ < files_->size(), "the open file is one of the files");
+  ZAB_ASSERT(*on_ < (*files_)[*open_].records.size(), "the iterator is on a record of the open file");
   return &(*files_)[*open_].records[*on_].txn;
 }
 
 std::uint64_t FileTxnIterator::position() const {
   ZAB_ASSERT(open_.has_value(), "a stream position exists only while a file is open");
   if (!on_) return kTxnLogHeaderBytes;
+  ZAB_ASSERT(*on_ < (*files_)[*open_].records.size(), "the iterator is on a record of the open file");
   return (*files_)[*open_].records[*on_].end_offset;
 }
 
 std::uint64_t FileTxnIterator::record_start() const {
-  ZAB_ASSERT(open_.has_value() && on_.has_value(), "a record start exists only while on a record");
+  ZAB_ASSERT(open_.has_value(), "a record start exists only while a file is open");
+  ZAB_ASSERT(on_.has_value(), "a record start exists only while on a record");
   if (*on_ == 0) return kTxnLogHeaderBytes;
+  ZAB_ASSERT(*on_ < (*files_)[*open_].records.size(), "the iterator is on a record of the open file");
   return (*files_)[*open_].records[*on_ - 1].end_offset;
 }
 
 std::uint64_t FileTxnIterator::storage_size_bytes() const {
   std::uint64_t sum = 0;
   for (const std::size_t i : stored_) sum += (*files_)[i].size_bytes;
+  ZAB_ASSERT(stored_.size() <= files_->size(), "the files not yet opened are among the files");
   return sum;
 }
 
 bool FileTxnIterator::go_to_next_log() {
   if (stored_.empty()) return false;
   const std::size_t i = stored_.back();
+  ZAB_ASSERT(i < files_->size(), "a stored file is one of the files");
+  ZAB_ASSERT(!open_.has_value(), "the previous file is closed before the next one opens");
   stored_.pop_back();
   const LogFileView& f = (*files_)[i];
   if (f.header_fault) {
@@ -178,6 +196,7 @@ bool FileTxnIterator::next() {
     const LogFileView& f = (*files_)[*open_];
     if (next_record_ < f.records.size()) {
       on_ = next_record_++;
+      ZAB_ASSERT(*on_ < f.records.size(), "next() moves onto a record of the open file");
       return true;
     }
     if (f.end == LogFileEnd::kFatal) {
@@ -202,6 +221,7 @@ TxnLogRead read_txn_log(const std::vector<LogFileView>& files, Zxid zxid, bool f
     if (!it.next()) break;
   }
   result.error = it.error();
+  ZAB_ASSERT(!result.error || !result.error->message.empty(), "a read that stopped at a fault says why");
   return result;
 }
 
@@ -212,6 +232,7 @@ TxnLogRead read_txn_log(const DurableFiles& files, Zxid zxid, bool fast_forward)
 std::optional<Zxid> get_last_logged_zxid(const std::vector<LogFileView>& files) {
   if (files.empty()) return std::nullopt;
   const Zxid max_log = files.back().start;
+  ZAB_ASSERT(files.size() == 1 || files[files.size() - 2].start <= max_log, "the newest log file is the last one");
   Zxid zxid = max_log;
   // As in ZooKeeper: the iterator starts on its first txn and the loop calls next() before
   // looking, so the first txn is never the answer unless it is the only one (then its zxid is

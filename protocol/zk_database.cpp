@@ -36,7 +36,14 @@ OrDiskError<Restored> ZkDatabase::load(const DurableFiles& files, std::vector<Ou
   clear();
   out.push_back(trace_of(ev::TreeReset{Zxid::zero()}));  // for the checkers: the tree is rebuilt from here
   auto result = restore(files, restore_hooks(out), RestoreOptions{}, out);
-  if (auto* restored = std::get_if<Restored>(&result)) sessions_ = restored->sessions;
+  ZAB_ASSERT(std::holds_alternative<DiskError>(result) || committed_log_.empty() ||
+                 committed_log_.max_committed() <= tree_.last_processed_zxid(),
+             "a restored committedLog holds only replayed txns");
+  if (auto* restored = std::get_if<Restored>(&result)) {
+    sessions_ = restored->sessions;
+    // Replay moves lastProcessedZxid to the highest zxid it met, as restore records it.
+    ZAB_ASSERT(tree_.last_processed_zxid() == restored->highest_zxid, "the restored tree stands at the highest zxid replayed");
+  }
   return result;
 }
 
@@ -48,6 +55,8 @@ OrDiskError<Restored> ZkDatabase::reload(std::vector<Output>& out) {
 ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_committed_log, ApplySource source,
                                    std::vector<Output>& out) {
   ProcessTxnResult result = tree_.process_txn(txn);
+  ZAB_ASSERT(result.zxid == txn.header.zxid, "the tree reports the txn it processed");
+  ZAB_ASSERT(tree_.last_processed_zxid() >= txn.header.zxid, "lastProcessedZxid covers every txn applied");
   // ZooKeeperServer.processTxn: session txns change the session table.
   if (txn.header.type == OpCode::kCreateSession) {
     sessions_[txn.header.session] = std::get<CreateSessionTxn>(txn.body).timeout_ms;
@@ -60,8 +69,11 @@ ProcessTxnResult ZkDatabase::apply(const Txn& txn, const Bytes& raw, bool to_com
   // master, ZOOKEEPER-4925, ignores it as we do).
   if (to_committed_log && (committed_log_.empty() || committed_log_.max_committed() < txn.header.zxid)) {
     committed_log_.add(Proposal{txn.header.zxid, raw});
+    ZAB_ASSERT(committed_log_.max_committed() == txn.header.zxid, "an applied txn added to the committedLog is its newest");
     added = true;
   }
+  ZAB_ASSERT(!to_committed_log || committed_log_.max_committed() >= txn.header.zxid,
+             "an applied txn is in the committedLog, or below its newest entry");
   out.push_back(trace_of(ev::Applied{.zxid = txn.header.zxid,
                                      .txn_hash = txn_fingerprint(raw),
                                      .committed_log = added,
@@ -85,10 +97,13 @@ ProcessTxnResult ZkDatabase::apply_outside_committed_log(Zxid zxid, const Bytes&
 }
 
 Bytes ZkDatabase::serialize_snapshot() const {
-  return zab::serialize_snapshot(sessions_, [this](Writer& w) { tree_.serialize(w); });
+  Bytes bytes = zab::serialize_snapshot(sessions_, [this](Writer& w) { tree_.serialize(w); });
+  ZAB_ASSERT(bytes.size() >= kSnapshotBytesMin, "a serialized database is at least as large as any valid snapshot");
+  return bytes;
 }
 
 bool ZkDatabase::load_snapshot(const Bytes& data) {
+  ZAB_ASSERT(!data.empty(), "a SNAP's snapshot data is never empty (it holds at least the root)");
   clear();
   // The same format as a snapshot file: load it as the only file of a directory.
   DurableFiles one{{make_snapshot_name(Zxid::zero()), data}};
@@ -99,11 +114,13 @@ bool ZkDatabase::load_snapshot(const Bytes& data) {
     return false;
   }
   sessions_ = std::move(sessions);
+  ZAB_ASSERT(committed_log_.empty(), "a learner loading a SNAP starts with an empty committedLog (ZKDatabase.clear)");
   return true;
 }
 
 void ZkDatabase::take_snapshot(bool fsync, std::vector<Output>& out) {
   const Zxid zxid = tree_.last_processed_zxid();
+  ZAB_ASSERT(!fsync || next_snapshot_tag_ > 0, "a synced snapshot's tag is never 0");
   auto serializer = [this](Writer& w) { tree_.serialize(w); };
   if (fsync) {
     const std::uint64_t tag = timer_id(TimerSpace::kSnapshots, next_snapshot_tag_++);
@@ -117,6 +134,7 @@ void ZkDatabase::take_snapshot(bool fsync, std::vector<Output>& out) {
 bool ZkDatabase::on_fsync_done(std::uint64_t tag, std::vector<Output>& out) {
   const auto name = snapshot_writer_.on_fsync_done(tag, out);
   if (!name) return false;
+  ZAB_ASSERT(name->starts_with(kSnapshotFilePrefix), "the snapshot writer writes only snapshot files");
   const auto zxid = zxid_from_name(*name, kSnapshotFilePrefix);
   out.push_back(trace_of(ev::SnapshotWritten{zxid.value_or(Zxid::zero()), /*fsynced=*/true}));
   return true;
@@ -156,8 +174,10 @@ bool ZkDatabase::truncate_log(Zxid zxid, std::vector<Output>& out) {
 }
 
 void ZkDatabase::fast_forward(std::vector<Output>& out) {
+  ZAB_ASSERT(syncer_.durable_idle(), "the fast-forward reads the log once the logger's txns are durable");
   for (const Txn& txn : syncer_.logged_after(tree_.last_processed_zxid())) {
     apply(txn, encode_txn(txn), /*to_committed_log=*/true, ApplySource::kFastForward, out);
+    ZAB_ASSERT(tree_.last_processed_zxid() >= txn.header.zxid, "a fast-forwarded txn is covered by lastProcessedZxid");
   }
 }
 
@@ -176,12 +196,27 @@ void ZkDatabase::clear() {
 std::int64_t ZkDatabase::last_snapshot_bytes() const {
   const auto newest = find_n_valid_snapshots(files_.view(), 1);
   if (newest.empty()) return 0;
+  ZAB_ASSERT(files_.view().contains(newest.front().name), "the newest valid snapshot is one of the files");
   return static_cast<std::int64_t>(files_.view().at(newest.front().name).size());
 }
 
 Zxid ZkDatabase::last_snapshot_zxid() const {
   const auto newest = find_n_valid_snapshots(files_.view(), 1);
+  ZAB_ASSERT(newest.size() <= 1, "one newest snapshot at most");
   return newest.empty() ? Zxid{} : newest.front().zxid;
+}
+
+void ZkDatabase::check_invariants(bool walk) const {
+  committed_log_.check_invariants(walk);
+  // Every proposal enters the committedLog when it is applied to the tree (or replayed into
+  // it), so the window never runs ahead of lastProcessedZxid.
+  ZAB_ASSERT(committed_log_.empty() || committed_log_.max_committed() <= tree_.last_processed_zxid(),
+             "maxCommittedLog <= lastProcessedZxid: the committedLog holds only applied txns");
+  for (const auto& [session, timeout_ms] : sessions_) {
+    ZAB_ASSERT(session.value != 0, "session id 0 asks for a new session; no session has it");
+    ZAB_ASSERT(timeout_ms > 0, "a committed session's timeout was negotiated (at least minSessionTimeout)");
+  }
+  if (walk) tree_.check_invariants();
 }
 
 }  // namespace zab

@@ -71,6 +71,9 @@ class ZkDatabase {
   std::int64_t last_snapshot_bytes() const;
   // The zxid in the name of the newest valid snapshot; zero if there is none.
   Zxid last_snapshot_zxid() const;
+  // The committedLog window's ends and its place against the tree, the session table; with
+  // `walk`, the O(size) walks too: the committedLog's order and the data tree's invariants.
+  void check_invariants(bool walk) const;
 
   // Called after every applied txn (the client port replies from here).
   std::function<void(const ProcessTxnResult&, std::vector<Output>&)> on_applied;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "protocol/invariants.h"
 #include "sim/distributions.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
@@ -93,7 +94,11 @@ int run_bench(const std::vector<std::string>& args) {
   std::vector<std::size_t> sizes;
   std::uint64_t runs = 5000;
   unsigned jobs = 1;
+  bool fast_invariants = false;
   options.add_options()("help,h", "show this help")(
+      "fast-invariants", po::bool_switch(&fast_invariants),
+      "run and fuzz: skip the whole-state invariants pass after each step (the data tree's full walk "
+      "then runs every 1024th step of a server), to measure what it costs")(
       "which", po::value<std::string>(&which)->required(), "what to measure: kernel, run, checkers, fuzz")(
       "runs", uint_value<1, 1'000'000'000>(&runs, 5000), "fuzz: runs in the campaign")(
       "jobs", uint_value<1, kJobsMax>(&jobs, 1), "fuzz: worker processes")(
@@ -110,6 +115,7 @@ int run_bench(const std::vector<std::string>& args) {
                                 "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
     return *code;
   }
+  if (fast_invariants) set_whole_state_invariants(false);
   if (which == "fuzz") {
     fmt::print("{}\n", bench_fuzz(runs, std::max(1u, jobs)).dump(2));
     return kExitOk;

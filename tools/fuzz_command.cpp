@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "protocol/invariants.h"
 #include "protocol/mutations.h"
 #include "tools/commands.h"
 #include "tools/fuzz/campaign.h"
@@ -76,7 +77,10 @@ int run_fuzz(const std::vector<std::string>& args) {
       "no-shrink", "do not shrink findings")(
       "shrink-budget", seconds_value<kSecondsMax>(&shrink_budget_s, 60), "seconds to shrink each finding")(
       "out-of-model", "also draw faults ZAB does not claim to survive (drop, duplicate, reorder within a connection)")(
-      "quiet", "no progress output");
+      "quiet", "no progress output")(
+      "fast-invariants",
+      "skip the whole-state invariants pass after each step, for speed (the database's full walks then run "
+      "every 1024th step; the other invariants and every assertion stay on)");
   po::positional_options_description positional;
   po::variables_map vm;
   if (auto code = parse_options("fuzz", args, options, positional, vm,
@@ -105,6 +109,8 @@ int run_fuzz(const std::vector<std::string>& args) {
   o.spec.mutations = mutations;
   o.spec.out_of_model = vm.count("out-of-model") != 0;
   o.quiet = vm.count("quiet") != 0;
+  // Process-wide, set before any world is built; the forked workers inherit it.
+  if (vm.count("fast-invariants") != 0) set_whole_state_invariants(false);
   o.progress_bar = ::isatty(STDOUT_FILENO) != 0;
   if (!mutations.empty()) fmt::print("MUTATIONS ON: {}\n", fmt::join(mutations, ", "));
   fmt::print("zabsim fuzz: {} runs (shard {}/{}), seed {}, {} workers, output in {}\n", o.runs, o.shard, o.shards,
