@@ -45,6 +45,15 @@ struct ServerConfig {
   // Historical bugs to re-introduce; all off unless a scenario names them.
   Mutations mutations;
 
+  // Not ZooKeeper's: how often the whole-state invariants pass (QuorumPeer::check_invariants,
+  // after every step, as LogCabin's RaftConsensusInvariants) walks the database's O(size)
+  // structures, every node of the data tree and every committedLog entry. Every other
+  // component is checked after every step either way. On (the default: every test run and every
+  // `zabsim` command), the walks run after every step while they hold at most 16 entries
+  // together and after every (entries / 16)-th step beyond, about 16 entry visits per step;
+  // off (`zabsim fuzz --fast-invariants`), after every 1024th step.
+  bool whole_state_invariants = true;
+
   // The scenario reader refuses values outside these ranges (exit code 2) before a server exists.
   Duration tick() const {
     ZAB_ASSERT(tick_time_ms > 0, "tickTime is a positive number of milliseconds");

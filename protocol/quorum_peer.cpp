@@ -7,7 +7,6 @@
 #include "protocol/assert.h"
 #include "protocol/coverage.h"
 #include "protocol/epoch_files.h"
-#include "protocol/invariants.h"
 #include "protocol/zab_trace.h"
 
 namespace zab {
@@ -205,7 +204,7 @@ void QuorumPeer::check_invariants() {
   // 250 s). With the pass off, after every 1024th step of this server.
   constexpr std::uint64_t kWalkedPerStep = 16;
   const std::uint64_t entries = db_.tree().node_count() + db_.committed_log().size();
-  const std::uint64_t walk_every = whole_state_invariants() ? std::max<std::uint64_t>(1, entries / kWalkedPerStep) : 1024;
+  const std::uint64_t walk_every = config_.whole_state_invariants ? std::max<std::uint64_t>(1, entries / kWalkedPerStep) : 1024;
   const bool walk = ++steps_ >= walk_every;
   if (walk) steps_ = 0;
   db_.check_invariants(walk);

@@ -22,8 +22,9 @@ std::uint64_t median_rss(const std::vector<nlohmann::ordered_json>& lines, std::
 
 }  // namespace
 
-nlohmann::ordered_json bench_fuzz(std::uint64_t runs, unsigned jobs) {
+nlohmann::ordered_json bench_fuzz(std::uint64_t runs, unsigned jobs, bool whole_state_invariants) {
   fuzz::CampaignOptions o;
+  o.spec.whole_state_invariants = whole_state_invariants;
   o.runs = runs;
   o.jobs = jobs;
   o.quiet = true;  // and no out_dir: nothing written

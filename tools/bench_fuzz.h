@@ -7,6 +7,6 @@
 
 namespace zab::tools {
 
-nlohmann::ordered_json bench_fuzz(std::uint64_t runs, unsigned jobs);
+nlohmann::ordered_json bench_fuzz(std::uint64_t runs, unsigned jobs, bool whole_state_invariants = true);
 
 }  // namespace zab::tools

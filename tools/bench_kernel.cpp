@@ -8,7 +8,6 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "protocol/invariants.h"
 #include "sim/distributions.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
@@ -57,7 +56,7 @@ nlohmann::ordered_json measure(std::uint64_t pending, std::uint64_t operations) 
 // The demo scenario end to end (5 servers, 3 clients, faults), several seeds: simulated time
 // per wall-clock second and trace events (every send, delivery, timer, disk operation and
 // protocol event) per second.
-nlohmann::ordered_json measure_run(const std::string& path, std::uint64_t runs) {
+nlohmann::ordered_json measure_run(const std::string& path, std::uint64_t runs, bool whole_state_invariants) {
   auto parsed = sim::load_scenario(path);
   nlohmann::ordered_json j;
   if (const auto* e = std::get_if<sim::ScenarioError>(&parsed)) {
@@ -68,7 +67,8 @@ nlohmann::ordered_json measure_run(const std::string& path, std::uint64_t runs) 
   std::uint64_t events = 0, world_events = 0;
   const auto start = std::chrono::steady_clock::now();
   for (std::uint64_t seed = 1; seed <= runs; ++seed) {
-    sim::ScenarioRun run(scenario, seed, sim::RunOptions{.keep_trace_events = false});
+    sim::ScenarioRun run(scenario, seed,
+                         sim::RunOptions{.keep_trace_events = false, .whole_state_invariants = whole_state_invariants});
     run.run();
     events += run.world().trace().event_count();
     world_events += run.world().events_processed();
@@ -115,13 +115,12 @@ int run_bench(const std::vector<std::string>& args) {
                                 "  zabsim bench fuzz --runs 10000 --jobs 1\n")) {
     return *code;
   }
-  if (fast_invariants) set_whole_state_invariants(false);
   if (which == "fuzz") {
-    fmt::print("{}\n", bench_fuzz(runs, std::max(1u, jobs)).dump(2));
+    fmt::print("{}\n", bench_fuzz(runs, std::max(1u, jobs), !fast_invariants).dump(2));
     return kExitOk;
   }
   if (which == "run") {
-    fmt::print("{}\n", measure_run("scenarios/demo.json", 20).dump(2));
+    fmt::print("{}\n", measure_run("scenarios/demo.json", 20, !fast_invariants).dump(2));
     return kExitOk;
   }
   if (which == "checkers") {

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <set>
 
-#include "protocol/invariants.h"
 #include "protocol/mutations.h"
 #include "tools/commands.h"
 #include "tools/fuzz/campaign.h"
@@ -109,8 +108,7 @@ int run_fuzz(const std::vector<std::string>& args) {
   o.spec.mutations = mutations;
   o.spec.out_of_model = vm.count("out-of-model") != 0;
   o.quiet = vm.count("quiet") != 0;
-  // Process-wide, set before any world is built; the forked workers inherit it.
-  if (vm.count("fast-invariants") != 0) set_whole_state_invariants(false);
+  o.spec.whole_state_invariants = vm.count("fast-invariants") == 0;
   o.progress_bar = ::isatty(STDOUT_FILENO) != 0;
   if (!mutations.empty()) fmt::print("MUTATIONS ON: {}\n", fmt::join(mutations, ", "));
   fmt::print("zabsim fuzz: {} runs (shard {}/{}), seed {}, {} workers, output in {}\n", o.runs, o.shard, o.shards,

@@ -32,6 +32,7 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, std::uint64_t seed, const Run
   EnsembleConfig ec;
   ec.servers = scenario.servers;
   ec.base = scenario.server;
+  ec.base.whole_state_invariants = options.whole_state_invariants;
   ec.disk = scenario.disk;
   add_ensemble(*world_, ec);
   add_clients();

@@ -31,6 +31,7 @@ struct FiredFault {
 struct RunOptions {
   bool keep_trace_events = true;
   std::ostream* trace_jsonl = nullptr;
+  bool whole_state_invariants = true;  // the servers' invariants pass (ServerConfig's)
 };
 
 class ScenarioRun {

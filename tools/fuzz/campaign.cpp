@@ -70,7 +70,7 @@ json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& o
   const auto started = std::chrono::steady_clock::now();
   const double cpu_started_ms = process_cpu_ms();
   const GeneratedRun g = generate_run(spec, index);
-  const Execution x = execute(g.scenario, g.seed);
+  const Execution x = execute(g.scenario, g.seed, spec.whole_state_invariants);
   json line = base_line(g);
   json verdicts = json::object();
   std::string outcome = "pass";

@@ -12,7 +12,7 @@
 
 namespace zab::fuzz {
 
-Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed) {
+Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed, bool whole_state_invariants) {
   auto parsed = sim::parse_scenario(doc.dump(), "generated");
   if (const auto* e = std::get_if<sim::ScenarioError>(&parsed)) {
     fmt::print(stderr, "{}\n", e->text());
@@ -23,7 +23,7 @@ Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed) {
       .document = doc,
       .scenario_path = "",
       .seed = seed,
-      .options = sim::RunOptions{.keep_trace_events = true},
+      .options = sim::RunOptions{.keep_trace_events = true, .whole_state_invariants = whole_state_invariants},
       .judge = true,
       .measure_recovery = true,
       .progress = {}});

@@ -34,6 +34,7 @@ struct Execution {
 
 // `scenario` must be a valid scenario document (generated ones always are: a parse error is
 // a generator bug and stops the process with an assertion).
-Execution execute(const nlohmann::ordered_json& scenario, std::uint64_t seed);
+// `whole_state_invariants`: ServerConfig's (false: `--fast-invariants`).
+Execution execute(const nlohmann::ordered_json& scenario, std::uint64_t seed, bool whole_state_invariants = true);
 
 }  // namespace zab::fuzz

@@ -21,6 +21,7 @@ struct CampaignSpec {
   std::uint64_t seed = 1;
   std::vector<std::string> mutations;  // catalog names, enabled in every run
   bool out_of_model = false;           // also draw faults ZAB does not claim to survive
+  bool whole_state_invariants = true;  // false: --fast-invariants (ServerConfig's, not the schedule's)
 };
 
 struct GeneratedRun {
