@@ -26,6 +26,9 @@ struct Field {
   const char* name;
   T E::*member;
 };
+// Spelled out for compilers without C++20's aggregate deduction (clang before 17).
+template <class E, class T>
+Field(const char*, T E::*) -> Field<E, T>;
 
 using Words = std::array<std::uint64_t, 4>;
 
