@@ -49,7 +49,7 @@ void ClientPort::stop_serving() {
   sessions_.clear();
   creating_.clear();
   pending_syncs_.clear();
-  touches_.clear();
+  ctx_.touches.clear();
   prep_.reset();
   tracker_.reset();
   ctx_.cancel_timer(TimerSpace::kSessions, kExpiryTimer);
@@ -190,7 +190,7 @@ void ClientPort::handle_request(ConnId conn, const Request& request) {
   if (leader_) {
     tracker_->touch_session(session, ctx_.now_ms());
   } else {
-    touches_[session] = c.timeout_ms;
+    ctx_.touches.touch(session, c.timeout_ms);
   }
   Session& s = sessions_.at(session);
   ZAB_ASSERT(s.queue.empty() || s.queue.front().waits_for_commit, "a session's queue is held only by a request still waiting");
@@ -253,18 +253,27 @@ void ClientPort::submit_learner_request(const ClientRequest& request) {
   arm_expiry();
 }
 
-void ClientPort::touch_sessions(const std::vector<std::pair<SessionId, std::int32_t>>& touches) {
+void ClientPort::on_handoff(const ClientHandoff& handoff) {
+  std::visit(
+      [this](const auto& h) {
+        using T = std::decay_t<decltype(h)>;
+        if constexpr (std::is_same_v<T, handoff::LearnerRequest>) {
+          submit_learner_request(h.request);
+        } else if constexpr (std::is_same_v<T, handoff::TouchSessions>) {
+          touch_sessions(h.touches);
+        } else {
+          static_assert(std::is_same_v<T, handoff::SyncReleased>);
+          on_sync_released();
+        }
+      },
+      handoff);
+}
+
+void ClientPort::touch_sessions(const SessionTouches& touches) {
   if (!tracker_) return;
   ZAB_ASSERT(leader_ != nullptr, "only the leader tracks sessions (LeaderSessionTracker)");
   for (const auto& [session, timeout] : touches) tracker_->touch_session(session, ctx_.now_ms());
   arm_expiry();
-}
-
-std::vector<std::pair<SessionId, std::int32_t>> ClientPort::take_touches() {
-  ZAB_ASSERT(touches_.empty() || follower_ != nullptr, "only a follower gathers session touches for its PING replies");
-  std::vector<std::pair<SessionId, std::int32_t>> result(touches_.begin(), touches_.end());
-  touches_.clear();
-  return result;
 }
 
 void ClientPort::on_sync_released() {
@@ -421,7 +430,7 @@ void ClientPort::check_invariants() const {
   }
   ZAB_ASSERT(pending_syncs_.empty() || leader_ == nullptr || leader_->quorum_sync(),
              "on the leader a sync waits only when syncs need a quorum (D33)");
-  ZAB_ASSERT(touches_.empty() || follower_ != nullptr, "only a follower gathers touches for its PING replies");
+  ZAB_ASSERT(ctx_.touches.empty() || follower_ != nullptr, "only a follower gathers touches for its PING replies");
   ZAB_ASSERT(follower_ == nullptr || next_learner_session_.value != 0, "a learner's next session id is never 0");
   for (const auto& [session, s] : sessions_) {
     const auto c = connections_.find(s.conn.value);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "protocol/client_handoff.h"
 #include "protocol/client_wire.h"
 #include "protocol/data_tree.h"
 #include "protocol/ids.h"
@@ -48,13 +49,8 @@ class ClientPort {
 
   // A txn was applied to the tree: complete the request that made it, if it is ours.
   void on_applied(const ProcessTxnResult& result);
-  // Leader: a learner's REQUEST (a forwarded write or sync), and its PING's session touches.
-  void submit_learner_request(const ClientRequest& request);
-  void touch_sessions(const std::vector<std::pair<SessionId, std::int32_t>>& touches);
-  // Follower: the leader answered a forwarded sync (SYNC packet).
-  void on_sync_released();
-  // Follower: the session touches since the last PING, for the reply (Learner.ping).
-  std::vector<std::pair<SessionId, std::int32_t>> take_touches();
+  // What the leader, its learner handlers or the follower handed over (client_handoff.h).
+  void on_handoff(const ClientHandoff& handoff);
   // The connections, sessions and the leader-only parts agree with the role being served;
   // the session tracker's and PrepRequestProcessor's own invariants too. After every step.
   void check_invariants() const;
@@ -76,6 +72,11 @@ class ClientPort {
     std::deque<Pending> queue;  // CommitProcessor's per-session order
   };
 
+  // Leader: a learner's REQUEST (a forwarded write), and its PING's session touches.
+  void submit_learner_request(const ClientRequest& request);
+  void touch_sessions(const SessionTouches& touches);
+  // The oldest waiting sync was answered: by the leader (D33) or in a SYNC packet (follower).
+  void on_sync_released();
   void handle_connect(ConnId conn, const ConnectRequest& request);
   void handle_request(ConnId conn, const Request& request);
   void submit_write(const ClientRequest& request);
@@ -93,7 +94,6 @@ class ClientPort {
   std::map<SessionId, Session> sessions_;            // sessions connected here
   std::map<SessionId, std::uint64_t> creating_;      // new session -> connection id
   std::deque<SessionId> pending_syncs_;              // forwarded syncs, in order (follower)
-  std::map<SessionId, std::int32_t> touches_;        // since the last PING (follower)
   SessionId next_learner_session_;                   // LearnerSessionTracker's id counter
   // Leader only (LeaderZooKeeperServer).
   std::unique_ptr<SessionTracker> tracker_;

@@ -514,13 +514,11 @@ void Follower::process_packet(const QuorumPacket& packet) {
       return;
     case PacketType::kPing: {
       // Learner.ping: echo the zxid; the sessions touched since the last PING ride along.
-      SessionTouches touches;
-      if (ctx_.clients != nullptr) touches = ctx_.clients->take_touches();
-      send(QuorumPacket{PacketType::kPing, packet.zxid, encode_session_touches(touches)});
+      send(QuorumPacket{PacketType::kPing, packet.zxid, encode_session_touches(ctx_.touches.take())});
       return;
     }
     case PacketType::kSync:
-      if (ctx_.clients != nullptr) ctx_.clients->on_sync_released();
+      ctx_.hand_to_clients(handoff::SyncReleased{});
       return;
     default:
       return;

@@ -575,8 +575,7 @@ void Leader::release_sync(ConnId origin) {
 void Leader::send_sync(ConnId origin) {
   ZAB_ASSERT(phase_ == Phase::kBroadcast, "SYNC answers go out from an established leader");
   if (origin == kLocalSyncOrigin) {
-    ZAB_ASSERT(ctx_.clients != nullptr, "a local sync came from the leader's client port");
-    ctx_.clients->on_sync_released();
+    ctx_.hand_to_clients(handoff::SyncReleased{});
     return;
   }
   auto h = handlers_.find(origin.value);

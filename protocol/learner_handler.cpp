@@ -185,8 +185,10 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
           return;
         case PacketType::kPing:
           // The learner's session touches ride in the reply.
-          if (packet.data && ctx_.clients != nullptr) {
-            if (const auto touches = decode_session_touches(*packet.data)) ctx_.clients->touch_sessions(*touches);
+          if (packet.data) {
+            if (auto touches = decode_session_touches(*packet.data)) {
+              ctx_.hand_to_clients(handoff::TouchSessions{std::move(*touches)});
+            }
           }
           // No assertion that replies <= pings: an out-of-model duplicate can break it.
           ++ping_replies_;
@@ -200,8 +202,8 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
           }
           if (request->type == OpCode::kSync) {
             leader_.process_sync(conn_);
-          } else if (ctx_.clients != nullptr) {
-            ctx_.clients->submit_learner_request(*request);
+          } else {
+            ctx_.hand_to_clients(handoff::LearnerRequest{*request});
           }
           return;
         }

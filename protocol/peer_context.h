@@ -1,13 +1,18 @@
 #pragma once
 // What the parts of a ZooKeeper server node (leader, learner handlers, follower, client port)
-// share during one step: the configuration, the database and its persistence, and the output
-// list of the step with the clocks it runs at. The QuorumPeer owns all of it and points the
-// context at each step's output vector before dispatching an input.
+// share during one step: the configuration, the database and its persistence, the follower's
+// session touch table, and the output list of the step with the clocks it runs at. The
+// QuorumPeer owns all of it and points the context at each step's output vector and hand-off
+// queue before dispatching an input. No part reaches another through it: what a quorum part
+// has for the client port is a hand-off (protocol/client_handoff.h) the QuorumPeer delivers.
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "protocol/assert.h"
+#include "protocol/client_handoff.h"
 #include "protocol/config.h"
 #include "protocol/io.h"
 #include "protocol/quorum_packet.h"
@@ -19,20 +24,28 @@ namespace zab {
 class ZkDatabase;
 class LogSyncer;
 class EpochStore;
-class ClientPort;
 
 struct PeerContext {
   const ServerConfig& config;
   ZkDatabase& db;
   LogSyncer& syncer;
   EpochStore& epochs;
-  ClientPort* clients = nullptr;  // the client port, for the leader's and follower's hand-offs
+  LearnerTouchTable& touches;
   std::vector<Output>* out = nullptr;
+  std::vector<ClientHandoff>* handoffs = nullptr;
   Clocks now;
 
   void send(ConnId conn, const QuorumPacket& packet) const {
     ZAB_ASSERT(out != nullptr, "quorum packets are sent only inside a step (QuorumPeer::step sets the outputs)");
     out->push_back(out::Send{conn, encode_packet(packet)});
+  }
+  // Queues work for the client port's pipeline; the QuorumPeer delivers it once the part that
+  // handed it over has returned from the input.
+  // Built in place: g++ 12 misreads a moved variant temporary as maybe-uninitialized.
+  template <class Handoff>
+  void hand_to_clients(Handoff&& handoff) const {
+    ZAB_ASSERT(handoffs != nullptr, "hand-offs happen only inside a step (QuorumPeer::step sets the queue)");
+    handoffs->emplace_back(std::in_place_type<std::decay_t<Handoff>>, std::forward<Handoff>(handoff));
   }
   void close(ConnId conn) const {
     ZAB_ASSERT(out != nullptr, "connections are closed only inside a step (QuorumPeer::step sets the outputs)");

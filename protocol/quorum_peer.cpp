@@ -16,9 +16,8 @@ QuorumPeer::QuorumPeer(const NodeContext& context, ServerConfig config)
       node_(context),
       syncer_(config_, context.random),
       db_(config_, syncer_, files_),
-      ctx_{config_, db_, syncer_, epochs_},
+      ctx_{config_, db_, syncer_, epochs_, touches_},
       clients_(ctx_) {
-  ctx_.clients = &clients_;
   db_.on_applied = [this](const ProcessTxnResult& result, std::vector<Output>&) { clients_.on_applied(result); };
   ZAB_ASSERT(config_.is_voter(config_.my_id), "a server is one of the voters of its ensemble");
   ZAB_ASSERT(ServerId::of(context.self) == config_.my_id, "server sid N listens at address N");
@@ -47,12 +46,14 @@ std::vector<TraceKindInfo> QuorumPeer::trace_kinds() {
 void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) {
   ZAB_ASSERT(ctx_.out == nullptr, "steps do not nest: the previous step released its outputs");
   ctx_.out = &out;
+  ctx_.handoffs = &handoffs_;
   ctx_.now = now;
   files_.begin_step();
   if (const auto* s = std::get_if<in::Start>(&input)) {
     start(*s);
   } else if (running_) {
     route(input);
+    deliver_handoffs();
   }
   if (running_) {
     check_role_ended();
@@ -60,6 +61,7 @@ void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) 
     check_invariants();
     // SyncRequestProcessor: the input queue is empty at the end of a step, so it flushes.
     syncer_.end_of_step(out);
+    deliver_handoffs();  // the flush's ACKs can commit, and a commit can release a sync
     if (role_ending_ && syncer_.durable_idle()) {
       finish_role_end();
       update_serving();
@@ -67,6 +69,8 @@ void QuorumPeer::step(const Clocks& now, Input input, std::vector<Output>& out) 
     }
   }
   files_.catch_up(out);
+  ZAB_ASSERT(handoffs_.empty(), "every hand-off of a step reaches the client port within it");
+  ctx_.handoffs = nullptr;
   ctx_.out = nullptr;
 }
 
@@ -164,7 +168,7 @@ void QuorumPeer::check_invariants() {
   ZAB_ASSERT(running_, "only a running server is checked (a refused start stopped it)");
   ZAB_ASSERT(election_ != nullptr, "a running server has its election (made at start)");
   ZAB_ASSERT(ctx_.out != nullptr, "the invariants are checked inside a step");
-  ZAB_ASSERT(ctx_.clients == &clients_, "the parts hand client work to this server's own client port");
+  ZAB_ASSERT(handoffs_.empty(), "the invariants are checked with every hand-off delivered");
   ZAB_ASSERT(epochs_.accepted() >= epochs_.current(),
              "acceptedEpoch >= currentEpoch: an epoch is accepted before it becomes current");
   ZAB_ASSERT(!(leader_ && follower_), "a server is leader or follower, never both");
@@ -285,6 +289,15 @@ void QuorumPeer::finish_role_end() {
     db_.fast_forward(*ctx_.out);
   }
   look_for_leader();
+}
+
+void QuorumPeer::deliver_handoffs() {
+  // The client port's pipeline takes what the quorum parts handed over, in the order they
+  // did; it hands nothing back, so one pass empties the queue.
+  std::vector<ClientHandoff> handoffs;
+  handoffs.swap(handoffs_);
+  for (const ClientHandoff& handoff : handoffs) clients_.on_handoff(handoff);
+  ZAB_ASSERT(handoffs_.empty(), "the client port hands nothing back to the quorum parts");
 }
 
 void QuorumPeer::route(const Input& input) {

@@ -69,6 +69,7 @@ class QuorumPeer final : public Node, private ElectionPeer {
 
   void start(const in::Start& start);
   void route(const Input& input);
+  void deliver_handoffs();
   void on_fsync_done(std::uint64_t tag);
   void look_for_leader();
   void check_election_result();
@@ -84,6 +85,8 @@ class QuorumPeer final : public Node, private ElectionPeer {
   LogSyncer syncer_;
   ZkDatabase db_;
   EpochStore epochs_;
+  LearnerTouchTable touches_;
+  std::vector<ClientHandoff> handoffs_;  // this step's, until delivered (deliver_handoffs)
   PeerContext ctx_;
   ClientPort clients_;
   std::unique_ptr<Election> election_;
