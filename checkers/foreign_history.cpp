@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::check {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "checkers/model.h"
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::check {
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::check {
 

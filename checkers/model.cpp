@@ -4,7 +4,7 @@
 
 #include <type_traits>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::check {
 

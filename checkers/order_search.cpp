@@ -8,7 +8,7 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::check {
 

@@ -3,7 +3,7 @@
 // stands at, what entered it since it was last rebuilt, what its txn log durably holds, and
 // whether it is serving. The checkers share this walk; they judge, it only follows.
 //
-// How the trace maps onto the tree (protocol/zab_trace.h):
+// How the trace maps onto the tree (protocol/base/zab_trace.h):
 // - process_start: a new incarnation; nothing is known until the database is loaded;
 // - tree_reset(z): the tree was rebuilt from nothing (z = 0) or from the snapshot at z; the
 //   log's txns after it follow as `replayed` (start, a TRUNC's reload, an interrupted SNAP);

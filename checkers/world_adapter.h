@@ -3,7 +3,7 @@
 // fuzzing (the checkers run after every one of thousands of runs). It lives in its own
 // library, zab_checkers_world, so that zab_checkers itself depends on neither the simulator
 // nor the protocol: it maps the simulator's TraceEvents and the protocol's trace codes
-// (protocol/zab_trace.h) onto checkers/zab_events.h.
+// (protocol/base/zab_trace.h) onto checkers/zab_events.h.
 
 #include "checkers/zab_events.h"
 #include "sim/trace.h"

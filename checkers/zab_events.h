@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "checkers/trace_reader.h"
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "protocol/events/events.h"
 
 namespace zab::check {

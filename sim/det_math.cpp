@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::sim {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/distributions.h"
 
 namespace zab::sim {

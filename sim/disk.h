@@ -16,7 +16,7 @@
 #include <map>
 #include <string>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/rng.h"
 
 namespace zab::sim {

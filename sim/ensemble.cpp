@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/quorum_peer.h"
+#include "protocol/quorum/quorum_peer.h"
 
 namespace zab::sim {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "protocol/config.h"
+#include "protocol/base/config.h"
 #include "sim/client/zk_client.h"
 #include "sim/world.h"
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/sim_time.h"
 
 namespace zab::sim {

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
 #include "sim/trace.h"

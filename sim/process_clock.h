@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "protocol/assert.h"
-#include "protocol/time.h"
+#include "protocol/base/assert.h"
+#include "protocol/base/time.h"
 #include "sim/sim_time.h"
 
 namespace zab::sim {

@@ -1,6 +1,6 @@
 #include "sim/rng.h"
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/hash.h"
 
 namespace zab::sim {

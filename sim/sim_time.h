@@ -1,11 +1,11 @@
 #pragma once
 // Global virtual time of the simulated world, in nanoseconds since the world began.
-// Only sim/ sees it: processes see their own drifting clocks (protocol/time.h).
+// Only sim/ sees it: processes see their own drifting clocks (protocol/base/time.h).
 
 #include <compare>
 #include <cstdint>
 
-#include "protocol/time.h"
+#include "protocol/base/time.h"
 
 namespace zab::sim {
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/hash.h"
 
 namespace zab::sim {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "protocol/events/events.h"
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/sim_time.h"
 
 namespace zab::sim {

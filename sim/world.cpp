@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/distributions.h"
 #include "sim/hash.h"
 

@@ -2,7 +2,7 @@
 // The simulated world: one thread, one virtual clock, every process, the network and the
 // disks, driven by one event queue ordered by (time, sequence). One seed decides everything.
 //
-// Processes run sans-IO nodes (protocol/io.h). The world turns a node's outputs into events
+// Processes run sans-IO nodes (protocol/base/io.h). The world turns a node's outputs into events
 // (messages in flight, timers, fsync completions) and, when they come due, hands the node its
 // inputs with the current readings of its own drifting clocks. Faults are methods here: the
 // scenario layer and tests call them at chosen times or on triggers.
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/disk.h"
 #include "sim/event_queue.h"
 #include "sim/network.h"

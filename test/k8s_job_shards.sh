@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the container command of tools/k8s/fuzz-job.yaml as the Indexed Job would, once per
+# Runs the container command of tools/fuzz/k8s/fuzz-job.yaml as the Indexed Job would, once per
 # completion index, without a cluster: the command is read from the manifest itself (so an edit
 # there is what gets tested), /results is a temporary directory and zabsim is first on PATH.
 # The merged shards must equal the unsharded campaign's summary.json byte for byte.

@@ -17,7 +17,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "protocol/ids.h"
+#include "protocol/base/ids.h"
 
 namespace zab::ev {
 

@@ -1,6 +1,6 @@
 #include "sim/client/history.h"
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::sim {
 

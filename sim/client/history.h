@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/client_wire.h"
+#include "protocol/client_port/client_wire.h"
 #include "sim/sim_time.h"
 
 namespace zab::sim {

@@ -1,7 +1,7 @@
 #include "sim/client/zk_client.h"
 
-#include "protocol/assert.h"
-#include "protocol/config.h"
+#include "protocol/base/assert.h"
+#include "protocol/base/config.h"
 #include "sim/world.h"
 
 namespace zab::sim {

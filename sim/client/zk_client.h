@@ -15,8 +15,8 @@
 #include <optional>
 #include <vector>
 
-#include "protocol/client_wire.h"
-#include "protocol/io.h"
+#include "protocol/client_port/client_wire.h"
+#include "protocol/base/io.h"
 #include "sim/client/history.h"
 
 namespace zab::sim {

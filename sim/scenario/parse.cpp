@@ -8,7 +8,7 @@
 #include <set>
 
 #include "checkers/json_input.h"
-#include "protocol/mutations.h"
+#include "protocol/base/mutations.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 

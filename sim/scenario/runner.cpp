@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <set>
 
-#include "protocol/assert.h"
-#include "protocol/quorum_peer.h"
+#include "protocol/base/assert.h"
+#include "protocol/quorum/quorum_peer.h"
 #include "sim/client/workload.h"
 #include "sim/distributions.h"
 #include "sim/ensemble.h"

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/config.h"
+#include "protocol/base/config.h"
 #include "sim/client/zk_client.h"
 #include "sim/network.h"
 #include "sim/world.h"

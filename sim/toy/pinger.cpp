@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::toy {
 

@@ -8,7 +8,7 @@
 #include <map>
 #include <vector>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 
 namespace zab::toy {
 

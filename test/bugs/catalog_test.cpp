@@ -10,7 +10,7 @@
 #include <set>
 
 #include "sim/scenario/runner.h"
-#include "tools/judge.h"
+#include "tools/run/judge.h"
 
 using namespace zab::sim;
 

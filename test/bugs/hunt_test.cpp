@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "protocol/mutations.h"
+#include "protocol/base/mutations.h"
 #include "sim/scenario/runner.h"
 #include "tools/bugs/catalog.h"
 #include "tools/bugs/hunt.h"

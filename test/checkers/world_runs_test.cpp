@@ -12,7 +12,7 @@
 #include "checkers/log_agreement.h"
 #include "checkers/world_adapter.h"
 #include "checkers/zab_properties.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/zab_trace.h"
 #include "sim/ensemble.h"
 
 using namespace zab;

@@ -6,8 +6,8 @@
 
 #include "sim/scenario/runner.h"
 #include "checkers/judge.h"
-#include "tools/history_convert.h"
-#include "tools/judge.h"
+#include "tools/check/history_convert.h"
+#include "tools/run/judge.h"
 
 using namespace zab::sim;
 

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 using namespace zab::fuzz;
 

@@ -9,7 +9,7 @@
 #include "checkers/history.h"
 #include "checkers/linearizability.h"
 #include "checkers/zk_consistency.h"
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));

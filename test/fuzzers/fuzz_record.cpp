@@ -6,9 +6,9 @@
 #include <string>
 
 #include "checkers/json_input.h"
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/scenario/scenario.h"
-#include "tools/run_record.h"
+#include "tools/run/run_record.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "tools/study/spec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

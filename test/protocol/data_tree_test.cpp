@@ -1,4 +1,4 @@
-#include "protocol/data_tree.h"
+#include "protocol/database/data_tree.h"
 
 #include <doctest/doctest.h>
 

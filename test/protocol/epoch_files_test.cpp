@@ -1,4 +1,4 @@
-#include "protocol/epoch_files.h"
+#include "protocol/persistence/epoch_files.h"
 
 #include <doctest/doctest.h>
 

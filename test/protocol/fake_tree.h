@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include "protocol/codec.h"
-#include "protocol/txn.h"
+#include "protocol/base/codec.h"
+#include "protocol/database/txn.h"
 
 namespace zab::test {
 

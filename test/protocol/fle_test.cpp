@@ -2,14 +2,14 @@
 // elections in the simulated world, named after what ZooKeeper 3.8.0 does
 // (protocol/notes/fle.md).
 
-#include "protocol/fle.h"
+#include "protocol/election/fle.h"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "protocol/zab_trace.h"
+#include "protocol/base/zab_trace.h"
 #include "test/support/events.h"
 #include "sim/world.h"
 #include "test/support/election_node.h"

@@ -1,4 +1,4 @@
-#include "protocol/mutations.h"
+#include "protocol/base/mutations.h"
 
 #include <doctest/doctest.h>
 

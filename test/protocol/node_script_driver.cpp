@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "protocol/data_dir.h"
-#include "protocol/txn_log_file.h"
+#include "protocol/persistence/data_dir.h"
+#include "protocol/persistence/txn_log_file.h"
 #include "test/protocol/node_script_render.h"
 
 namespace zab::test {

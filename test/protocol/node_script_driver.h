@@ -35,8 +35,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/config.h"
-#include "protocol/quorum_peer.h"
+#include "protocol/base/config.h"
+#include "protocol/quorum/quorum_peer.h"
 #include "test/protocol/node_script_inputs.h"
 
 namespace zab::test {

@@ -3,14 +3,14 @@
 #include <charconv>
 #include <sstream>
 
-#include "protocol/data_dir.h"
-#include "protocol/data_tree.h"
-#include "protocol/epoch_files.h"
-#include "protocol/learner_request.h"
-#include "protocol/notification.h"
-#include "protocol/quorum_cnx.h"
-#include "protocol/snapshot.h"
-#include "protocol/txn_log_file.h"
+#include "protocol/persistence/data_dir.h"
+#include "protocol/database/data_tree.h"
+#include "protocol/persistence/epoch_files.h"
+#include "protocol/quorum/learner_request.h"
+#include "protocol/election/notification.h"
+#include "protocol/election/quorum_cnx.h"
+#include "protocol/persistence/snapshot.h"
+#include "protocol/persistence/txn_log_file.h"
 
 namespace zab::test {
 

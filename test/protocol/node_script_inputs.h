@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "protocol/client_wire.h"
-#include "protocol/ids.h"
-#include "protocol/io.h"
-#include "protocol/quorum_packet.h"
-#include "protocol/txn.h"
+#include "protocol/client_port/client_wire.h"
+#include "protocol/base/ids.h"
+#include "protocol/base/io.h"
+#include "protocol/quorum/quorum_packet.h"
+#include "protocol/database/txn.h"
 
 namespace zab::test {
 

@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
-#include "protocol/config.h"
-#include "protocol/coverage.h"
-#include "protocol/sync_follower.h"
-#include "protocol/timers.h"
-#include "protocol/vote.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/config.h"
+#include "protocol/base/coverage.h"
+#include "protocol/quorum/sync_follower.h"
+#include "protocol/base/timers.h"
+#include "protocol/election/vote.h"
+#include "protocol/base/zab_trace.h"
 
 namespace zab::test {
 

@@ -9,8 +9,8 @@
 #include <functional>
 #include <string>
 
-#include "protocol/io.h"
-#include "protocol/quorum_peer.h"
+#include "protocol/base/io.h"
+#include "protocol/quorum/quorum_peer.h"
 
 namespace zab::test {
 

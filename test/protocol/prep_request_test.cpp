@@ -1,8 +1,8 @@
-#include "protocol/prep_request.h"
+#include "protocol/client_port/prep_request.h"
 
 #include <doctest/doctest.h>
 
-#include "protocol/path_utils.h"
+#include "protocol/database/path_utils.h"
 
 using namespace zab;
 

@@ -1,15 +1,15 @@
 // QuorumCnxManager: the election port's connections, driven input by input, and in the world.
 
-#include "protocol/quorum_cnx.h"
+#include "protocol/election/quorum_cnx.h"
 
 #include <doctest/doctest.h>
 
 #include <map>
 #include <set>
 
-#include "protocol/codec.h"
-#include "protocol/election.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/codec.h"
+#include "protocol/election/election.h"
+#include "protocol/base/zab_trace.h"
 #include "sim/world.h"
 #include "test/support/election_node.h"
 #include "test/support/events.h"

@@ -1,4 +1,4 @@
-#include "protocol/quorum_packet.h"
+#include "protocol/quorum/quorum_packet.h"
 
 #include <doctest/doctest.h>
 

@@ -1,17 +1,17 @@
 // Whole servers in the simulated world: election, discovery, synchronization, broadcast and
 // recovery, observed through the trace the servers emit.
 
-#include "protocol/quorum_peer.h"
+#include "protocol/quorum/quorum_peer.h"
 
 #include <doctest/doctest.h>
 
 #include <map>
 #include <set>
 
-#include "protocol/coverage.h"
-#include "protocol/snapshot.h"
-#include "protocol/txn_log_file.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/coverage.h"
+#include "protocol/persistence/snapshot.h"
+#include "protocol/persistence/txn_log_file.h"
+#include "protocol/base/zab_trace.h"
 #include "test/support/events.h"
 #include "sim/ensemble.h"
 

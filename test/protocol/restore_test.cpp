@@ -1,8 +1,8 @@
-#include "protocol/restore.h"
+#include "protocol/persistence/restore.h"
 
 #include <doctest/doctest.h>
 
-#include "protocol/txn_log.h"
+#include "protocol/persistence/txn_log.h"
 #include "test/protocol/fake_tree.h"
 
 using namespace zab;

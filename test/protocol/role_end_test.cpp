@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "protocol/zab_trace.h"
+#include "protocol/base/zab_trace.h"
 #include "sim/scenario/runner.h"
 
 using namespace zab;

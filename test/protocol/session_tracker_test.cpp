@@ -1,4 +1,4 @@
-#include "protocol/session_tracker.h"
+#include "protocol/database/session_tracker.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "protocol/snapshot.h"
+#include "protocol/persistence/snapshot.h"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // LearnerHandler.syncFollower's choice between DIFF, TRUNC and SNAP, each in the situation
 // where ZooKeeper makes it (notes/zab_phases.md §3.2, §3.3).
 
-#include "protocol/sync_follower.h"
+#include "protocol/quorum/sync_follower.h"
 
 #include <doctest/doctest.h>
 

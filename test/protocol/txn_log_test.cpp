@@ -1,12 +1,12 @@
-#include "protocol/txn_log.h"
+#include "protocol/persistence/txn_log.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "protocol/codec.h"
-#include "protocol/data_dir.h"
-#include "protocol/txn_log_file.h"
+#include "protocol/base/codec.h"
+#include "protocol/persistence/data_dir.h"
+#include "protocol/persistence/txn_log_file.h"
 #include "test/support/disk_driver.h"
 
 using namespace zab;

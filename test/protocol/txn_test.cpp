@@ -1,4 +1,4 @@
-#include "protocol/txn.h"
+#include "protocol/database/txn.h"
 
 #include <doctest/doctest.h>
 

@@ -3,16 +3,16 @@
 // or below it; and a truncation whose reload lacks txns up to the TRUNC point fails (D10), so a
 // learner never claims a zxid whose txns it does not hold.
 
-#include "protocol/zk_database.h"
+#include "protocol/database/zk_database.h"
 
 #include <doctest/doctest.h>
 
-#include "protocol/config.h"
-#include "protocol/local_files.h"
-#include "protocol/log_syncer.h"
-#include "protocol/random_source.h"
-#include "protocol/snapshot.h"
-#include "protocol/txn_log.h"
+#include "protocol/base/config.h"
+#include "protocol/persistence/local_files.h"
+#include "protocol/persistence/log_syncer.h"
+#include "protocol/base/random_source.h"
+#include "protocol/persistence/snapshot.h"
+#include "protocol/persistence/txn_log.h"
 
 using namespace zab;
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "sim/scenario/runner.h"
-#include "tools/judge.h"
+#include "tools/run/judge.h"
 
 using namespace zab::sim;
 

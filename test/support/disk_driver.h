@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/disk.h"
 #include "sim/rng.h"
 

@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "protocol/config.h"
-#include "protocol/election.h"
-#include "protocol/zab_trace.h"
-#include "protocol/io.h"
+#include "protocol/base/config.h"
+#include "protocol/election/election.h"
+#include "protocol/base/zab_trace.h"
+#include "protocol/base/io.h"
 #include "sim/world.h"
 
 namespace zab::test {

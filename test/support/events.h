@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "protocol/io.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/io.h"
+#include "protocol/base/zab_trace.h"
 #include "sim/trace.h"
 #include "sim/world.h"
 

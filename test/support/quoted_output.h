@@ -2,7 +2,7 @@
 // Documents quote `zabsim`'s real output: the catalog's pages (test/bugs/pages_test.cpp) and
 // the README (test/tools/readme_test.cpp). These helpers run a command and check a quoted
 // block against today's output: every quoted line must appear, in order ("..." lines and blank
-// lines stand for what the document leaves out). tools/refresh_page_output.py rewrites stale
+// lines stand for what the document leaves out). tools/scripts/refresh_page_output.py rewrites stale
 // blocks in the same terms.
 
 #include <doctest/doctest.h>

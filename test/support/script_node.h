@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/io.h"
+#include "protocol/base/io.h"
 #include "sim/world.h"
 
 namespace zab::test {

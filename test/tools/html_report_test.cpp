@@ -1,4 +1,4 @@
-// The HTML report's data (tools/html_report.h), checked without a browser: one lane per server
+// The HTML report's data (tools/report/html_report.h), checked without a browser: one lane per server
 // and client, every delivered message paired with its send, the faults on their lanes, the
 // role bands, and the witness of a violation as structured points. The browser side is
 // test/report_browser.cmake.
@@ -9,9 +9,9 @@
 #include <set>
 
 #include "sim/scenario/runner.h"
-#include "tools/html_report.h"
-#include "tools/judge.h"
-#include "tools/report.h"
+#include "tools/report/html_report.h"
+#include "tools/run/judge.h"
+#include "tools/run/timeline.h"
 
 using namespace zab;
 using nlohmann::ordered_json;

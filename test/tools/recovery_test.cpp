@@ -3,7 +3,7 @@
 // read timeout after about syncLimit x tickTime; followers sync by a named mode; clients are
 // served again after the leader is established.
 
-#include "tools/recovery.h"
+#include "tools/run/recovery.h"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 #include "tools/bugs/catalog.h"
 
-#include "protocol/assert.h"
-#include "protocol/mutations.h"
+#include "protocol/base/assert.h"
+#include "protocol/base/mutations.h"
 
 namespace zab::bugs {
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "tools/fuzz/campaign.h"
 #include "tools/fuzz/shrink.h"
 

@@ -11,7 +11,7 @@
 #include <map>
 #include <set>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "tools/fuzz/execute.h"
 #include "tools/fuzz/pool.h"
 #include "tools/fuzz/summary.h"

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "protocol/assert.h"
-#include "protocol/coverage.h"
-#include "protocol/zab_trace.h"
+#include "protocol/base/assert.h"
+#include "protocol/base/coverage.h"
+#include "protocol/base/zab_trace.h"
 #include "sim/scenario/runner.h"
-#include "tools/pipeline.h"
+#include "tools/run/pipeline.h"
 
 namespace zab::fuzz {
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tools/run_record.h"
+#include "tools/run/run_record.h"
 
 namespace zab::fuzz {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "protocol/coverage.h"
+#include "protocol/base/coverage.h"
 #include "sim/distributions.h"
 #include "sim/rng.h"
 

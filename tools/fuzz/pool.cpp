@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::fuzz {
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <functional>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/scenario/scenario.h"
 #include "tools/fuzz/execute.h"
 

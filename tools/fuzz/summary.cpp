@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "protocol/coverage.h"
+#include "protocol/base/coverage.h"
 #include "sim/hash.h"
 
 namespace zab::fuzz {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::study {
 

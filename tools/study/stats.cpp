@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 
 namespace zab::study {
 

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "protocol/assert.h"
+#include "protocol/base/assert.h"
 #include "sim/scenario/runner.h"
 #include "tools/fuzz/pool.h"
-#include "tools/pipeline.h"
+#include "tools/run/pipeline.h"
 
 namespace zab::study {
 
