@@ -2,6 +2,7 @@
 // the offending value. Unknown keys are errors: a misspelt knob must not be silently ignored.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 
 #include "checkers/json_input.h"
 #include "protocol/base/mutations.h"
+#include "sim/client/workload.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -31,19 +33,21 @@ struct Invalid {
 [[noreturn]] void fail(const std::string& pointer, const std::string& message) { throw Invalid{pointer, message}; }
 
 // A JSON object being read: remembers which keys were used, so leftovers are reported.
+// With a ConsultedKeys, also lists every key looked up (the schema test's view of the parser).
 class Obj {
  public:
-  Obj(const json& j, std::string pointer) : j_(j), pointer_(std::move(pointer)) {
+  Obj(const json& j, std::string pointer, ConsultedKeys* consulted)
+      : j_(j), pointer_(std::move(pointer)), consulted_(consulted) {
     if (!j_.is_object()) fail(pointer_.empty() ? "/" : pointer_, "must be an object");
   }
   ~Obj() = default;
   std::string at(const std::string& key) const { return pointer_ + "/" + key; }
   bool has(const std::string& key) {
-    used_.insert(key);
+    consult(key);
     return j_.contains(key);
   }
   const json& get(const std::string& key) {
-    used_.insert(key);
+    consult(key);
     if (!j_.contains(key)) fail(at(key), "is required");
     return j_.at(key);
   }
@@ -92,10 +96,30 @@ class Obj {
     }
   }
   const std::string& pointer() const { return pointer_; }
+  ConsultedKeys* consulted() const { return consulted_; }
 
  private:
+  void consult(const std::string& key) {
+    used_.insert(key);
+    if (consulted_ != nullptr) consulted_->emplace(wildcard_indices(pointer_), key);
+  }
+  // "/faults/3/on" -> "/faults/*/on": one place in the schema for every element of a list.
+  static std::string wildcard_indices(const std::string& pointer) {
+    std::string result;
+    std::size_t i = 0;
+    while (i < pointer.size()) {
+      const std::size_t end = std::min(pointer.find('/', i + 1), pointer.size());
+      const std::string segment = pointer.substr(i + 1, end - i - 1);
+      const bool index = !segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
+      result += "/" + (index ? std::string("*") : segment);
+      i = end;
+    }
+    return result;
+  }
+
   const json& j_;
   std::string pointer_;
+  ConsultedKeys* consulted_;
   std::set<std::string> used_;
 };
 
@@ -201,20 +225,24 @@ const char* fault_kind_name(FaultKind kind) {
 namespace {
 
 Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
-                  const std::vector<EventKindInfo>& events) {
-  Obj o(j, pointer);
+                  const std::vector<EventKindInfo>& events, ConsultedKeys* keys) {
+  Obj o(j, pointer, keys);
   Fault f;
   f.pointer = pointer;
   const std::string kind = o.string("kind");
   auto k = fault_kinds().find(kind);
-  if (k == fault_kinds().end()) fail(o.at("kind"), fmt::format("unknown fault kind '{}'", kind));
+  if (k == fault_kinds().end()) {
+    std::string names;
+    for (const auto& [name, unused] : fault_kinds()) names += (names.empty() ? "" : ", ") + name;
+    fail(o.at("kind"), fmt::format("unknown fault kind '{}' ({})", kind, names));
+  }
   f.kind = k->second;
   const bool has_at = o.has("at_ms");
   const bool has_on = o.has("on");
   if (has_at == has_on) fail(pointer, "needs exactly one of 'at_ms' (a time) or 'on' (a trigger)");
   if (has_at) f.at_ms = o.integer("at_ms", std::nullopt, 0, kMaxMs);
   if (has_on) {
-    Obj t(o.get("on"), o.at("on"));
+    Obj t(o.get("on"), o.at("on"), keys);
     Trigger trig;
     trig.event = t.string("event");
     auto info = std::find_if(events.begin(), events.end(), [&](const EventKindInfo& k) { return k.name == trig.event; });
@@ -223,7 +251,7 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
     }
     if (t.has("server")) trig.server = parse_target(t.get("server"), t.at("server"), sc.servers);
     if (t.has("fields")) {
-      Obj fields(t.get("fields"), t.at("fields"));
+      Obj fields(t.get("fields"), t.at("fields"), nullptr);  // the event's own field names
       for (auto it = t.get("fields").begin(); it != t.get("fields").end(); ++it) {
         // "sub" is the event's sub-kind: the message type of send/deliver (Leader.java's packet
         // numbers; 100/101 election; 300+ client messages).
@@ -343,8 +371,8 @@ void parse_latency(Obj& o, LatencyModel& m) {
   o.done();
 }
 
-Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) {
-  Obj o(root, "");
+Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names, ConsultedKeys* keys) {
+  Obj o(root, "", keys);
   Scenario sc;
   sc.name = o.string("name");
   sc.description = o.string("description", std::string());
@@ -357,7 +385,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
   sc.duration_ms = o.integer("duration_ms", 30'000, 1, kMaxMs);
 
   if (o.has("cluster")) {
-    Obj c(o.get("cluster"), "/cluster");
+    Obj c(o.get("cluster"), "/cluster", keys);
     sc.servers = static_cast<std::uint32_t>(c.integer("servers", 5, 1, 99));
     ServerConfig& s = sc.server;
     s.tick_time_ms = c.integer("tick_time_ms", s.tick_time_ms, 1, 3'600'000);
@@ -386,13 +414,13 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
     c.done();
   }
   if (o.has("network")) {
-    Obj n(o.get("network"), "/network");
+    Obj n(o.get("network"), "/network", keys);
     if (n.has("latency")) {
-      Obj l(n.get("latency"), "/network/latency");
+      Obj l(n.get("latency"), "/network/latency", keys);
       parse_latency(l, sc.network.latency);
     }
     if (n.has("out_of_model")) {
-      Obj m(n.get("out_of_model"), "/network/out_of_model");
+      Obj m(n.get("out_of_model"), "/network/out_of_model", keys);
       sc.network.out_of_model.enabled = m.boolean("enabled", false);
       sc.network.out_of_model.drop_probability = m.number("drop_probability", 0, 0, 1);
       sc.network.out_of_model.duplicate_probability = m.number("duplicate_probability", 0, 0, 1);
@@ -402,7 +430,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
     n.done();
   }
   if (o.has("disk")) {
-    Obj d(o.get("disk"), "/disk");
+    Obj d(o.get("disk"), "/disk", keys);
     DiskConfig& dc = sc.disk;
     dc.fsync_median_us = d.number("fsync_median_us", dc.fsync_median_us, 1e-3, 1e9);
     dc.fsync_sigma = d.number("fsync_sigma", dc.fsync_sigma, 0, 10);
@@ -422,7 +450,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
     d.done();
   }
   if (o.has("clients")) {
-    Obj c(o.get("clients"), "/clients");
+    Obj c(o.get("clients"), "/clients", keys);
     ClientsSpec& cs = sc.clients;
     cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, kClientsMax));
     if (c.has("servers")) {
@@ -441,18 +469,18 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
     cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
     cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
     if (c.has("workload")) {
-      Obj w(c.get("workload"), "/clients/workload");
+      Obj w(c.get("workload"), "/clients/workload", keys);
       cs.workload.ops_per_client = static_cast<std::uint32_t>(w.integer("ops_per_client", 0, 0, 10'000'000));
       cs.workload.think_time_ms = w.integer("think_time_ms", 100, 0, kMaxMs);
       cs.workload.keys = static_cast<std::uint32_t>(w.integer("keys", 8, 1, 1'000'000));
       if (w.has("mix")) {
-        static const std::set<std::string> kinds = {"create", "create_sequential", "create_ephemeral", "delete",
-                                                    "set_data", "set_data_versioned", "get_data", "exists",
-                                                    "get_children", "sync", "sync_read", "close_session"};
-        Obj m(w.get("mix"), "/clients/workload/mix");
+        const std::vector<std::string>& kinds = workload_kinds();
+        Obj m(w.get("mix"), "/clients/workload/mix", nullptr);  // its keys: the workload's kinds
         const json& mix = w.get("mix");
         for (auto it = mix.begin(); it != mix.end(); ++it) {
-          if (!kinds.contains(it.key())) fail(m.at(it.key()), "is not an operation kind of the workload mix");
+          if (std::find(kinds.begin(), kinds.end(), it.key()) == kinds.end()) {
+            fail(m.at(it.key()), fmt::format("is not an operation kind of the workload mix ({})", fmt::join(kinds, ", ")));
+          }
           cs.workload.mix[it.key()] = static_cast<std::uint32_t>(m.integer(it.key(), std::nullopt, 0, 1'000'000));
         }
         m.done();
@@ -476,7 +504,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
       std::uint64_t scripted_ops = 0;
       for (std::size_t i = 0; i < scripts.size(); ++i) {
         const std::string sp = fmt::format("/clients/scripts/{}", i);
-        Obj s(scripts[i], sp);
+        Obj s(scripts[i], sp, keys);
         if (cs.count == 0) fail(s.at("client"), "names a client, but /clients/count is 0: there are no clients to script");
         const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count));
         if (cs.scripts.contains(client)) fail(s.at("client"), fmt::format("client {} already has a script", client));
@@ -487,7 +515,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
         scripted_ops += ops.size();
         if (scripted_ops > kWorkloadOpsMax) fail(s.at("ops"), fmt::format("more than {} scripted operations in all", kWorkloadOpsMax));
         for (std::size_t k = 0; k < ops.size(); ++k) {
-          Obj op(ops[k], fmt::format("{}/ops/{}", sp, k));
+          Obj op(ops[k], fmt::format("{}/ops/{}", sp, k), keys);
           ScriptedClientOp sop;
           sop.delay_ms = op.integer("delay_ms", 0, 0, kMaxMs);
           sop.request = parse_request(op);
@@ -502,10 +530,10 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
   if (o.has("faults")) {
     const json& faults = o.get("faults");
     if (!faults.is_array()) fail("/faults", "must be a list of faults");
-    for (std::size_t i = 0; i < faults.size(); ++i) sc.faults.push_back(parse_fault(faults[i], fmt::format("/faults/{}", i), sc, event_names));
+    for (std::size_t i = 0; i < faults.size(); ++i) sc.faults.push_back(parse_fault(faults[i], fmt::format("/faults/{}", i), sc, event_names, keys));
   }
   if (o.has("expect")) {
-    Obj e(o.get("expect"), "/expect");
+    Obj e(o.get("expect"), "/expect", keys);
     sc.expect.safety = e.string("safety", std::string("pass"));
     sc.expect.liveness = e.string("liveness", std::string("pass"));
     sc.expect.out_of_model = e.boolean("out_of_model", false);
@@ -541,12 +569,12 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names) 
 
 }  // namespace
 
-ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name) {
+ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name, ConsultedKeys* consulted) {
   json_input::JsonError error;
   const std::optional<json> root = json_input::parse<json>(json_text, error);
   if (!root) return ScenarioError{file_name, error.pointer, error.message};
   try {
-    return parse(*root, scenario_event_kinds());
+    return parse(*root, scenario_event_kinds(), consulted);
   } catch (const Invalid& invalid) {
     return ScenarioError{file_name, invalid.pointer, invalid.message};
   }

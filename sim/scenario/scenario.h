@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -142,7 +143,13 @@ struct ScenarioError {
 };
 
 using ScenarioParse = std::variant<Scenario, ScenarioError>;
-ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name);
+// Every key the parser looked up, present or not, as (where, key) with array indices written
+// "*": ("/faults/*/on", "before_ms"). The free-form maps (a trigger's fields, the workload mix)
+// are not listed. test/scenario/schema_test.cpp holds it against scenario.schema.json, so the
+// editors' schema and the parser cannot drift apart.
+using ConsultedKeys = std::set<std::pair<std::string, std::string>>;
+ScenarioParse parse_scenario(const std::string& json_text, const std::string& file_name,
+                             ConsultedKeys* consulted = nullptr);
 ScenarioParse load_scenario(const std::string& path);
 
 }  // namespace zab::sim

@@ -45,7 +45,8 @@ TEST_CASE("wrong types, unknown keys and impossible values name their JSON point
   CHECK(error_of(R"({"name": "x", "faults": [{"kind": "crash", "target": 7, "at_ms": 5}]})") ==
         "t.json: /faults/0/target: server 7 does not exist (servers are 1..5)");
   CHECK(error_of(R"({"name": "x", "faults": [{"kind": "explode", "target": 1, "at_ms": 5}]})") ==
-        "t.json: /faults/0/kind: unknown fault kind 'explode'");
+        "t.json: /faults/0/kind: unknown fault kind 'explode' (clock_drift, clock_step, corrupt, crash, cut, flap, hang, heal, "
+        "heal_link, partition, reset_connections, restart, resume, slow_link, start)");
   CHECK(error_of(R"({"name": "x", "faults": [{"kind": "crash", "target": 1}]})") ==
         "t.json: /faults/0: needs exactly one of 'at_ms' (a time) or 'on' (a trigger)");
   CHECK(error_of(R"({"name": "x", "faults": [{"kind": "crash", "target": 1, "at_ms": 99999999}]})") ==
