@@ -95,29 +95,33 @@ inline constexpr bool kIsAlternative = false;
 template <class E, class... Ts>
 inline constexpr bool kIsAlternative<E, std::variant<Ts...>> = (std::is_same_v<E, Ts> || ...);
 
-// The typed event (protocol/events/) a trace event carries, or nullopt if it carries another:
-// a server's event (kind kProtocol, sub its code) or one of the world's own (kind its code).
-// The only way the trace's four words are read.
+// A node's event type: a server's (protocol/events/) or another node type's defined the same
+// way (the toy pinger's, sim/toy/pinger_events.h); recorded in the protocol family.
 template <class E>
-std::optional<E> event_as(const TraceEvent& e) {
-  if constexpr (kIsAlternative<E, ev::ServerEvent>) {
-    if (e.kind != TraceKind::kProtocol || e.sub != E::kCode) return std::nullopt;
-  } else {
-    static_assert(kIsAlternative<E, ev::WorldEvent>, "an event type of protocol/events/");
-    if (static_cast<std::uint16_t>(e.kind) != E::kCode) return std::nullopt;
-  }
-  return ev::from_words<E>(ev::Words{e.a, e.b, e.c, e.d});
-}
+concept NodeEventType = requires {
+  E::kCode;
+  E::kName;
+  E::fields();
+} && !kIsAlternative<E, ev::WorldEvent>;
 
 // Whether the trace event carries an event of type E.
 template <class E>
 bool is_event(const TraceEvent& e) {
-  if constexpr (kIsAlternative<E, ev::ServerEvent>) {
-    return e.kind == TraceKind::kProtocol && e.sub == E::kCode;
-  } else {
-    static_assert(kIsAlternative<E, ev::WorldEvent>, "an event type of protocol/events/");
+  if constexpr (kIsAlternative<E, ev::WorldEvent>) {
     return static_cast<std::uint16_t>(e.kind) == E::kCode;
+  } else {
+    static_assert(NodeEventType<E>, "an event type defined as field.h says");
+    return e.kind == TraceKind::kProtocol && e.sub == E::kCode;
   }
+}
+
+// The typed event a trace event carries, or nullopt if it carries another: a node's event
+// (kind kProtocol, sub its code) or one of the world's own (kind its code).
+// The only way the trace's four words are read.
+template <class E>
+std::optional<E> event_as(const TraceEvent& e) {
+  if (!is_event<E>(e)) return std::nullopt;
+  return ev::from_words<E>(ev::Words{e.a, e.b, e.c, e.d});
 }
 
 // A trace event of the world's own, built from its type (the only way one is written).

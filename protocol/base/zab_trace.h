@@ -5,9 +5,11 @@
 
 #include <optional>
 #include <span>
+#include <vector>
 
-#include "protocol/events/events.h"
+#include "protocol/base/assert.h"
 #include "protocol/base/io.h"
+#include "protocol/events/events.h"
 
 namespace zab {
 
@@ -15,6 +17,24 @@ template <class E>
 out::Trace trace_of(const E& event) {
   const ev::Words w = ev::to_words(event);
   return out::Trace{E::kCode, w[0], w[1], w[2], w[3]};
+}
+
+// The names and field names of every event type of the variant V, in order: what a node type
+// hands its host's trace (TraceKindInfo). Each code must be V's own: one definition per event.
+template <class V>
+std::vector<TraceKindInfo> trace_kinds_of() {
+  std::vector<TraceKindInfo> k;
+  ev::for_each_type<V>([&](auto e) {
+    using E = decltype(e);
+    const auto names = ev::field_names<E>();
+    k.push_back(TraceKindInfo{E::kCode, E::kName, {names[0], names[1], names[2], names[3]}});
+  });
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    for (std::size_t j = i + 1; j < k.size(); ++j) {
+      ZAB_ASSERT(k[i].kind != k[j].kind, "every event of a node type has a code of its own");
+    }
+  }
+  return k;
 }
 
 // The event a server's out::Trace carries; nullopt if its code is not a server event.

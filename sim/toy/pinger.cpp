@@ -3,18 +3,15 @@
 #include <fmt/format.h>
 
 #include "protocol/base/assert.h"
+#include "protocol/base/zab_trace.h"
+#include "protocol/events/events.h"
 
 namespace zab::toy {
 
-const TraceKindInfo kPingerTraceKinds[7] = {
-    {kRecovered, "toy_recovered", {"records", "torn_bytes", "", ""}},
-    {kPeerUp, "toy_peer_up", {"peer", "conn", "", ""}},
-    {kPeerDown, "toy_peer_down", {"peer", "conn", "", ""}},
-    {kPingReceived, "toy_ping_received", {"peer", "ping", "", ""}},
-    {kAckSent, "toy_ack_sent", {"peer", "ping", "", ""}},
-    {kAckReceived, "toy_ack_received", {"peer", "ping", "", ""}},
-    {kConnectFailed, "toy_connect_failed", {"peer", "", "", ""}},
-};
+std::span<const TraceKindInfo> pinger_trace_kinds() {
+  static const std::vector<TraceKindInfo> kinds = trace_kinds_of<PingerEvent>();
+  return kinds;
+}
 
 namespace {
 constexpr std::uint8_t kPing = 1;
@@ -75,24 +72,24 @@ void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {
             }
             torn = log.size() - at;
           }
-          out.push_back(out::Trace{kRecovered, records, torn});
+          out.push_back(trace_of(Recovered{records, torn}));
           out.push_back(out::Listen{0});
           for (Address peer : config_.peers) connect(peer, out);
           out.push_back(out::SetTimer{kPingTimer, config_.ping_interval});
         } else if constexpr (std::is_same_v<T, in::ConnectionUp>) {
           if (in.initiated_by_us) connecting_[in.peer.value] = false;
           conns_[in.conn.value] = in.peer;
-          out.push_back(out::Trace{kPeerUp, in.peer.value, in.conn.value});
+          out.push_back(trace_of(PeerUp{in.peer.value, in.conn.value}));
         } else if constexpr (std::is_same_v<T, in::ConnectFailed>) {
           connecting_[in.peer.value] = false;
-          out.push_back(out::Trace{kConnectFailed, in.peer.value});
+          out.push_back(trace_of(ConnectFailed{in.peer.value}));
           out.push_back(out::SetTimer{kReconnectBase + in.peer.value, config_.reconnect_delay});
         } else if constexpr (std::is_same_v<T, in::ConnectionDown>) {
           auto it = conns_.find(in.conn.value);
           ZAB_ASSERT(it != conns_.end(), "a connection that goes down was up");
           const Address peer = it->second;
           conns_.erase(it);
-          out.push_back(out::Trace{kPeerDown, peer.value, in.conn.value});
+          out.push_back(trace_of(PeerDown{peer.value, in.conn.value}));
           // Reconnect only to configured peers (the side that initiated).
           for (Address p : config_.peers) {
             if (p == peer) out.push_back(out::SetTimer{kReconnectBase + peer.value, config_.reconnect_delay});
@@ -102,7 +99,7 @@ void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {
           const Address peer = conns_.at(in.conn.value);
           const std::uint64_t n = decode_u64(in.payload, 1);
           if (in.payload[0] == kPing) {
-            out.push_back(out::Trace{kPingReceived, peer.value, n});
+            out.push_back(trace_of(PingReceived{peer.value, n}));
             Bytes record(kRecordBytes);
             for (int i = 0; i < 4; ++i) record[i] = static_cast<std::uint8_t>(peer.value >> (8 * i));
             for (int i = 0; i < 8; ++i) record[4 + i] = static_cast<std::uint8_t>(n >> (8 * i));
@@ -115,7 +112,7 @@ void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {
             ping_of_tag_[tag] = n;
             out.push_back(out::Fsync{"log", tag});
           } else {
-            out.push_back(out::Trace{kAckReceived, peer.value, n});
+            out.push_back(trace_of(AckReceived{peer.value, n}));
           }
         } else if constexpr (std::is_same_v<T, in::TimerFired>) {
           if (in.id == kPingTimer) {
@@ -135,7 +132,7 @@ void Pinger::step(const Clocks&, Input input, std::vector<Output>& out) {
           unacked_.erase(it);
           ping_of_tag_.erase(in.tag);
           if (conns_.contains(conn.value)) out.push_back(out::Send{conn, encode(kAck, n)});
-          out.push_back(out::Trace{kAckSent, peer.value, n});
+          out.push_back(trace_of(AckSent{peer.value, n}));
         }
       },
       input);

@@ -9,21 +9,9 @@
 #include <vector>
 
 #include "protocol/base/io.h"
+#include "sim/toy/pinger_events.h"  // what it reports
 
 namespace zab::toy {
-
-// out::Trace kinds the pinger emits.
-enum PingerTrace : std::uint16_t {
-  kRecovered = 1,     // a=whole records found in the log at start, b=torn bytes ignored
-  kPeerUp = 2,        // a=peer, b=conn
-  kPeerDown = 3,      // a=peer, b=conn
-  kPingReceived = 4,  // a=peer, b=ping number
-  kAckSent = 5,       // a=peer, b=ping number (after its record was fsynced)
-  kAckReceived = 6,   // a=peer, b=ping number
-  kConnectFailed = 7, // a=peer
-};
-
-extern const TraceKindInfo kPingerTraceKinds[7];
 
 struct PingerConfig {
   std::vector<Address> peers;

@@ -31,7 +31,7 @@ std::uint64_t pinger_world_hash(std::uint64_t seed, CrashLoss loss = CrashLoss::
     ProcessConfig pc{.name = "s" + std::to_string(a.value)};
     pc.disk.crash_loss = loss;
     w.add_process(a, pc, [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
-                  toy::kPingerTraceKinds);
+                  toy::pinger_trace_kinds());
   }
   for (Address a : {n1, n2, n3}) w.start(a);
   w.at(ms(700), [](World& world) { world.crash(n3); });
@@ -188,7 +188,7 @@ TEST_CASE("persisted before acknowledged: every ACK a pinger sent survives its c
     config.ping_interval = Duration::ms(3);
     w.add_process(a, ProcessConfig{.name = "s" + std::to_string(a.value)},
                   [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
-                  toy::kPingerTraceKinds);
+                  toy::pinger_trace_kinds());
   }
   w.start(n2);
   w.start(n1);
@@ -198,9 +198,9 @@ TEST_CASE("persisted before acknowledged: every ACK a pinger sent survives its c
   std::uint64_t acks_before_crash = 0, recovered = 0, received_before_crash = 0;
   for (const TraceEvent& e : w.trace().events()) {
     if (e.process != n2.value || e.kind != TraceKind::kProtocol) continue;
-    if (e.sub == toy::kAckSent && e.time < ms(1000)) ++acks_before_crash;
-    if (e.sub == toy::kPingReceived && e.time <= ms(1000)) ++received_before_crash;
-    if (e.sub == toy::kRecovered && e.time == ms(1100)) recovered = e.a;
+    if (is_event<toy::AckSent>(e) && e.time < ms(1000)) ++acks_before_crash;
+    if (is_event<toy::PingReceived>(e) && e.time <= ms(1000)) ++received_before_crash;
+    if (const auto r = event_as<toy::Recovered>(e); r && e.time == ms(1100)) recovered = r->records;
   }
   CHECK(acks_before_crash > 100);
   CHECK(recovered >= acks_before_crash);
@@ -214,9 +214,9 @@ TEST_CASE("the JSON-lines trace reads back with the same events") {
   toy::PingerConfig c1;
   c1.peers = {n2};
   w.add_process(n1, ProcessConfig{.name = "s1"}, [c1](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, c1); },
-                toy::kPingerTraceKinds);
+                toy::pinger_trace_kinds());
   w.add_process(n2, ProcessConfig{.name = "s2"}, [](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, toy::PingerConfig{}); },
-                toy::kPingerTraceKinds);
+                toy::pinger_trace_kinds());
   w.start(n1);
   w.start(n2);
   w.run_until(ms(500));
@@ -323,7 +323,7 @@ TEST_CASE("the per-instant budget does not change a normal run's trace hash") {
       }
       w.add_process(a, ProcessConfig{.name = "s" + std::to_string(a.value)},
                     [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
-                    toy::kPingerTraceKinds);
+                    toy::pinger_trace_kinds());
     }
     for (Address a : {n1, n2, n3}) w.start(a);
     w.run_until(ms(2000));

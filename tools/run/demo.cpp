@@ -17,14 +17,6 @@ namespace zab::tools {
 
 namespace {
 
-// The toy pinger's own events are protocol-family kinds of its TraceKindInfo table (not event
-// types of protocol/events/), so they are still told apart by `sub` and read by that table's
-// positions; the world's events are read through their types.
-bool is_toy_timeline_event(const sim::TraceEvent& e) {
-  return e.kind == sim::TraceKind::kProtocol &&
-         (e.sub == toy::kPeerUp || e.sub == toy::kPeerDown || e.sub == toy::kRecovered);
-}
-
 // The line a timeline event prints, or "" for an event the timeline leaves out.
 std::string describe(const sim::Trace& trace, const sim::TraceEvent& e) {
   const std::string who = trace.process_name(e.process);
@@ -43,10 +35,14 @@ std::string describe(const sim::Trace& trace, const sim::TraceEvent& e) {
   if (const auto l = sim::event_as<ev::LinkHeal>(e)) {
     return fmt::format("link {} -> {} healed", name(l->from), name(l->to));
   }
-  if (!is_toy_timeline_event(e)) return "";
-  if (e.sub == toy::kRecovered) return fmt::format("{} recovers {} log records", who, e.a);
-  return fmt::format("{} sees connection to {} {}", who, trace.process_name(static_cast<std::uint32_t>(e.a)),
-                     e.sub == toy::kPeerUp ? "up" : "DOWN");
+  if (const auto r = sim::event_as<toy::Recovered>(e)) return fmt::format("{} recovers {} log records", who, r->records);
+  if (const auto u = sim::event_as<toy::PeerUp>(e)) {
+    return fmt::format("{} sees connection to {} up", who, trace.process_name(u->peer));
+  }
+  if (const auto d = sim::event_as<toy::PeerDown>(e)) {
+    return fmt::format("{} sees connection to {} DOWN", who, trace.process_name(d->peer));
+  }
+  return "";
 }
 
 }  // namespace
@@ -82,7 +78,7 @@ int run_demo(const std::vector<std::string>& args) {
     }
     world.add_process(a, sim::ProcessConfig{.name = fmt::format("s{}", a.value)},
                       [config](const NodeContext& ctx) { return std::make_unique<toy::Pinger>(ctx, config); },
-                      toy::kPingerTraceKinds);
+                      toy::pinger_trace_kinds());
   }
   for (Address a : {s1, s2, s3}) world.start(a);
   world.at(sim::SimTime::from_ms(1000), [&](sim::World& w) { w.crash(s3); });
