@@ -224,6 +224,81 @@ const char* fault_kind_name(FaultKind kind) {
 
 namespace {
 
+// A partition: explicit groups, one server isolated, or a split relative to the leader.
+void parse_partition(Obj& o, Fault& f, std::uint32_t servers) {
+  const int forms = (o.has("groups") ? 1 : 0) + (o.has("isolate") ? 1 : 0) + (o.has("split") ? 1 : 0);
+  if (forms != 1) fail(o.pointer(), "a partition needs exactly one of 'groups', 'isolate' or 'split'");
+  if (o.has("groups")) {
+    const json& g = o.get("groups");
+    if (!g.is_array() || g.size() < 2) fail(o.at("groups"), "must be a list of at least two groups");
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const std::string gp = fmt::format("{}/{}", o.at("groups"), i);
+      if (!g[i].is_array() || g[i].empty()) fail(gp, "must be a non-empty list of servers");
+      std::vector<Target> group;
+      for (std::size_t m = 0; m < g[i].size(); ++m) {
+        const std::string mp = fmt::format("{}/{}", gp, m);
+        const Target t = parse_target(g[i][m], mp, servers);
+        for (const auto& earlier : f.groups) {
+          for (const Target& e : earlier) {
+            if (same_server(e, t)) fail(mp, "is already in an earlier group: partition groups must not overlap");
+          }
+        }
+        for (const Target& e : group) {
+          if (same_server(e, t)) fail(mp, "is named twice in this group");
+        }
+        group.push_back(t);
+      }
+      f.groups.push_back(std::move(group));
+    }
+  } else if (o.has("isolate")) {
+    f.isolate = parse_target(o.get("isolate"), o.at("isolate"), servers);
+  } else {
+    f.split = o.string("split");
+    if (f.split != "leader_minority" && f.split != "leader_majority") {
+      fail(o.at("split"), "must be 'leader_minority' or 'leader_majority'");
+    }
+  }
+}
+
+// A fault's "on": the event (and optional server, fields, count and window) that fires it.
+Trigger parse_trigger(Obj& t, const Scenario& sc, const std::vector<EventKindInfo>& events) {
+  Trigger trig;
+  trig.event = t.string("event");
+  auto info = std::find_if(events.begin(), events.end(), [&](const EventKindInfo& k) { return k.name == trig.event; });
+  if (info == events.end()) {
+    fail(t.at("event"), fmt::format("'{}' is not an event a run can record (see scenarios/README.md)", trig.event));
+  }
+  if (t.has("server")) trig.server = parse_target(t.get("server"), t.at("server"), sc.servers);
+  if (t.has("fields")) {
+    Obj fields(t.get("fields"), t.at("fields"), nullptr);  // the event's own field names
+    for (auto it = t.get("fields").begin(); it != t.get("fields").end(); ++it) {
+      // "sub" is the event's sub-kind: the message type of send/deliver (Leader.java's packet
+      // numbers; 100/101 election; 300+ client messages).
+      const bool known = it.key() == "sub" ||
+                         std::any_of(std::begin(info->fields), std::end(info->fields),
+                                     [&](const std::string& f) { return !f.empty() && f == it.key(); });
+      if (!known) {
+        std::string names;
+        for (const auto& f : info->fields) {
+          if (!f.empty()) names += (names.empty() ? "" : ", ") + f;
+        }
+        fail(fields.at(it.key()), fmt::format("the event '{}' has no field '{}' (its fields: {}sub)", trig.event, it.key(),
+                                              names.empty() ? "" : names + ", "));
+      }
+      trig.fields[it.key()] = static_cast<std::uint64_t>(fields.integer(it.key(), std::nullopt, 0, INT64_MAX));
+    }
+    fields.done();
+  }
+  trig.count = static_cast<std::uint32_t>(t.integer("count", 1, 1, 1'000'000));
+  trig.after_ms = t.integer("after_ms", 0, 0, kMaxMs);
+  if (t.has("before_ms")) {
+    trig.before_ms = t.integer("before_ms", std::nullopt, 0, kMaxMs);
+    if (*trig.before_ms < trig.after_ms) fail(t.at("before_ms"), "must not be before after_ms");
+  }
+  t.done();
+  return trig;
+}
+
 Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
                   const std::vector<EventKindInfo>& events, ConsultedKeys* keys) {
   Obj o(j, pointer, keys);
@@ -243,41 +318,7 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
   if (has_at) f.at_ms = o.integer("at_ms", std::nullopt, 0, kMaxMs);
   if (has_on) {
     Obj t(o.get("on"), o.at("on"), keys);
-    Trigger trig;
-    trig.event = t.string("event");
-    auto info = std::find_if(events.begin(), events.end(), [&](const EventKindInfo& k) { return k.name == trig.event; });
-    if (info == events.end()) {
-      fail(t.at("event"), fmt::format("'{}' is not an event a run can record (see scenarios/README.md)", trig.event));
-    }
-    if (t.has("server")) trig.server = parse_target(t.get("server"), t.at("server"), sc.servers);
-    if (t.has("fields")) {
-      Obj fields(t.get("fields"), t.at("fields"), nullptr);  // the event's own field names
-      for (auto it = t.get("fields").begin(); it != t.get("fields").end(); ++it) {
-        // "sub" is the event's sub-kind: the message type of send/deliver (Leader.java's packet
-        // numbers; 100/101 election; 300+ client messages).
-        const bool known = it.key() == "sub" ||
-                           std::any_of(std::begin(info->fields), std::end(info->fields),
-                                       [&](const std::string& f) { return !f.empty() && f == it.key(); });
-        if (!known) {
-          std::string names;
-          for (const auto& f : info->fields) {
-            if (!f.empty()) names += (names.empty() ? "" : ", ") + f;
-          }
-          fail(fields.at(it.key()), fmt::format("the event '{}' has no field '{}' (its fields: {}sub)", trig.event, it.key(),
-                                                names.empty() ? "" : names + ", "));
-        }
-        trig.fields[it.key()] = static_cast<std::uint64_t>(fields.integer(it.key(), std::nullopt, 0, INT64_MAX));
-      }
-      fields.done();
-    }
-    trig.count = static_cast<std::uint32_t>(t.integer("count", 1, 1, 1'000'000));
-    trig.after_ms = t.integer("after_ms", 0, 0, kMaxMs);
-    if (t.has("before_ms")) {
-      trig.before_ms = t.integer("before_ms", std::nullopt, 0, kMaxMs);
-      if (*trig.before_ms < trig.after_ms) fail(t.at("before_ms"), "must not be before after_ms");
-    }
-    t.done();
-    f.on = trig;
+    f.on = parse_trigger(t, sc, events);
     f.delay_ms = o.integer("delay_ms", 0, 0, kMaxMs);
   }
   switch (f.kind) {
@@ -301,41 +342,9 @@ Fault parse_fault(const json& j, const std::string& pointer, const Scenario& sc,
       f.file = o.string("file");
       f.offset = static_cast<std::uint64_t>(o.integer("offset", 0, 0, INT64_MAX));
       break;
-    case FaultKind::kPartition: {
-      const int forms = (o.has("groups") ? 1 : 0) + (o.has("isolate") ? 1 : 0) + (o.has("split") ? 1 : 0);
-      if (forms != 1) fail(pointer, "a partition needs exactly one of 'groups', 'isolate' or 'split'");
-      if (o.has("groups")) {
-        const json& g = o.get("groups");
-        if (!g.is_array() || g.size() < 2) fail(o.at("groups"), "must be a list of at least two groups");
-        for (std::size_t i = 0; i < g.size(); ++i) {
-          const std::string gp = fmt::format("{}/{}", o.at("groups"), i);
-          if (!g[i].is_array() || g[i].empty()) fail(gp, "must be a non-empty list of servers");
-          std::vector<Target> group;
-          for (std::size_t m = 0; m < g[i].size(); ++m) {
-            const std::string mp = fmt::format("{}/{}", gp, m);
-            const Target t = parse_target(g[i][m], mp, sc.servers);
-            for (const auto& earlier : f.groups) {
-              for (const Target& e : earlier) {
-                if (same_server(e, t)) fail(mp, "is already in an earlier group: partition groups must not overlap");
-              }
-            }
-            for (const Target& e : group) {
-              if (same_server(e, t)) fail(mp, "is named twice in this group");
-            }
-            group.push_back(t);
-          }
-          f.groups.push_back(std::move(group));
-        }
-      } else if (o.has("isolate")) {
-        f.isolate = parse_target(o.get("isolate"), o.at("isolate"), sc.servers);
-      } else {
-        f.split = o.string("split");
-        if (f.split != "leader_minority" && f.split != "leader_majority") {
-          fail(o.at("split"), "must be 'leader_minority' or 'leader_majority'");
-        }
-      }
+    case FaultKind::kPartition:
+      parse_partition(o, f, sc.servers);
       break;
-    }
     case FaultKind::kHeal:
       break;
     case FaultKind::kCut:
@@ -371,6 +380,189 @@ void parse_latency(Obj& o, LatencyModel& m) {
   o.done();
 }
 
+// /cluster: the ensemble's size and ZooKeeper's configuration (zoo.cfg), and the mutations.
+void parse_cluster(Obj& c, Scenario& sc) {
+  sc.servers = static_cast<std::uint32_t>(c.integer("servers", 5, 1, 99));
+  ServerConfig& s = sc.server;
+  s.tick_time_ms = c.integer("tick_time_ms", s.tick_time_ms, 1, 3'600'000);
+  s.init_limit = static_cast<std::int32_t>(c.integer("init_limit", s.init_limit, 1, 10'000));
+  s.sync_limit = static_cast<std::int32_t>(c.integer("sync_limit", s.sync_limit, 1, 10'000));
+  s.snap_count = c.integer("snap_count", s.snap_count, 2, INT32_MAX);
+  s.commit_log_count = static_cast<std::int32_t>(c.integer("commit_log_count", s.commit_log_count, 1, 1'000'000));
+  s.snapshot_size_factor = c.number("snapshot_size_factor", s.snapshot_size_factor, -1, 1);
+  s.cnx_timeout = Duration::ms(c.integer("cnx_timeout_ms", s.cnx_timeout.count_ms(), 1, kMaxMs));
+  s.finalize_wait = Duration::ms(c.integer("finalize_wait_ms", s.finalize_wait.count_ms(), 0, kMaxMs));
+  // FastLeaderElection doubles its poll timeout from minNotificationInterval (200 ms) up to
+  // this, so it cannot be less than that.
+  s.max_notification_interval = Duration::ms(c.integer("max_notification_interval_ms", s.max_notification_interval.count_ms(),
+                                                       s.min_notification_interval.count_ms(), kMaxMs));
+  if (c.has("mutations")) {
+    const json& m = c.get("mutations");
+    if (!m.is_array()) fail("/cluster/mutations", "must be a list of mutation names");
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      const std::string p = fmt::format("/cluster/mutations/{}", i);
+      if (!m[i].is_string()) fail(p, "must be a mutation name");
+      const auto id = mutation_by_name(m[i].get<std::string>());
+      if (!id) fail(p, fmt::format("unknown mutation '{}' (zabsim bugs lists them)", m[i].get<std::string>()));
+      s.mutations.enable(*id, Mutations::ReintroduceKnownBug{});
+    }
+  }
+  c.done();
+}
+
+// /network: the latency model and the out-of-model faults' probabilities.
+void parse_network(Obj& n, Scenario& sc, ConsultedKeys* keys) {
+  if (n.has("latency")) {
+    Obj l(n.get("latency"), "/network/latency", keys);
+    parse_latency(l, sc.network.latency);
+  }
+  if (n.has("out_of_model")) {
+    Obj m(n.get("out_of_model"), "/network/out_of_model", keys);
+    sc.network.out_of_model.enabled = m.boolean("enabled", false);
+    sc.network.out_of_model.drop_probability = m.number("drop_probability", 0, 0, 1);
+    sc.network.out_of_model.duplicate_probability = m.number("duplicate_probability", 0, 0, 1);
+    sc.network.out_of_model.reorder_probability = m.number("reorder_probability", 0, 0, 1);
+    m.done();
+  }
+  n.done();
+}
+
+// /disk: the fsync latency model and what a crash loses.
+void parse_disk(Obj& d, DiskConfig& dc) {
+  dc.fsync_median_us = d.number("fsync_median_us", dc.fsync_median_us, 1e-3, 1e9);
+  dc.fsync_sigma = d.number("fsync_sigma", dc.fsync_sigma, 0, 10);
+  dc.fsync_spike_probability = d.number("fsync_spike_probability", dc.fsync_spike_probability, 0, 1);
+  dc.fsync_spike_scale_us = d.number("fsync_spike_scale_us", dc.fsync_spike_scale_us, 1e-3, 1e9);
+  const std::string loss = d.string("crash_loss", std::string("lose_all"));
+  if (loss == "lose_all") {
+    dc.crash_loss = CrashLoss::kLoseAll;
+  } else if (loss == "random_prefix") {
+    dc.crash_loss = CrashLoss::kRandomPrefix;
+  } else if (loss == "torn_tail") {
+    dc.crash_loss = CrashLoss::kTornTail;
+  } else {
+    fail("/disk/crash_loss", "must be 'lose_all', 'random_prefix' or 'torn_tail'");
+  }
+  dc.writeback_expire = Duration::ms(d.integer("writeback_expire_ms", dc.writeback_expire.count_ms(), 0, kMaxMs));
+  d.done();
+}
+
+// /clients/scripts: explicit operations, one script per client.
+void parse_scripts(Obj& c, ClientsSpec& cs, ConsultedKeys* keys) {
+  const json& scripts = c.get("scripts");
+  if (!scripts.is_array()) fail("/clients/scripts", "must be a list of {client, ops}");
+  std::uint64_t scripted_ops = 0;
+  for (std::size_t i = 0; i < scripts.size(); ++i) {
+    const std::string sp = fmt::format("/clients/scripts/{}", i);
+    Obj s(scripts[i], sp, keys);
+    if (cs.count == 0) fail(s.at("client"), "names a client, but /clients/count is 0: there are no clients to script");
+    const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count));
+    if (cs.scripts.contains(client)) fail(s.at("client"), fmt::format("client {} already has a script", client));
+    const json& ops = s.get("ops");
+    if (!ops.is_array()) fail(s.at("ops"), "must be a list of operations");
+    auto& list = cs.scripts[client];
+    if (s.has("start_ms")) cs.script_start_ms[client] = s.integer("start_ms", std::nullopt, 0, kMaxMs);
+    scripted_ops += ops.size();
+    if (scripted_ops > kWorkloadOpsMax) fail(s.at("ops"), fmt::format("more than {} scripted operations in all", kWorkloadOpsMax));
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      Obj op(ops[k], fmt::format("{}/ops/{}", sp, k), keys);
+      ScriptedClientOp sop;
+      sop.delay_ms = op.integer("delay_ms", 0, 0, kMaxMs);
+      sop.request = parse_request(op);
+      op.done();
+      list.push_back(std::move(sop));
+    }
+    s.done();
+  }
+}
+
+// /clients/workload: the generated operations per client and their mix.
+void parse_workload(Obj& w, ClientsSpec& cs) {
+  cs.workload.ops_per_client = static_cast<std::uint32_t>(w.integer("ops_per_client", 0, 0, 10'000'000));
+  cs.workload.think_time_ms = w.integer("think_time_ms", 100, 0, kMaxMs);
+  cs.workload.keys = static_cast<std::uint32_t>(w.integer("keys", 8, 1, 1'000'000));
+  if (w.has("mix")) {
+    const std::vector<std::string>& kinds = workload_kinds();
+    Obj m(w.get("mix"), "/clients/workload/mix", nullptr);  // its keys: the workload's kinds
+    const json& mix = w.get("mix");
+    for (auto it = mix.begin(); it != mix.end(); ++it) {
+      if (std::find(kinds.begin(), kinds.end(), it.key()) == kinds.end()) {
+        fail(m.at(it.key()), fmt::format("is not an operation kind of the workload mix ({})", fmt::join(kinds, ", ")));
+      }
+      cs.workload.mix[it.key()] = static_cast<std::uint32_t>(m.integer(it.key(), std::nullopt, 0, 1'000'000));
+    }
+    m.done();
+    std::uint64_t total = 0;
+    for (const auto& [kind, weight] : cs.workload.mix) total += weight;
+    if (!cs.workload.mix.empty() && total == 0) {
+      fail("/clients/workload/mix", "the weights must not all be zero (leave 'mix' out for the default mix)");
+    }
+  }
+  const std::uint64_t ops = std::uint64_t{cs.workload.ops_per_client} * cs.count;
+  if (ops > kWorkloadOpsMax) {
+    fail("/clients/workload/ops_per_client",
+         fmt::format("{} clients x {} operations is {} operations; at most {} in one run", cs.count,
+                     cs.workload.ops_per_client, ops, kWorkloadOpsMax));
+  }
+  w.done();
+}
+
+// /clients: how many, where they connect, the generated workload and the scripts.
+void parse_clients(Obj& c, Scenario& sc, ConsultedKeys* keys) {
+  ClientsSpec& cs = sc.clients;
+  cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, kClientsMax));
+  if (c.has("servers")) {
+    const json& s = c.get("servers");
+    if (!s.is_array() || s.empty()) fail("/clients/servers", "must be a non-empty list of server ids");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const Target t = parse_target(s[i], fmt::format("/clients/servers/{}", i), sc.servers);
+      if (t.kind != Target::Kind::kServer) fail(fmt::format("/clients/servers/{}", i), "must be a server id");
+      cs.servers.push_back(t.id);
+    }
+  }
+  const std::string first = c.string("first_server", std::string("random"));
+  if (first != "random" && first != "first") fail("/clients/first_server", "must be 'random' or 'first'");
+  cs.random_first_server = first == "random";
+  cs.session_timeout_ms = static_cast<std::int32_t>(c.integer("session_timeout_ms", cs.session_timeout_ms, 1, INT32_MAX));
+  cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
+  cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
+  if (c.has("workload")) {
+    Obj w(c.get("workload"), "/clients/workload", keys);
+    parse_workload(w, cs);
+  }
+  if (c.has("scripts")) parse_scripts(c, cs, keys);
+  c.done();
+}
+
+// A run's events, and so its memory, grow with the span it simulates (scenario.h).
+void check_span(Obj& o, const Scenario& sc) {
+  const std::string span_at = o.has("duration_ms") ? "/duration_ms" : "/cluster/tick_time_ms";
+  const std::int64_t server_ticks = std::int64_t{sc.servers} * (sc.duration_ms / sc.server.tick_time_ms);
+  if (server_ticks > kServerTicksMax) {
+    fail(span_at, fmt::format("{} servers x {} ms at tickTime {} ms is {} server-ticks; a run may span at most {}",
+                              sc.servers, sc.duration_ms, sc.server.tick_time_ms, server_ticks, kServerTicksMax));
+  }
+  const std::int64_t client_seconds = std::int64_t{sc.clients.count} * (sc.duration_ms / 1000);
+  if (client_seconds > kClientSecondsMax) {
+    fail(o.has("duration_ms") ? "/duration_ms" : "/clients/count",
+         fmt::format("{} clients x {} ms is {} client-seconds; a run may span at most {}", sc.clients.count,
+                     sc.duration_ms, client_seconds, kClientSecondsMax));
+  }
+}
+
+// What one section cannot check alone: faults against the run's length, clients and model.
+void check_across(const Scenario& sc) {
+  for (const Fault& f : sc.faults) {
+    if (f.at_ms && *f.at_ms > sc.duration_ms) fail(f.pointer + "/at_ms", "is after the end of the run (duration_ms)");
+    if (f.target && f.target->kind == Target::Kind::kClient && f.target->id > sc.clients.count) {
+      fail(f.pointer + "/target", fmt::format("client c{} does not exist (clients/count is {})", f.target->id, sc.clients.count));
+    }
+    if (f.kind == FaultKind::kCorrupt && !sc.network.out_of_model.enabled) {
+      fail(f.pointer + "/kind", "disk corruption is out of model: set /network/out_of_model/enabled");
+    }
+  }
+}
+
 Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names, ConsultedKeys* keys) {
   Obj o(root, "", keys);
   Scenario sc;
@@ -386,146 +578,19 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names, 
 
   if (o.has("cluster")) {
     Obj c(o.get("cluster"), "/cluster", keys);
-    sc.servers = static_cast<std::uint32_t>(c.integer("servers", 5, 1, 99));
-    ServerConfig& s = sc.server;
-    s.tick_time_ms = c.integer("tick_time_ms", s.tick_time_ms, 1, 3'600'000);
-    s.init_limit = static_cast<std::int32_t>(c.integer("init_limit", s.init_limit, 1, 10'000));
-    s.sync_limit = static_cast<std::int32_t>(c.integer("sync_limit", s.sync_limit, 1, 10'000));
-    s.snap_count = c.integer("snap_count", s.snap_count, 2, INT32_MAX);
-    s.commit_log_count = static_cast<std::int32_t>(c.integer("commit_log_count", s.commit_log_count, 1, 1'000'000));
-    s.snapshot_size_factor = c.number("snapshot_size_factor", s.snapshot_size_factor, -1, 1);
-    s.cnx_timeout = Duration::ms(c.integer("cnx_timeout_ms", s.cnx_timeout.count_ms(), 1, kMaxMs));
-    s.finalize_wait = Duration::ms(c.integer("finalize_wait_ms", s.finalize_wait.count_ms(), 0, kMaxMs));
-    // FastLeaderElection doubles its poll timeout from minNotificationInterval (200 ms) up to
-    // this, so it cannot be less than that.
-    s.max_notification_interval = Duration::ms(c.integer("max_notification_interval_ms", s.max_notification_interval.count_ms(),
-                                                         s.min_notification_interval.count_ms(), kMaxMs));
-    if (c.has("mutations")) {
-      const json& m = c.get("mutations");
-      if (!m.is_array()) fail("/cluster/mutations", "must be a list of mutation names");
-      for (std::size_t i = 0; i < m.size(); ++i) {
-        const std::string p = fmt::format("/cluster/mutations/{}", i);
-        if (!m[i].is_string()) fail(p, "must be a mutation name");
-        const auto id = mutation_by_name(m[i].get<std::string>());
-        if (!id) fail(p, fmt::format("unknown mutation '{}' (zabsim bugs lists them)", m[i].get<std::string>()));
-        s.mutations.enable(*id, Mutations::ReintroduceKnownBug{});
-      }
-    }
-    c.done();
+    parse_cluster(c, sc);
   }
   if (o.has("network")) {
     Obj n(o.get("network"), "/network", keys);
-    if (n.has("latency")) {
-      Obj l(n.get("latency"), "/network/latency", keys);
-      parse_latency(l, sc.network.latency);
-    }
-    if (n.has("out_of_model")) {
-      Obj m(n.get("out_of_model"), "/network/out_of_model", keys);
-      sc.network.out_of_model.enabled = m.boolean("enabled", false);
-      sc.network.out_of_model.drop_probability = m.number("drop_probability", 0, 0, 1);
-      sc.network.out_of_model.duplicate_probability = m.number("duplicate_probability", 0, 0, 1);
-      sc.network.out_of_model.reorder_probability = m.number("reorder_probability", 0, 0, 1);
-      m.done();
-    }
-    n.done();
+    parse_network(n, sc, keys);
   }
   if (o.has("disk")) {
     Obj d(o.get("disk"), "/disk", keys);
-    DiskConfig& dc = sc.disk;
-    dc.fsync_median_us = d.number("fsync_median_us", dc.fsync_median_us, 1e-3, 1e9);
-    dc.fsync_sigma = d.number("fsync_sigma", dc.fsync_sigma, 0, 10);
-    dc.fsync_spike_probability = d.number("fsync_spike_probability", dc.fsync_spike_probability, 0, 1);
-    dc.fsync_spike_scale_us = d.number("fsync_spike_scale_us", dc.fsync_spike_scale_us, 1e-3, 1e9);
-    const std::string loss = d.string("crash_loss", std::string("lose_all"));
-    if (loss == "lose_all") {
-      dc.crash_loss = CrashLoss::kLoseAll;
-    } else if (loss == "random_prefix") {
-      dc.crash_loss = CrashLoss::kRandomPrefix;
-    } else if (loss == "torn_tail") {
-      dc.crash_loss = CrashLoss::kTornTail;
-    } else {
-      fail("/disk/crash_loss", "must be 'lose_all', 'random_prefix' or 'torn_tail'");
-    }
-    dc.writeback_expire = Duration::ms(d.integer("writeback_expire_ms", dc.writeback_expire.count_ms(), 0, kMaxMs));
-    d.done();
+    parse_disk(d, sc.disk);
   }
   if (o.has("clients")) {
     Obj c(o.get("clients"), "/clients", keys);
-    ClientsSpec& cs = sc.clients;
-    cs.count = static_cast<std::uint32_t>(c.integer("count", 0, 0, kClientsMax));
-    if (c.has("servers")) {
-      const json& s = c.get("servers");
-      if (!s.is_array() || s.empty()) fail("/clients/servers", "must be a non-empty list of server ids");
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        const Target t = parse_target(s[i], fmt::format("/clients/servers/{}", i), sc.servers);
-        if (t.kind != Target::Kind::kServer) fail(fmt::format("/clients/servers/{}", i), "must be a server id");
-        cs.servers.push_back(t.id);
-      }
-    }
-    const std::string first = c.string("first_server", std::string("random"));
-    if (first != "random" && first != "first") fail("/clients/first_server", "must be 'random' or 'first'");
-    cs.random_first_server = first == "random";
-    cs.session_timeout_ms = static_cast<std::int32_t>(c.integer("session_timeout_ms", cs.session_timeout_ms, 1, INT32_MAX));
-    cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
-    cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
-    if (c.has("workload")) {
-      Obj w(c.get("workload"), "/clients/workload", keys);
-      cs.workload.ops_per_client = static_cast<std::uint32_t>(w.integer("ops_per_client", 0, 0, 10'000'000));
-      cs.workload.think_time_ms = w.integer("think_time_ms", 100, 0, kMaxMs);
-      cs.workload.keys = static_cast<std::uint32_t>(w.integer("keys", 8, 1, 1'000'000));
-      if (w.has("mix")) {
-        const std::vector<std::string>& kinds = workload_kinds();
-        Obj m(w.get("mix"), "/clients/workload/mix", nullptr);  // its keys: the workload's kinds
-        const json& mix = w.get("mix");
-        for (auto it = mix.begin(); it != mix.end(); ++it) {
-          if (std::find(kinds.begin(), kinds.end(), it.key()) == kinds.end()) {
-            fail(m.at(it.key()), fmt::format("is not an operation kind of the workload mix ({})", fmt::join(kinds, ", ")));
-          }
-          cs.workload.mix[it.key()] = static_cast<std::uint32_t>(m.integer(it.key(), std::nullopt, 0, 1'000'000));
-        }
-        m.done();
-        std::uint64_t total = 0;
-        for (const auto& [kind, weight] : cs.workload.mix) total += weight;
-        if (!cs.workload.mix.empty() && total == 0) {
-          fail("/clients/workload/mix", "the weights must not all be zero (leave 'mix' out for the default mix)");
-        }
-      }
-      const std::uint64_t ops = std::uint64_t{cs.workload.ops_per_client} * cs.count;
-      if (ops > kWorkloadOpsMax) {
-        fail("/clients/workload/ops_per_client",
-             fmt::format("{} clients x {} operations is {} operations; at most {} in one run", cs.count,
-                         cs.workload.ops_per_client, ops, kWorkloadOpsMax));
-      }
-      w.done();
-    }
-    if (c.has("scripts")) {
-      const json& scripts = c.get("scripts");
-      if (!scripts.is_array()) fail("/clients/scripts", "must be a list of {client, ops}");
-      std::uint64_t scripted_ops = 0;
-      for (std::size_t i = 0; i < scripts.size(); ++i) {
-        const std::string sp = fmt::format("/clients/scripts/{}", i);
-        Obj s(scripts[i], sp, keys);
-        if (cs.count == 0) fail(s.at("client"), "names a client, but /clients/count is 0: there are no clients to script");
-        const auto client = static_cast<std::uint32_t>(s.integer("client", std::nullopt, 1, cs.count));
-        if (cs.scripts.contains(client)) fail(s.at("client"), fmt::format("client {} already has a script", client));
-        const json& ops = s.get("ops");
-        if (!ops.is_array()) fail(s.at("ops"), "must be a list of operations");
-        auto& list = cs.scripts[client];
-        if (s.has("start_ms")) cs.script_start_ms[client] = s.integer("start_ms", std::nullopt, 0, kMaxMs);
-        scripted_ops += ops.size();
-        if (scripted_ops > kWorkloadOpsMax) fail(s.at("ops"), fmt::format("more than {} scripted operations in all", kWorkloadOpsMax));
-        for (std::size_t k = 0; k < ops.size(); ++k) {
-          Obj op(ops[k], fmt::format("{}/ops/{}", sp, k), keys);
-          ScriptedClientOp sop;
-          sop.delay_ms = op.integer("delay_ms", 0, 0, kMaxMs);
-          sop.request = parse_request(op);
-          op.done();
-          list.push_back(std::move(sop));
-        }
-        s.done();
-      }
-    }
-    c.done();
+    parse_clients(c, sc, keys);
   }
   if (o.has("faults")) {
     const json& faults = o.get("faults");
@@ -541,29 +606,8 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names, 
   }
   sc.liveness_bound_ms = o.integer("liveness_bound_ms", 0, 0, kMaxMs);
   o.done();
-  // A run's events, and so its memory, grow with the span it simulates (scenario.h).
-  const std::string span_at = o.has("duration_ms") ? "/duration_ms" : "/cluster/tick_time_ms";
-  const std::int64_t server_ticks = std::int64_t{sc.servers} * (sc.duration_ms / sc.server.tick_time_ms);
-  if (server_ticks > kServerTicksMax) {
-    fail(span_at, fmt::format("{} servers x {} ms at tickTime {} ms is {} server-ticks; a run may span at most {}",
-                              sc.servers, sc.duration_ms, sc.server.tick_time_ms, server_ticks, kServerTicksMax));
-  }
-  const std::int64_t client_seconds = std::int64_t{sc.clients.count} * (sc.duration_ms / 1000);
-  if (client_seconds > kClientSecondsMax) {
-    fail(o.has("duration_ms") ? "/duration_ms" : "/clients/count",
-         fmt::format("{} clients x {} ms is {} client-seconds; a run may span at most {}", sc.clients.count,
-                     sc.duration_ms, client_seconds, kClientSecondsMax));
-  }
-  // Cross-field checks.
-  for (const Fault& f : sc.faults) {
-    if (f.at_ms && *f.at_ms > sc.duration_ms) fail(f.pointer + "/at_ms", "is after the end of the run (duration_ms)");
-    if (f.target && f.target->kind == Target::Kind::kClient && f.target->id > sc.clients.count) {
-      fail(f.pointer + "/target", fmt::format("client c{} does not exist (clients/count is {})", f.target->id, sc.clients.count));
-    }
-    if (f.kind == FaultKind::kCorrupt && !sc.network.out_of_model.enabled) {
-      fail(f.pointer + "/kind", "disk corruption is out of model: set /network/out_of_model/enabled");
-    }
-  }
+  check_span(o, sc);
+  check_across(sc);
   return sc;
 }
 
