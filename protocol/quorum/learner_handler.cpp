@@ -103,120 +103,140 @@ void LearnerHandler::on_message(const QuorumPacket& packet) {
   if (dead()) return;
   ZAB_ASSERT(sid_.has_value() || state_ == State::kWaitFollowerInfo, "past FOLLOWERINFO a handler knows its learner's sid");
   switch (state_) {
-    case State::kWaitFollowerInfo: {
-      if (packet.type != PacketType::kFollowerInfo || !packet.data) {
-        shutdown(LearnerDropReason::kBadPacket);
-        return;
-      }
-      const auto info = decode_learner_info(*packet.data);
-      if (!info) {
-        shutdown(LearnerDropReason::kBadPacket);
-        return;
-      }
-      sid_ = info->sid;
-      ZAB_ASSERT(state_ == State::kWaitFollowerInfo, "FOLLOWERINFO is read once, first");
-      cancel_timer(kReadTimeout);  // the thread now blocks in getEpochToPropose, not in a read
-      state_ = State::kWaitEpoch;
-      set_timer(kWaitDeadline, ctx_.config.init_limit_time());
-      if (leader_.get_epoch_to_propose(*sid_, packet.zxid.epoch())) {
-        ctx_.out->push_back(coverage(CoverageMark::kLateJoiner));
-        epoch_decided();
-      }
+    case State::kWaitFollowerInfo:
+      on_follower_info(packet);
       return;
-    }
-    case State::kWaitAckEpoch: {
-      arm_read_timeout(read_timeout_);
-      if (packet.type != PacketType::kAckEpoch || !packet.data) {
-        shutdown(LearnerDropReason::kBadPacket);
-        return;
-      }
-      const auto epoch = decode_int(*packet.data);
-      if (!epoch) {
-        shutdown(LearnerDropReason::kBadPacket);
-        return;
-      }
-      summary_ = StateSummary{*epoch, packet.zxid};
-      ZAB_ASSERT(sid_.has_value(), "ACKEPOCH follows FOLLOWERINFO, which named the learner (LearnerHandler.run)");
-      ZAB_ASSERT(leader_.epoch_ > 0, "ACKEPOCH answers the LEADERINFO of a decided epoch");
-      cancel_timer(kReadTimeout);
-      state_ = State::kWaitEpochAckQuorum;
-      set_timer(kWaitDeadline, ctx_.config.init_limit_time());
-      bool ahead = false;
-      if (leader_.wait_for_epoch_ack(*sid_, summary_, ahead)) {
-        epoch_ack_quorum_formed();
-      } else if (ahead) {
-        ctx_.out->push_back(coverage(CoverageMark::kFollowerAhead));
-        shutdown(LearnerDropReason::kFollowerAhead);
-      }
+    case State::kWaitAckEpoch:
+      on_ack_epoch(packet);
       return;
-    }
-    case State::kWaitNewLeaderAck: {
-      // Exactly one packet is read here, and any ACK is taken as the NEWLEADER ACK: a proposal
-      // ACK that overtakes it is not counted (ZOOKEEPER-4685) but the handler goes on.
-      if (packet.type != PacketType::kAck) {
-        shutdown(LearnerDropReason::kBadPacket);
-        return;
-      }
-      cancel_timer(kReadTimeout);
-      ZAB_ASSERT(sid_.has_value(), "the NEWLEADER ACK comes from a learner that said who it is");
-      ZAB_ASSERT(sending_started_, "NEWLEADER was sent, so the sender runs");
-      state_ = State::kWaitNewLeaderQuorum;
-      set_timer(kWaitDeadline, ctx_.config.init_limit_time());
-      if (leader_.wait_for_new_leader_ack(*sid_, packet.zxid)) new_leader_quorum_formed();
+    case State::kWaitNewLeaderAck:
+      on_new_leader_ack(packet);
       return;
-    }
-    case State::kBroadcast: {
-      arm_read_timeout(read_timeout_);
-      // Every packet read moves the ack deadline (LearnerHandler.run main loop).
-      ZAB_ASSERT(sid_.has_value(), "a learner in broadcast said who it is");
-      ZAB_ASSERT(forwarding_, "a learner in broadcast is forwarded every proposal");
-      tick_of_next_ack_deadline_ = leader_.tick_ + static_cast<std::uint64_t>(ctx_.config.sync_limit);
-      switch (packet.type) {
-        case PacketType::kAck:
-          if (sync_limit_check_started_) {
-            if (sync_current_ && sync_current_->first == packet.zxid) {
-              sync_current_ = sync_next_;
-              sync_next_.reset();
-            } else if (sync_next_ && sync_next_->first == packet.zxid) {
-              sync_next_.reset();
-            }
-          }
-          leader_.process_ack(*sid_, packet.zxid);
-          return;
-        case PacketType::kPing:
-          // The learner's session touches ride in the reply.
-          if (packet.data) {
-            if (auto touches = decode_session_touches(*packet.data)) {
-              ctx_.hand_to_clients(handoff::TouchSessions{std::move(*touches)});
-            }
-          }
-          // No assertion that replies <= pings: an out-of-model duplicate can break it.
-          ++ping_replies_;
-          leader_.on_ping_reply();
-          return;
-        case PacketType::kRequest: {
-          const auto request = packet.data ? decode_learner_request(*packet.data) : std::nullopt;
-          if (!request) {
-            shutdown(LearnerDropReason::kBadPacket);
-            return;
-          }
-          if (request->type == OpCode::kSync) {
-            leader_.process_sync(conn_);
-          } else {
-            ctx_.hand_to_clients(handoff::LearnerRequest{*request});
-          }
-          return;
-        }
-        default:
-          return;  // "unexpected packet": logged and ignored by ZooKeeper
-      }
-    }
+    case State::kBroadcast:
+      on_broadcast_packet(packet);
+      return;
     default:
       // The thread is blocked in a wait and reads nothing: what arrives waits in the socket.
       // Learners send nothing while the leader holds them here, except after NEWLEADER, so
       // keeping it is only needed for ACKs, which the broadcast loop re-reads in order.
       inbox_.push_back(packet);
       return;
+  }
+}
+
+// LearnerHandler.run: the first packet names the learner and its last accepted epoch.
+void LearnerHandler::on_follower_info(const QuorumPacket& packet) {
+  ZAB_ASSERT(!sid_.has_value(), "FOLLOWERINFO is the first packet: the learner is not yet named");
+  if (packet.type != PacketType::kFollowerInfo || !packet.data) {
+    shutdown(LearnerDropReason::kBadPacket);
+    return;
+  }
+  const auto info = decode_learner_info(*packet.data);
+  if (!info) {
+    shutdown(LearnerDropReason::kBadPacket);
+    return;
+  }
+  sid_ = info->sid;
+  ZAB_ASSERT(state_ == State::kWaitFollowerInfo, "FOLLOWERINFO is read once, first");
+  cancel_timer(kReadTimeout);  // the thread now blocks in getEpochToPropose, not in a read
+  state_ = State::kWaitEpoch;
+  set_timer(kWaitDeadline, ctx_.config.init_limit_time());
+  if (leader_.get_epoch_to_propose(*sid_, packet.zxid.epoch())) {
+    ctx_.out->push_back(coverage(CoverageMark::kLateJoiner));
+    epoch_decided();
+  }
+}
+
+// LearnerHandler.run: ACKEPOCH carries the learner's currentEpoch and last zxid.
+void LearnerHandler::on_ack_epoch(const QuorumPacket& packet) {
+  ZAB_ASSERT(state_ == State::kWaitAckEpoch, "ACKEPOCH is read only after LEADERINFO went out");
+  arm_read_timeout(read_timeout_);
+  if (packet.type != PacketType::kAckEpoch || !packet.data) {
+    shutdown(LearnerDropReason::kBadPacket);
+    return;
+  }
+  const auto epoch = decode_int(*packet.data);
+  if (!epoch) {
+    shutdown(LearnerDropReason::kBadPacket);
+    return;
+  }
+  summary_ = StateSummary{*epoch, packet.zxid};
+  ZAB_ASSERT(sid_.has_value(), "ACKEPOCH follows FOLLOWERINFO, which named the learner (LearnerHandler.run)");
+  ZAB_ASSERT(leader_.epoch_ > 0, "ACKEPOCH answers the LEADERINFO of a decided epoch");
+  cancel_timer(kReadTimeout);
+  state_ = State::kWaitEpochAckQuorum;
+  set_timer(kWaitDeadline, ctx_.config.init_limit_time());
+  bool ahead = false;
+  if (leader_.wait_for_epoch_ack(*sid_, summary_, ahead)) {
+    epoch_ack_quorum_formed();
+  } else if (ahead) {
+    ctx_.out->push_back(coverage(CoverageMark::kFollowerAhead));
+    shutdown(LearnerDropReason::kFollowerAhead);
+  }
+}
+
+void LearnerHandler::on_new_leader_ack(const QuorumPacket& packet) {
+  ZAB_ASSERT(state_ == State::kWaitNewLeaderAck, "the NEWLEADER ACK is read only after NEWLEADER went out");
+  // Exactly one packet is read here, and any ACK is taken as the NEWLEADER ACK: a proposal
+  // ACK that overtakes it is not counted (ZOOKEEPER-4685) but the handler goes on.
+  if (packet.type != PacketType::kAck) {
+    shutdown(LearnerDropReason::kBadPacket);
+    return;
+  }
+  cancel_timer(kReadTimeout);
+  ZAB_ASSERT(sid_.has_value(), "the NEWLEADER ACK comes from a learner that said who it is");
+  ZAB_ASSERT(sending_started_, "NEWLEADER was sent, so the sender runs");
+  state_ = State::kWaitNewLeaderQuorum;
+  set_timer(kWaitDeadline, ctx_.config.init_limit_time());
+  if (leader_.wait_for_new_leader_ack(*sid_, packet.zxid)) new_leader_quorum_formed();
+}
+
+// LearnerHandler.run's main loop: ACKs, PINGs and forwarded REQUESTs.
+void LearnerHandler::on_broadcast_packet(const QuorumPacket& packet) {
+  ZAB_ASSERT(state_ == State::kBroadcast, "the main loop reads only once the learner is synced");
+  arm_read_timeout(read_timeout_);
+  // Every packet read moves the ack deadline (LearnerHandler.run main loop).
+  ZAB_ASSERT(sid_.has_value(), "a learner in broadcast said who it is");
+  ZAB_ASSERT(forwarding_, "a learner in broadcast is forwarded every proposal");
+  tick_of_next_ack_deadline_ = leader_.tick_ + static_cast<std::uint64_t>(ctx_.config.sync_limit);
+  switch (packet.type) {
+    case PacketType::kAck:
+      if (sync_limit_check_started_) {
+        if (sync_current_ && sync_current_->first == packet.zxid) {
+          sync_current_ = sync_next_;
+          sync_next_.reset();
+        } else if (sync_next_ && sync_next_->first == packet.zxid) {
+          sync_next_.reset();
+        }
+      }
+      leader_.process_ack(*sid_, packet.zxid);
+      return;
+    case PacketType::kPing:
+      // The learner's session touches ride in the reply.
+      if (packet.data) {
+        if (auto touches = decode_session_touches(*packet.data)) {
+          ctx_.hand_to_clients(handoff::TouchSessions{std::move(*touches)});
+        }
+      }
+      // No assertion that replies <= pings: an out-of-model duplicate can break it.
+      ++ping_replies_;
+      leader_.on_ping_reply();
+      return;
+    case PacketType::kRequest: {
+      const auto request = packet.data ? decode_learner_request(*packet.data) : std::nullopt;
+      if (!request) {
+        shutdown(LearnerDropReason::kBadPacket);
+        return;
+      }
+      if (request->type == OpCode::kSync) {
+        leader_.process_sync(conn_);
+      } else {
+        ctx_.hand_to_clients(handoff::LearnerRequest{*request});
+      }
+      return;
+    }
+    default:
+      return;  // "unexpected packet": logged and ignored by ZooKeeper
   }
 }
 

@@ -77,6 +77,11 @@ class LearnerHandler {
   void synchronize();
   void after_new_leader_ack();
   void arm_read_timeout(Duration timeout);
+  // on_message by state: what the handler's thread reads at each point of LearnerHandler.run.
+  void on_follower_info(const QuorumPacket& packet);
+  void on_ack_epoch(const QuorumPacket& packet);
+  void on_new_leader_ack(const QuorumPacket& packet);
+  void on_broadcast_packet(const QuorumPacket& packet);
   void set_timer(Timer which, Duration after);
   void cancel_timer(Timer which);
   void send_now(const QuorumPacket& packet);
