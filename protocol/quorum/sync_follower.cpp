@@ -83,6 +83,64 @@ Zxid queue_committed_proposals(Queueing& q, const Range& proposals, Zxid peer_la
   return queued_zxid;
 }
 
+// ZKDatabase.getProposalsFromTxnLog for case (e): the txns after the peer's zxid, if the log
+// reaches back to it, is one unbroken history (D28) and is not larger than the snapshot's share;
+// else nothing, and the sync falls back to SNAP.
+std::vector<Proposal> proposals_from_txn_log(const SyncInputs& in, Zxid peer) {
+  ZAB_ASSERT(in.txn_log != nullptr, "the txn log is read only when txn-log sync is enabled");
+  const auto size_limit =
+      static_cast<std::int64_t>(static_cast<double>(in.txn_log->last_snapshot_bytes) * in.snapshot_size_factor);
+  std::vector<Proposal> from_log = in.txn_log->proposals_from(peer);
+  if (!from_log.empty() && from_log.front().zxid > peer) from_log.clear();  // does not reach back
+  // Deviation D28: the log must be one unbroken history. A server synced by SNAP keeps its
+  // older log files, whose txns its snapshot replaced: the log jumps from them to the txns
+  // after the snapshot, and may hold proposals that were never committed. ZooKeeper
+  // (ZKDatabase.getProposalsFromTxnLog) checks only the first txn, so it sends a DIFF with a
+  // hole, or a TRUNC to a wrong point (found by `zabsim fuzz`: no-gap and
+  // committed-never-truncated on the correct protocol). The log serves a DIFF only from the
+  // newest snapshot on, which a SNAP always writes, so nothing before the last SNAP is used;
+  // a jump across an epoch boundary (<1,1> then <3,1>, the SNAP having replaced epoch 2)
+  // looks unbroken by zxid alone (found by a 100,000-run campaign, runs 21582, 35176, 63514
+  // of seed 1). Within that, each txn must still be the successor of the one before.
+  if (peer < in.txn_log->last_snapshot_zxid) from_log.clear();
+  for (std::size_t i = 1; i < from_log.size(); ++i) {
+    const Zxid a = from_log[i - 1].zxid, b = from_log[i].zxid;
+    const bool next_counter = b.epoch() == a.epoch() && b.counter() == a.counter() + 1;
+    const bool next_epoch = b.epoch() > a.epoch() && b.counter() == 1;
+    if (!next_counter && !next_epoch) {
+      from_log.clear();
+      break;
+    }
+  }
+  if (size_limit > 0 && in.txn_log->log_bytes_from(peer) > size_limit) from_log.clear();
+  ZAB_ASSERT(from_log.empty() || from_log.front().zxid <= peer, "a usable log reaches back to the peer's zxid");
+  return from_log;
+}
+
+// syncFollower's postconditions: DIFF or TRUNC first, then PROPOSAL/COMMIT pairs in
+// increasing zxid order, every one above the peer's zxid and at most maxCommittedLog.
+void check_plan(const SyncPlan& plan, const SyncInputs& in, Zxid peer, Zxid max_committed) {
+  ZAB_ASSERT(!plan.queued.empty(), "a DIFF or TRUNC sync begins with its DIFF or TRUNC");
+  ZAB_ASSERT(plan.queued.front().type == (plan.mode == SyncMode::kDiff ? PacketType::kDiff : PacketType::kTrunc),
+             "the first packet names the sync mode: DIFF for DIFF, TRUNC for TRUNC and TRUNC+DIFF");
+  ZAB_ASSERT(plan.queued.front().type != PacketType::kTrunc || plan.queued.front().zxid < peer ||
+                 in.mutations.on(Mutation::kDiffInsteadOfTrunc),
+             "a TRUNC takes the learner back below its own last zxid");
+  ZAB_ASSERT(plan.mode != SyncMode::kTrunc || plan.queued.size() == 1, "a plain TRUNC queues nothing after it");
+  Zxid previous = peer;
+  for (std::size_t i = 1; i < plan.queued.size(); i += 2) {
+    ZAB_ASSERT(plan.queued[i].type == PacketType::kProposal, "after the first packet, PROPOSALs and COMMITs alternate");
+    ZAB_ASSERT(i + 1 < plan.queued.size(), "each queued PROPOSAL has its COMMIT");
+    ZAB_ASSERT(plan.queued[i + 1].type == PacketType::kCommit, "a PROPOSAL is followed by its COMMIT");
+    ZAB_ASSERT(plan.queued[i + 1].zxid == plan.queued[i].zxid, "a COMMIT commits the PROPOSAL before it");
+    ZAB_ASSERT(plan.queued[i].zxid > previous, "synced proposals are above the peer's zxid and strictly increasing");
+    ZAB_ASSERT(plan.queued[i].zxid <= max_committed, "only committed proposals are synced");
+    previous = plan.queued[i].zxid;
+  }
+  ZAB_ASSERT(plan.queued.size() == 1 || previous == plan.current_zxid,
+             "forwarding starts right after the last synced proposal");
+}
+
 }  // namespace
 
 SyncPlan plan_sync(const SyncInputs& in) {
@@ -129,31 +187,7 @@ SyncPlan plan_sync(const SyncInputs& in) {
     need_snap = false;
   } else if (peer < min_committed && txn_log_sync_enabled) {
     // (e) behind the window: try the txn log, if it is not too large to be worth it
-    const auto size_limit =
-        static_cast<std::int64_t>(static_cast<double>(in.txn_log->last_snapshot_bytes) * in.snapshot_size_factor);
-    std::vector<Proposal> from_log = in.txn_log->proposals_from(peer);
-    if (!from_log.empty() && from_log.front().zxid > peer) from_log.clear();  // does not reach back
-    // Deviation D28: the log must be one unbroken history. A server synced by SNAP keeps its
-    // older log files, whose txns its snapshot replaced: the log jumps from them to the txns
-    // after the snapshot, and may hold proposals that were never committed. ZooKeeper
-    // (ZKDatabase.getProposalsFromTxnLog) checks only the first txn, so it sends a DIFF with a
-    // hole, or a TRUNC to a wrong point (found by `zabsim fuzz`: no-gap and
-    // committed-never-truncated on the correct protocol). The log serves a DIFF only from the
-    // newest snapshot on, which a SNAP always writes, so nothing before the last SNAP is used;
-    // a jump across an epoch boundary (<1,1> then <3,1>, the SNAP having replaced epoch 2)
-    // looks unbroken by zxid alone (found by a 100,000-run campaign, runs 21582, 35176, 63514
-    // of seed 1). Within that, each txn must still be the successor of the one before.
-    if (peer < in.txn_log->last_snapshot_zxid) from_log.clear();
-    for (std::size_t i = 1; i < from_log.size(); ++i) {
-      const Zxid a = from_log[i - 1].zxid, b = from_log[i].zxid;
-      const bool next_counter = b.epoch() == a.epoch() && b.counter() == a.counter() + 1;
-      const bool next_epoch = b.epoch() > a.epoch() && b.counter() == 1;
-      if (!next_counter && !next_epoch) {
-        from_log.clear();
-        break;
-      }
-    }
-    if (size_limit > 0 && in.txn_log->log_bytes_from(peer) > size_limit) from_log.clear();
+    const std::vector<Proposal> from_log = proposals_from_txn_log(in, peer);
     if (!from_log.empty()) {
       current = queue_committed_proposals(q, from_log, peer, min_committed, max_committed);
       if (current < min_committed) {
@@ -186,27 +220,7 @@ SyncPlan plan_sync(const SyncInputs& in) {
   plan.queued = std::move(q.queued);
   plan.from_txn_log = used_txn_log;
   plan.empty_diff = in.last_processed_zxid == peer && !in.force_snap_sync;
-  // syncFollower's postconditions: DIFF or TRUNC first, then PROPOSAL/COMMIT pairs in
-  // increasing zxid order, every one above the peer's zxid and at most maxCommittedLog.
-  ZAB_ASSERT(!plan.queued.empty(), "a DIFF or TRUNC sync begins with its DIFF or TRUNC");
-  ZAB_ASSERT(plan.queued.front().type == (plan.mode == SyncMode::kDiff ? PacketType::kDiff : PacketType::kTrunc),
-             "the first packet names the sync mode: DIFF for DIFF, TRUNC for TRUNC and TRUNC+DIFF");
-  ZAB_ASSERT(plan.queued.front().type != PacketType::kTrunc || plan.queued.front().zxid < peer ||
-                 in.mutations.on(Mutation::kDiffInsteadOfTrunc),
-             "a TRUNC takes the learner back below its own last zxid");
-  ZAB_ASSERT(plan.mode != SyncMode::kTrunc || plan.queued.size() == 1, "a plain TRUNC queues nothing after it");
-  Zxid previous = peer;
-  for (std::size_t i = 1; i < plan.queued.size(); i += 2) {
-    ZAB_ASSERT(plan.queued[i].type == PacketType::kProposal, "after the first packet, PROPOSALs and COMMITs alternate");
-    ZAB_ASSERT(i + 1 < plan.queued.size(), "each queued PROPOSAL has its COMMIT");
-    ZAB_ASSERT(plan.queued[i + 1].type == PacketType::kCommit, "a PROPOSAL is followed by its COMMIT");
-    ZAB_ASSERT(plan.queued[i + 1].zxid == plan.queued[i].zxid, "a COMMIT commits the PROPOSAL before it");
-    ZAB_ASSERT(plan.queued[i].zxid > previous, "synced proposals are above the peer's zxid and strictly increasing");
-    ZAB_ASSERT(plan.queued[i].zxid <= max_committed, "only committed proposals are synced");
-    previous = plan.queued[i].zxid;
-  }
-  ZAB_ASSERT(plan.queued.size() == 1 || previous == plan.current_zxid,
-             "forwarding starts right after the last synced proposal");
+  check_plan(plan, in, peer, max_committed);
   return plan;
 }
 
