@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "checkers/json_input.h"
 #include "protocol/base/mutations.h"
@@ -21,6 +22,81 @@
 #include "tools/run/run_record.h"
 
 namespace zab::tools {
+
+namespace {
+
+// A long run shows progress on stderr (after 2 s of wall time; redrawn in place on a
+// terminal, else a line every 10 s), so it is never silent for minutes. Nothing on stdout or
+// in the files depends on it.
+std::function<void(sim::SimTime, sim::SimTime)> wall_clock_progress() {
+  const auto started = std::chrono::steady_clock::now();
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  return [started, terminal, shown_s = 0.0, shown = false](sim::SimTime now, sim::SimTime end) mutable {
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool last = now >= end;
+    if (wall_s < 2 || (last && !shown) || (!last && shown && wall_s - shown_s < (terminal ? 0.2 : 10))) return;
+    shown_s = wall_s;
+    shown = true;
+    fmt::print(stderr, "{}  simulated {:.1f} of {:.1f} s ({:.0f}%), {:.0f} s wall{}", terminal ? "\r" : "",
+               static_cast<double>(now.ns()) / 1e9, static_cast<double>(end.ns()) / 1e9,
+               100.0 * static_cast<double>(now.ns()) / static_cast<double>(end.ns()), wall_s, terminal && !last ? "" : "\n");
+  };
+}
+
+// The run's first lines: the scenario, the ensemble, and any switch or fault that puts it
+// outside the correct protocol's model.
+void print_header(const std::string& scenario_path, const sim::Scenario& scenario, const sim::ScenarioRun& run) {
+  fmt::print("zabsim run {}: {}\n", scenario_path, scenario.name);
+  fmt::print("  {} servers, tickTime {} ms, initLimit {}, syncLimit {}; {} clients; {} ms simulated\n",
+             scenario.servers, scenario.server.tick_time_ms, scenario.server.init_limit, scenario.server.sync_limit,
+             scenario.clients.count, scenario.duration_ms);
+  const auto mutations = scenario.server.mutations.active_names();
+  if (!mutations.empty()) {
+    std::string list;
+    for (const auto& m : mutations) list += (list.empty() ? "" : ", ") + m;
+    fmt::print("  MUTATIONS ON: {}\n", list);
+  }
+  if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
+}
+
+// Writes the run record into `out_dir` (--out), or for a failing run without --out into
+// zabsim-runs/, so that every failure can be replayed. False: the record the user asked for
+// could not be written (exit 2); the automatic record of a failing run only warns, so that the
+// verdict's exit code is not hidden.
+bool write_record(RunRecord& record, bool failed, std::string out_dir, const std::string& scenario_path,
+                  std::uint64_t seed) {
+  const bool automatic_record = failed && out_dir.empty();
+  if (automatic_record) {
+    // A failing run always leaves a record behind, so it can be replayed.
+    out_dir = (std::filesystem::path("zabsim-runs") /
+               fmt::format("{}-seed{}", std::filesystem::path(scenario_path).stem().string(), seed)).string();
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      fmt::print(stderr, "zabsim run: warning: no run record: cannot create directory '{}': {}\n", out_dir, ec.message());
+      out_dir.clear();
+    }
+  }
+  if (!out_dir.empty()) {
+    const std::string record_path = (std::filesystem::path(out_dir) / "record.json").string();
+    record.replay_command = "zabsim replay " + record_path;
+    std::ofstream out(record_path);
+    out << to_json(record).dump(2) << "\n";
+    out.close();
+    if (!out && !automatic_record) {
+      fmt::print(stderr, "zabsim run: cannot write the run record '{}'\n", record_path);
+      return false;
+    }
+    if (!out) {
+      fmt::print(stderr, "zabsim run: warning: cannot write the run record '{}'\n", record_path);
+    } else {
+      fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("run options");
@@ -75,23 +151,7 @@ int run_run(const std::vector<std::string>& args) {
     }
     run_options.trace_jsonl = &trace_out;
   }
-  // A long run shows progress on stderr (after 2 s of wall time; redrawn in place on a
-  // terminal, else a line every 10 s), so it is never silent for minutes. Nothing on stdout or
-  // in the files depends on it.
-  const auto started = std::chrono::steady_clock::now();
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  double shown_s = 0;
-  bool shown = false;
-  auto progress = [&](sim::SimTime now, sim::SimTime end) {
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const bool last = now >= end;
-    if (wall_s < 2 || (last && !shown) || (!last && shown && wall_s - shown_s < (terminal ? 0.2 : 10))) return;
-    shown_s = wall_s;
-    shown = true;
-    fmt::print(stderr, "{}  simulated {:.1f} of {:.1f} s ({:.0f}%), {:.0f} s wall{}", terminal ? "\r" : "",
-               static_cast<double>(now.ns()) / 1e9, static_cast<double>(end.ns()) / 1e9,
-               100.0 * static_cast<double>(now.ns()) / static_cast<double>(end.ns()), wall_s, terminal && !last ? "" : "\n");
-  };
+  auto progress = wall_clock_progress();
   PipelineResult result = run_pipeline(PipelineRequest{.scenario = scenario,
                                                        .document = scenario_document,
                                                        .scenario_path = scenario_path,
@@ -102,17 +162,7 @@ int run_run(const std::vector<std::string>& args) {
                                                        .progress = progress});
   const sim::ScenarioRun& run = *result.run;
 
-  fmt::print("zabsim run {}: {}\n", scenario_path, scenario.name);
-  fmt::print("  {} servers, tickTime {} ms, initLimit {}, syncLimit {}; {} clients; {} ms simulated\n",
-             scenario.servers, scenario.server.tick_time_ms, scenario.server.init_limit, scenario.server.sync_limit,
-             scenario.clients.count, scenario.duration_ms);
-  const auto mutations = scenario.server.mutations.active_names();
-  if (!mutations.empty()) {
-    std::string list;
-    for (const auto& m : mutations) list += (list.empty() ? "" : ", ") + m;
-    fmt::print("  MUTATIONS ON: {}\n", list);
-  }
-  if (run.world().out_of_model_used()) fmt::print("  OUT-OF-MODEL faults were used in this run\n");
+  print_header(scenario_path, scenario, run);
   fmt::print("\n{}\n{}\n{}", render_timeline(run), render_recovery(result.recovery), render_clients(run));
   if (!history_file.empty()) {
     std::ofstream h(history_file);
@@ -126,37 +176,7 @@ int run_run(const std::vector<std::string>& args) {
   const Judgement& judgement = *result.judgement;
   fmt::print("\n{}", render_judgement(judgement));
   const bool failed = judgement.safety_violated || judgement.liveness_violated;
-  // A record the user asked for (--out) that cannot be written is exit 2; the automatic record
-  // of a failing run is a warning, so that the verdict's exit code is not hidden.
-  const bool automatic_record = failed && out_dir.empty();
-  if (automatic_record) {
-    // A failing run always leaves a record behind, so it can be replayed.
-    out_dir = (std::filesystem::path("zabsim-runs") /
-               fmt::format("{}-seed{}", std::filesystem::path(scenario_path).stem().string(), seed)).string();
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) {
-      fmt::print(stderr, "zabsim run: warning: no run record: cannot create directory '{}': {}\n", out_dir, ec.message());
-      out_dir.clear();
-    }
-  }
-  if (!out_dir.empty()) {
-    RunRecord& record = result.record;
-    const std::string record_path = (std::filesystem::path(out_dir) / "record.json").string();
-    record.replay_command = "zabsim replay " + record_path;
-    std::ofstream out(record_path);
-    out << to_json(record).dump(2) << "\n";
-    out.close();
-    if (!out && !automatic_record) {
-      fmt::print(stderr, "zabsim run: cannot write the run record '{}'\n", record_path);
-      return kExitUsage;
-    }
-    if (!out) {
-      fmt::print(stderr, "zabsim run: warning: cannot write the run record '{}'\n", record_path);
-    } else {
-      fmt::print("\nrun record: {}\nreplay with: {}\n", record_path, record.replay_command);
-    }
-  }
+  if (!write_record(result.record, failed, out_dir, scenario_path, seed)) return kExitUsage;
   fmt::print("\nseed {} trace-hash {:016x}\n", seed, run.world().trace_hash());
   if (!trace_file.empty()) {
     trace_out.close();
