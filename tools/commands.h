@@ -21,5 +21,6 @@ int run_merge(const std::vector<std::string>& args);
 int run_shrink(const std::vector<std::string>& args);
 int run_bugs(const std::vector<std::string>& args);
 int run_study(const std::vector<std::string>& args);
+int run_real(const std::vector<std::string>& args);
 
 }  // namespace zab::tools

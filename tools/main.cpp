@@ -25,6 +25,7 @@ void print_usage() {
       "  study    recovery timing over a sweep of settings and seeds: percentiles, CSV, SVG\n"
       "  merge    the summary of a campaign run in shards (fuzz --shard K/N)\n"
       "  bugs     hunt each entry of the bug catalog with random schedules: how soon it is caught\n"
+      "  real     a scenario's servers and process faults on a real ZooKeeper 3.8 ensemble here\n"
       "  bench    measure the simulator and the checkers (bench kernel | run | checkers | fuzz)\n"
       "  demo     run a small simulated world with a toy protocol (no ZAB)\n"
       "\n"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   if (command == "shrink") return zab::tools::run_shrink(args);
   if (command == "bugs") return zab::tools::run_bugs(args);
   if (command == "study") return zab::tools::run_study(args);
+  if (command == "real") return zab::tools::run_real(args);
   fmt::print(stderr, "zabsim: unknown command '{}'\n", command);
   print_usage();
   return zab::tools::kExitUsage;

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The short real case: scenarios/real/leader-kill-3.json on a real 3-server ensemble. The
+# servers elect s3, it is established in epoch 1; after s3 is killed the other two establish
+# epoch 2 within initLimit x tickTime; the output says the run is not replayable.
+#   bash test/real_leader_kill.sh ZABSIM SCENARIO
+set -euo pipefail
+out="$("$1" real "$2")"
+echo "$out"
+grep -q "s3 established as leader of epoch 1" <<< "$out"
+crash="$(grep "FAULT crash s3" <<< "$out" | awk '{print $1}')"
+established="$(grep -E "s[12] established as leader of epoch 2" <<< "$out" | head -1 | awk '{print $1}')"
+[ -n "$crash" ] && [ -n "$established" ] || { echo "no new leader after the kill"; exit 1; }
+after=$((established - crash))
+echo "new leader established ${after} ms after the kill"
+[ "$after" -gt 0 ] && [ "$after" -lt 20000 ]
+grep -q "^not replayable: a real run on this machine" <<< "$out"

@@ -1,0 +1,111 @@
+// `zabsim real`'s pure parts: the ensemble's configuration from a scenario, the refusals, and
+// the parsing of ZooKeeper 3.8's log lines and `srvr` answers (lines as ZooKeeper 3.8.0 wrote
+// them on this machine).
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "tools/real/observe.h"
+#include "tools/real/zoo_config.h"
+
+using namespace zab;
+using namespace zab::tools::real;
+
+namespace {
+
+sim::Scenario scenario_of(const std::string& json) {
+  auto parsed = sim::parse_scenario(json, "t.json");
+  REQUIRE(std::holds_alternative<sim::Scenario>(parsed));
+  return std::get<sim::Scenario>(parsed);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("real: every server's zoo.cfg and system properties come from the scenario's cluster") {
+  const auto sc = scenario_of(R"({"name": "x", "cluster": {"servers": 3, "tick_time_ms": 500, "init_limit": 7,
+                                  "sync_limit": 3, "snap_count": 1000, "cnx_timeout_ms": 900}})");
+  const std::vector<ServerPorts> ports = {{2181, 2881, 3881}, {2182, 2882, 3882}, {2183, 2883, 3883}};
+  const auto setups = ensemble_setup(sc, ports, "/tmp/r");
+  REQUIRE(setups.size() == 3);
+  const std::string& cfg = setups[1].zoo_cfg;
+  CHECK(setups[1].sid == 2);
+  CHECK(contains(cfg, "tickTime=500\n"));
+  CHECK(contains(cfg, "initLimit=7\n"));
+  CHECK(contains(cfg, "syncLimit=3\n"));
+  CHECK(contains(cfg, "dataDir=/tmp/r/s2/data\n"));
+  CHECK(contains(cfg, "clientPort=2182\n"));
+  CHECK(contains(cfg, "server.1=127.0.0.1:2881:3881\n"));
+  CHECK(contains(cfg, "server.3=127.0.0.1:2883:3883\n"));
+  const auto& p = setups[1].jvm_properties;
+  CHECK(std::find(p.begin(), p.end(), "-Dzookeeper.snapCount=1000") != p.end());
+  CHECK(std::find(p.begin(), p.end(), "-Dzookeeper.cnxTimeout=900") != p.end());
+}
+
+TEST_CASE("real: what cannot be done on a real ensemble is refused, one line naming each place") {
+  CHECK(refusals(scenario_of(R"({"name": "x", "faults": [{"kind": "crash", "target": "leader", "at_ms": 5},
+                                  {"kind": "hang", "target": 2, "at_ms": 6}, {"kind": "resume", "target": 2, "at_ms": 7}]})"))
+            .empty());
+  const auto r = refusals(scenario_of(R"({"name": "x", "cluster": {"mutations": ["no-epoch-files"], "finalize_wait_ms": 50},
+      "network": {"out_of_model": {"enabled": true}}, "disk": {"crash_loss": "torn_tail"}, "clients": {"count": 1},
+      "faults": [{"kind": "clock_drift", "target": 1, "ppm": 5, "at_ms": 1},
+                 {"kind": "crash", "target": 1, "on": {"event": "logged"}},
+                 {"kind": "partition", "isolate": "leader", "at_ms": 2},
+                 {"kind": "corrupt", "target": 1, "file": "log.1", "at_ms": 3}]})"));
+  const std::vector<std::string> places = {"/cluster/mutations:", "/cluster/finalize_wait_ms:", "/network/out_of_model:",
+                                           "/disk/crash_loss:", "/clients:", "/faults/0/kind:", "/faults/1/on:",
+                                           "/faults/2/kind:", "/faults/3/kind:"};
+  REQUIRE(r.size() == places.size());
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    CAPTURE(r[i]);
+    CHECK(r[i].starts_with(places[i]));
+  }
+}
+
+TEST_CASE("real: role changes, establishment and sync modes are read from ZooKeeper 3.8's log lines") {
+  const auto looking = parse_log_line(
+      "2026-12-07 12:28:04,607 - INFO  [QuorumPeer[myid=3](plain=[0:0:0:0:0:0:0:0]:21813)(secure=disabled):"
+      "QuorumPeer@1455] - LOOKING");
+  REQUIRE(looking);
+  CHECK(looking->kind == LogEventKind::kLooking);
+  const auto leading = parse_log_line(
+      "2026-12-07 12:28:04,907 - INFO  [QuorumPeer[myid=3](plain=[0:0:0:0:0:0:0:0]:21813)(secure=disabled):"
+      "QuorumPeer@1549] - LEADING");
+  REQUIRE(leading);
+  CHECK(leading->kind == LogEventKind::kLeading);
+  CHECK(leading->wall_ms - looking->wall_ms == 300);
+  const auto established = parse_log_line(
+      "2026-12-07 12:28:05,131 - INFO  [QuorumPeer[myid=3](plain=[0:0:0:0:0:0:0:0]:21813)(secure=disabled):"
+      "Leader@1519] - Have quorum of supporters, sids: [[1, 3]]; starting up and setting last processed zxid: 0x100000000");
+  REQUIRE(established);
+  CHECK(established->kind == LogEventKind::kEstablished);
+  CHECK(established->zxid == 0x100000000ULL);
+  const auto diff = parse_log_line(
+      "2026-12-07 12:28:05,094 - INFO  [QuorumPeer[myid=1](plain=[0:0:0:0:0:0:0:0]:21811)(secure=disabled):"
+      "Learner@565] - Getting a diff from the leader 0x0");
+  REQUIRE(diff);
+  CHECK(diff->kind == LogEventKind::kSyncDiff);
+  CHECK(diff->zxid == 0u);
+  // The leader's own "LEADING - LEADER ELECTION TOOK" line, a notification and a non-log line
+  // are not role changes.
+  CHECK_FALSE(parse_log_line("2026-12-07 12:28:04,985 - INFO  [QuorumPeer[myid=3](plain=[0:0:0:0:0:0:0:0]:21813)"
+                             "(secure=disabled):Leader@588] - LEADING - LEADER ELECTION TOOK - 361 MS"));
+  CHECK_FALSE(parse_log_line("2026-12-07 12:28:04,663 - INFO  [WorkerReceiver[myid=3]:FastLeaderElection$Messenger"
+                             "$WorkerReceiver@391] - Notification: my state:LOOKING; n.sid:3"));
+  CHECK_FALSE(parse_log_line("SLF4J: Defaulting to no-operation (NOP) logger implementation"));
+  CHECK_FALSE(parse_log_line("2026-13-07 12:28:04 - INFO  [x:QuorumPeer@1] - LOOKING"));
+}
+
+TEST_CASE("real: srvr's mode and zxid; a server not serving gives none") {
+  const auto s = parse_srvr(
+      "Zookeeper version: 3.8.0-${mvngit.commit.id}, built on 2024-12-29 17:54 UTC\nLatency min/avg/max: 0/0.0/0\n"
+      "Received: 1\nSent: 0\nConnections: 1\nOutstanding: 0\nZxid: 0x100000000\nMode: leader\nNode count: 5\n");
+  REQUIRE(s);
+  CHECK(s->mode == "leader");
+  CHECK(s->zxid == 0x100000000ULL);
+  CHECK_FALSE(parse_srvr("This ZooKeeper instance is not currently serving requests\n"));
+  CHECK_FALSE(parse_srvr("Zxid: 0xzz\nMode: leader\n"));
+}

@@ -1,0 +1,226 @@
+// `zabsim real SCENARIO`: the scenario's servers and process faults on a real ZooKeeper 3.8
+// ensemble on this machine (Debian's package), with the same kind of timeline as a simulated
+// run. Not deterministic and not replayable: wall-clock times on this machine, and it says so.
+// Built so far: servers, crash / restart / start / hang / resume at a time, and observation of
+// roles, establishment and sync modes from the servers' logs (issue 16 has the rest).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "checkers/json_input.h"
+#include "sim/distributions.h"
+#include "sim/rng.h"
+#include "sim/scenario/scenario.h"
+#include "tools/commands.h"
+#include "tools/options.h"
+#include "tools/real/ensemble.h"
+#include "tools/real/observe.h"
+#include "tools/real/zoo_config.h"
+
+namespace zab::tools {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Ctrl-C or a termination request: the loop ends and the Ensemble kills its servers.
+volatile std::sig_atomic_t g_interrupted = 0;  // written only by the signal handler
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+struct TimelineLine {
+  std::int64_t ms = 0;
+  std::string text;
+};
+
+// The server a fault's target names now, from the servers' latest `srvr` answers.
+std::optional<std::uint32_t> resolve(const sim::Target& t, const std::map<std::uint32_t, real::ServerStatus>& status,
+                                     std::uint32_t servers, sim::Rng& rng) {
+  using K = sim::Target::Kind;
+  std::vector<std::uint32_t> candidates;
+  switch (t.kind) {
+    case K::kServer:
+      return t.id;
+    case K::kClient:
+      return std::nullopt;
+    case K::kLeader:
+      for (const auto& [sid, s] : status) {
+        if (s.mode == "leader") return sid;
+      }
+      return std::nullopt;
+    case K::kFollower:
+      for (const auto& [sid, s] : status) {
+        if (s.mode == "follower") candidates.push_back(sid);
+      }
+      break;
+    case K::kHighestZxid: {
+      std::optional<std::uint32_t> best;
+      for (const auto& [sid, s] : status) {
+        if (!best || s.zxid > status.at(*best).zxid) best = sid;
+      }
+      return best;
+    }
+    case K::kRandomServer:
+      for (std::uint32_t sid = 1; sid <= servers; ++sid) candidates.push_back(sid);
+      break;
+  }
+  if (candidates.empty()) return std::nullopt;
+  return candidates[sim::uniform_below(rng, candidates.size())];
+}
+
+std::string zxid_text(std::uint64_t z) { return fmt::format("<{},{}>", z >> 32, z & 0xffffffffu); }
+
+// The role, establishment and sync lines of every server's log, in time order.
+std::vector<TimelineLine> log_timeline(const real::Ensemble& ensemble, std::int64_t start_wall_ms) {
+  std::vector<TimelineLine> lines;
+  for (std::uint32_t sid = 1; sid <= ensemble.size(); ++sid) {
+    std::ifstream in(ensemble.log_path(sid));
+    for (std::string line; std::getline(in, line);) {
+      const auto e = real::parse_log_line(line);
+      if (!e) continue;
+      std::string text;
+      switch (e->kind) {
+        case real::LogEventKind::kLooking:
+        case real::LogEventKind::kLeading:
+        case real::LogEventKind::kFollowing:
+          text = fmt::format("s{} {}", sid, real::log_event_name(e->kind));
+          break;
+        case real::LogEventKind::kEstablished:
+          text = fmt::format("s{} established as leader of epoch {}", sid, e->zxid ? std::to_string(*e->zxid >> 32) : "?");
+          break;
+        default:
+          // The zxid the leader's DIFF, SNAP or TRUNC packet carries (Learner.syncWithLeader logs it).
+          text = fmt::format("s{} syncs by {} (packet zxid {})", sid, std::string(real::log_event_name(e->kind)).substr(5),
+                             e->zxid ? zxid_text(*e->zxid) : "?");
+          break;
+      }
+      lines.push_back(TimelineLine{e->wall_ms - start_wall_ms, std::move(text)});
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
+int run_real(const std::vector<std::string>& args) {
+  po::options_description options("real options");
+  std::string scenario_path, out_dir;
+  std::uint64_t wall_limit_s = 0;
+  options.add_options()("help,h", "show this help")(
+      "scenario", po::value<std::string>(&scenario_path)->required(), "the scenario file (JSON)")(
+      "out", po::value<std::string>(&out_dir),
+      "keep the servers' directories (zoo.cfg, data, server.log) in this directory")(
+      "wall-limit-s", uint_value<1, 86'400>(&wall_limit_s, 0),
+      "stop after this many seconds of wall time (default: the scenario's duration plus 30 s)");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  if (auto code = parse_options("real", args, options, positional, vm,
+                                "Runs on real ZooKeeper 3.8 processes on this machine (Debian's zookeeper and\n"
+                                "default-jre-headless packages). Not deterministic, not replayable.\n\n"
+                                "examples:\n  zabsim real scenarios/real/leader-kill-3.json\n"
+                                "  zabsim real scenarios/real/leader-kill-3.json --out /tmp/zk-run\n")) {
+    return *code;
+  }
+  auto parsed = sim::load_scenario(scenario_path);
+  if (const auto* error = std::get_if<sim::ScenarioError>(&parsed)) {
+    fmt::print(stderr, "zabsim real: {}\n", error->text());
+    return kExitUsage;
+  }
+  const sim::Scenario& scenario = std::get<sim::Scenario>(parsed);
+  std::string missing;
+  const auto install = real::find_zookeeper(missing);
+  if (!install) {
+    fmt::print(stderr, "zabsim real: ZooKeeper 3.8 is not installed ({} is missing): run "
+                       "`apt-get install zookeeper default-jre-headless` as root\n", missing);
+    return kExitUsage;
+  }
+  const auto refused = real::refusals(scenario);
+  if (!refused.empty()) {
+    for (const std::string& r : refused) fmt::print(stderr, "zabsim real: {}: {}\n", scenario_path, r);
+    return kExitUsage;
+  }
+
+  std::string root = out_dir;
+  std::filesystem::path temporary;
+  if (root.empty()) {
+    temporary = std::filesystem::temp_directory_path() /
+                fmt::format("zabsim-real-{}", std::chrono::system_clock::now().time_since_epoch().count());
+    root = temporary.string();
+  } else if (!make_output_dir("real", "--out", root)) {
+    return kExitUsage;
+  }
+  fmt::print("zabsim real {}: {}\n", scenario_path, scenario.name);
+  fmt::print("  REAL ZooKeeper 3.8.0 (Debian's package): {} servers on 127.0.0.1, tickTime {} ms, initLimit {}, "
+             "syncLimit {}; {} ms of wall time\n",
+             scenario.servers, scenario.server.tick_time_ms, scenario.server.init_limit, scenario.server.sync_limit,
+             scenario.duration_ms);
+  for (const std::string& n : real::notes(scenario)) fmt::print("  note: {}\n", n);
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const auto ports = real::free_ports(scenario.servers);
+  std::vector<TimelineLine> timeline;
+  std::int64_t start_wall_ms = 0;
+  {
+    real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root), ports, root);
+    const auto start = Clock::now();
+    start_wall_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto elapsed_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(); };
+    for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) ensemble.start(sid);
+    std::vector<const sim::Fault*> faults;
+    for (const sim::Fault& f : scenario.faults) faults.push_back(&f);
+    std::stable_sort(faults.begin(), faults.end(), [](const sim::Fault* a, const sim::Fault* b) { return *a->at_ms < *b->at_ms; });
+    std::size_t next = 0;
+    sim::Rng rng(scenario.seed.value_or(1));  // which follower or server a role target picks
+    std::map<std::uint32_t, real::ServerStatus> status;
+    const std::int64_t limit_ms = wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
+    while (g_interrupted == 0 && elapsed_ms() < std::min<std::int64_t>(scenario.duration_ms, limit_ms)) {
+      status.clear();
+      for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
+        if (const auto s = ensemble.status(sid)) status[sid] = *s;
+      }
+      while (next < faults.size() && *faults[next]->at_ms <= elapsed_ms()) {
+        const sim::Fault& f = *faults[next++];
+        const auto sid = resolve(*f.target, status, scenario.servers, rng);
+        const std::int64_t at = elapsed_ms();
+        if (!sid) {
+          timeline.push_back({at, fmt::format("FAULT {} skipped: no server is its target now", sim::fault_kind_name(f.kind))});
+          continue;
+        }
+        switch (f.kind) {
+          case sim::FaultKind::kCrash: ensemble.kill(*sid); break;
+          case sim::FaultKind::kRestart: ensemble.kill(*sid); ensemble.start(*sid); break;
+          case sim::FaultKind::kStart: ensemble.start(*sid); break;
+          case sim::FaultKind::kHang: ensemble.stop(*sid); break;
+          case sim::FaultKind::kResume: ensemble.resume(*sid); break;
+          default: ZAB_ASSERT(false, "refusals() let through only process faults");
+        }
+        timeline.push_back({at, fmt::format("FAULT {} s{}", sim::fault_kind_name(f.kind), *sid)});
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (g_interrupted != 0) timeline.push_back({elapsed_ms(), "interrupted: stopping every server"});
+    ensemble.kill_all();
+    for (auto& line : log_timeline(ensemble, start_wall_ms)) timeline.push_back(std::move(line));
+  }
+  std::stable_sort(timeline.begin(), timeline.end(), [](const TimelineLine& a, const TimelineLine& b) { return a.ms < b.ms; });
+  fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
+  for (const TimelineLine& l : timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
+  fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0); no checkers yet (no clients)\n");
+  if (!temporary.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temporary, ec);
+  } else {
+    fmt::print("servers' directories: {}\n", root);
+  }
+  return g_interrupted != 0 ? kExitUsage : kExitOk;
+}
+
+}  // namespace zab::tools
