@@ -24,27 +24,121 @@ std::optional<ModelKind> model_from_name(const std::string& name) {
   return std::nullopt;
 }
 
-std::uint32_t StringTable::intern(const std::string& s) {
-  if (auto it = ids_.find(s); it != ids_.end()) return it->second;
-  return intern_new(std::string(s));
+namespace {
+
+constexpr std::uint64_t kMersenne61 = (1ULL << 61) - 1;
+constexpr std::uint64_t kBase1 = 0x1f3a5c7e9b2d4f61ULL % kMersenne61;  // any fixed bases work
+constexpr std::uint64_t kBase2 = 0x0b4d1e7a3c9f2e85ULL % kMersenne61;
+
+std::uint64_t mul_mod(std::uint64_t a, std::uint64_t b) {
+  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+  std::uint64_t r = static_cast<std::uint64_t>(p & kMersenne61) + static_cast<std::uint64_t>(p >> 61);
+  if (r >= kMersenne61) r -= kMersenne61;
+  return r;
 }
 
-std::uint32_t StringTable::intern_new(std::string&& s) {
-  const auto id = static_cast<std::uint32_t>(strings_.size());
-  strings_.push_back(std::move(s));
-  const bool inserted = ids_.emplace(strings_.back(), id).second;
-  ZAB_ASSERT(inserted, "a string is interned once");
+std::uint64_t add_mod(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = a + b;
+  if (r >= kMersenne61) r -= kMersenne61;
+  return r;
+}
+
+}  // namespace
+
+StringTable::StringTable() {
+  Entry none;
+  none.text = std::string();
+  entries_.push_back(std::move(none));  // id 0: "no value", never found by its text
+}
+
+StringTable::Fingerprint StringTable::fingerprint_of(const std::string& s, std::uint64_t& power1,
+                                                    std::uint64_t& power2) {
+  Fingerprint f;
+  power1 = 1;
+  power2 = 1;
+  for (const char c : s) {
+    // +1: a zero byte still moves the hash, so "\0" and "" differ by more than the length.
+    const std::uint64_t v = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) + 1;
+    f.h1 = add_mod(mul_mod(f.h1, kBase1), v);
+    f.h2 = add_mod(mul_mod(f.h2, kBase2), v);
+    power1 = mul_mod(power1, kBase1);
+    power2 = mul_mod(power2, kBase2);
+  }
+  f.length = s.size();
+  return f;
+}
+
+std::uint32_t StringTable::add(Entry&& entry) {
+  const auto id = static_cast<std::uint32_t>(entries_.size());
+  ids_.insert(entry.fingerprint, id);  // asserts the string is new
+  entries_.push_back(std::move(entry));
   return id;
+}
+
+std::uint32_t StringTable::intern(const std::string& s) {
+  Entry e;
+  e.fingerprint = fingerprint_of(s, e.power1, e.power2);
+  if (const std::uint32_t* id = ids_.find(e.fingerprint)) return *id;
+  e.text = s;
+  return add(std::move(e));
+}
+
+std::optional<std::uint32_t> StringTable::find(const std::string& s) const {
+  std::uint64_t p1 = 0, p2 = 0;
+  const std::uint32_t* id = ids_.find(fingerprint_of(s, p1, p2));
+  return id == nullptr ? std::nullopt : std::optional<std::uint32_t>(*id);
 }
 
 std::uint32_t StringTable::concat(std::uint32_t a, std::uint32_t b) {
   const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
-  if (auto it = concat_.find(key); it != concat_.end()) return it->second;
-  std::string joined = str(a) + str(b);
-  auto it = ids_.find(joined);
-  const std::uint32_t id = it != ids_.end() ? it->second : intern_new(std::move(joined));
-  concat_.emplace(key, id);
+  if (const std::uint32_t* joined = concat_.find(key)) return *joined;
+  ZAB_ASSERT(a < entries_.size() && b < entries_.size(), "both parts are interned strings");
+  const Entry& x = entries_[a];
+  const Entry& y = entries_[b];
+  Entry e;
+  // hash(xy) = hash(x) * base^|y| + hash(y): the polynomial of the joined string.
+  e.fingerprint.h1 = add_mod(mul_mod(x.fingerprint.h1, y.power1), y.fingerprint.h1);
+  e.fingerprint.h2 = add_mod(mul_mod(x.fingerprint.h2, y.power2), y.fingerprint.h2);
+  e.fingerprint.length = x.fingerprint.length + y.fingerprint.length;
+  e.power1 = mul_mod(x.power1, y.power1);
+  e.power2 = mul_mod(x.power2, y.power2);
+  std::uint32_t id = 0;
+  if (const std::uint32_t* found = ids_.find(e.fingerprint)) {
+    id = *found;
+  } else if (e.fingerprint.length == 0) {
+    id = intern(std::string());  // both parts empty (one of them "no value"): the empty string
+  } else {
+    // Every string but id 0's is in ids_, so a part that is empty was found above.
+    ZAB_ASSERT(x.fingerprint.length > 0 && y.fingerprint.length > 0, "a new joined string has two non-empty parts");
+    e.left = a;
+    e.right = b;
+    id = add(std::move(e));
+  }
+  concat_.insert(key, id);
   return id;
+}
+
+const std::string& StringTable::str(std::uint32_t id) const {
+  const Entry& e = entries_.at(id);
+  if (e.text) return *e.text;
+  // Spell a joined string out once, left to right, without recursion (chains of appends run
+  // hundreds deep).
+  std::string out;
+  out.reserve(e.fingerprint.length);
+  std::vector<std::uint32_t> pending = {id};
+  while (!pending.empty()) {
+    const Entry& p = entries_.at(pending.back());
+    pending.pop_back();
+    if (p.text) {
+      out += *p.text;
+    } else {
+      pending.push_back(p.right);
+      pending.push_back(p.left);
+    }
+  }
+  ZAB_ASSERT(out.size() == e.fingerprint.length, "a joined string is as long as its parts");
+  e.text = std::move(out);
+  return *e.text;
 }
 
 // splitmix64's finaliser: a bijective mix, so distinct inputs rarely collide after XOR-folding.
@@ -164,12 +258,13 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     }
     return false;
   };
-  const std::string& path = keys.str(step.key);
+  // Spelled out only for a message: looking the name up at every step showed in profiles.
+  auto path = [&]() -> const std::string& { return keys.str(step.key); };
   switch (step.effect) {
     case Effect::kSync: return true;
     case Effect::kObserve: return check_observation(store.at(step.key), step.observed, values, why);
     case Effect::kCreate: {
-      if (store.at(step.key).exists) return fail([&] { return fmt::format("{} already exists", path); });
+      if (store.at(step.key).exists) return fail([&] { return fmt::format("{} already exists", path()); });
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = 0,
                                    .owner = step.ephemeral ? step.session_id : 0});
       return true;
@@ -177,16 +272,16 @@ bool apply_step(Store& store, const Step& step, StringTable& values, const Strin
     case Effect::kDelete:
     case Effect::kSetData: {
       const KeyState s = store.at(step.key);
-      if (!s.exists) return fail([&] { return fmt::format("{} does not exist", path); });
+      if (!s.exists) return fail([&] { return fmt::format("{} does not exist", path()); });
       if (step.expected_version != -1 && step.expected_version != s.version) {
-        return fail([&] { return fmt::format("{} has version {}, not the expected {}", path, s.version, step.expected_version); });
+        return fail([&] { return fmt::format("{} has version {}, not the expected {}", path(), s.version, step.expected_version); });
       }
       if (step.effect == Effect::kDelete) {
         store.set(step.key, KeyState{});
         return true;
       }
       if (step.result_version && *step.result_version != s.version + 1) {
-        return fail([&] { return fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path,
+        return fail([&] { return fmt::format("it returned version {}, but {} would have version {}", *step.result_version, path(),
                                 s.version + 1); });
       }
       store.set(step.key, KeyState{.exists = true, .data = step.value, .version = s.version + 1, .owner = s.owner});

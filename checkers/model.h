@@ -15,12 +15,11 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <string_view>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "checkers/flat_map.h"
 #include "checkers/history.h"
 
 namespace zab::check {
@@ -29,37 +28,58 @@ enum class ModelKind : std::uint8_t { kRegister, kKeyValue, kZnode };
 const char* model_name(ModelKind model);
 std::optional<ModelKind> model_from_name(const std::string& name);
 
-// Interned strings: id 0 is reserved for "no value".
+// Interned strings: id 0 is reserved for "no value". Equal strings get equal ids, so the
+// models compare values by id.
+//
+// A kv search appends the same values in ever new orders, and the values grow long (a key
+// with a hundred appends holds a thousand characters): building, hashing and storing each new
+// joined string was half of a kv check's time. So a string is known by its fingerprint — its
+// length and two polynomial hashes modulo the Mersenne prime 2^61 - 1 with fixed bases, 122
+// bits — which a concatenation computes from its parts' in O(1); a joined value is kept as its
+// two parts and spelled out only when asked (str: reports, witnesses). Two different strings
+// with one fingerprint would be taken as equal: as for the search's memo of 128-bit
+// fingerprints (order_search.h), that needs a hash collision, about n^2 / 2^122 for n strings.
 class StringTable {
  public:
-  StringTable() : strings_{""} {}
-  // Keys of ids_ view strings_'s elements, which a deque never moves: no copies (a copy's
-  // views would point into the original); a move keeps the elements where they are.
-  StringTable(const StringTable&) = delete;
-  StringTable& operator=(const StringTable&) = delete;
-  StringTable(StringTable&&) = default;
-  StringTable& operator=(StringTable&&) = default;
+  StringTable();
 
   std::uint32_t intern(const std::string& s);
   // intern(str(a) + str(b)), remembered: the search applies the same append to the same value
-  // again and again as it backtracks, and building, comparing and freeing the joined string
-  // each time was a third of a kv check's instructions.
+  // again and again as it backtracks.
   std::uint32_t concat(std::uint32_t a, std::uint32_t b);
-  const std::string& str(std::uint32_t id) const { return strings_.at(id); }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
-  std::optional<std::uint32_t> find(const std::string& s) const {
-    const auto it = ids_.find(s);
-    return it == ids_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
-  }
+  const std::string& str(std::uint32_t id) const;
+  std::uint32_t size() const { return static_cast<std::uint32_t>(entries_.size()); }
+  std::optional<std::uint32_t> find(const std::string& s) const;
 
  private:
-  std::uint32_t intern_new(std::string&& s);
+  struct Fingerprint {
+    std::uint64_t h1 = 0, h2 = 0;  // the two hashes, each < 2^61 - 1
+    std::uint64_t length = 0;
+    bool operator==(const Fingerprint&) const = default;
+  };
+  struct FingerprintHash {
+    std::size_t operator()(const Fingerprint& f) const { return static_cast<std::size_t>(f.h1 ^ (f.h2 * 0x9e3779b97f4a7c15ULL)); }
+  };
+  struct Entry {
+    Fingerprint fingerprint;
+    std::uint64_t power1 = 1, power2 = 1;  // base^length for each hash: what a suffix shifts by
+    std::uint32_t left = 0, right = 0;     // a joined string's parts (both 0: spelled out)
+    mutable std::optional<std::string> text;  // the string; for a joined one, once asked for
+  };
+  static Fingerprint fingerprint_of(const std::string& s, std::uint64_t& power1, std::uint64_t& power2);
+  std::uint32_t add(Entry&& entry);
 
-  // Ids follow the order of first interning; this map's order is never iterated. Hashed, not
-  // ordered: appended values share long prefixes, which an ordered map compares at each level.
-  std::unordered_map<std::string_view, std::uint32_t> ids_;
-  std::deque<std::string> strings_;  // by id; 0 is "no value", never in ids_
-  std::unordered_map<std::uint64_t, std::uint32_t> concat_;  // (a << 32 | b) -> the joined id
+  std::deque<Entry> entries_;  // by id; 0 is "no value", never in ids_
+  struct PairHash {
+    std::size_t operator()(std::uint64_t ab) const {  // splitmix64's finaliser: every bit moves the low ones
+      ab = (ab ^ (ab >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      ab = (ab ^ (ab >> 27)) * 0x94d049bb133111ebULL;
+      return static_cast<std::size_t>(ab ^ (ab >> 31));
+    }
+  };
+  // Ids follow the order of first interning.
+  FlatMap<Fingerprint, std::uint32_t, FingerprintHash> ids_;
+  FlatMap<std::uint64_t, std::uint32_t, PairHash> concat_;  // (a << 32 | b) -> the joined id
 };
 
 // The state of one key (register value, kv entry, znode).

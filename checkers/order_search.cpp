@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <optional>
 #include <limits>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 
 #include "protocol/base/assert.h"
 
@@ -21,8 +22,51 @@ struct Fingerprint {
   std::uint64_t b = 0;
   bool operator==(const Fingerprint&) const = default;
 };
-struct FingerprintHash {
-  std::size_t operator()(const Fingerprint& f) const { return static_cast<std::size_t>(f.a); }
+
+// The memo: a set of fingerprints by open addressing with linear probing, 16 bytes a slot and
+// at most half full, so nothing is allocated per entry (a node-based set's malloc and free were
+// a fifth of a kv check). The all-zero fingerprint marks an empty slot and is kept aside.
+class VisitedSet {
+ public:
+  VisitedSet() : slots_(1024) {}
+  // True if `f` was not in the set (and now is).
+  bool insert(const Fingerprint& f) {
+    if (f.a == 0 && f.b == 0) {
+      const bool added = !has_zero_;
+      has_zero_ = true;
+      size_ += added ? 1 : 0;
+      return added;
+    }
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    const bool added = place(slots_, f);
+    size_ += added ? 1 : 0;
+    return added;
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  static bool place(std::vector<Fingerprint>& slots, const Fingerprint& f) {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(f.a) & mask;; i = (i + 1) & mask) {
+      if (slots[i] == f) return false;
+      if (slots[i].a == 0 && slots[i].b == 0) {
+        slots[i] = f;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<Fingerprint> bigger(2 * slots_.size());
+    for (const Fingerprint& f : slots_) {
+      if (f.a != 0 || f.b != 0) place(bigger, f);
+    }
+    slots_.swap(bigger);
+    ZAB_ASSERT(2 * size_ <= slots_.size(), "the memo is at most half full after it grows");
+  }
+
+  std::vector<Fingerprint> slots_;  // a power of two in size
+  std::size_t size_ = 0;
+  bool has_zero_ = false;
 };
 
 // The constraint bookkeeping of a partial placement: which steps are placed, the model state,
@@ -45,8 +89,13 @@ class Placement {
     }
     left_ = by_complete_.size();
     for (std::size_t i : by_complete_) {
-      if (steps_[i].changes_state()) unplaced_updates_.emplace(steps_[i].hint, i);
+      if (steps_[i].changes_state()) updates_by_hint_.push_back(i);
     }
+    std::sort(updates_by_hint_.begin(), updates_by_hint_.end(),
+              [&](std::size_t x, std::size_t y) { return std::tie(steps_[x].hint, x) < std::tie(steps_[y].hint, y); });
+    update_rank_.assign(n, 0);
+    for (std::size_t r = 0; r < updates_by_hint_.size(); ++r) update_rank_[updates_by_hint_[r]] = r;
+    update_placed_bits_.assign((updates_by_hint_.size() + 63) / 64, 0);
     std::sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t x, std::size_t y) {
       return std::tie(steps_[x].complete_ns, x) < std::tie(steps_[y].complete_ns, y);
     });
@@ -97,6 +146,26 @@ class Placement {
     }
   }
 
+  void set_update_placed(std::size_t i, bool placed) {
+    const std::size_t r = update_rank_[i];
+    ZAB_ASSERT(updates_by_hint_[r] == i, "a determinate update has its place in the hint order");
+    const std::uint64_t bit = std::uint64_t{1} << (r % 64);
+    ZAB_ASSERT(((update_placed_bits_[r / 64] & bit) != 0) != placed, "an update is placed once, unplaced once");
+    update_placed_bits_[r / 64] ^= bit;
+  }
+  // The hint of the determinate update not yet placed with the lowest (hint, index); nullopt
+  // when all are placed.
+  std::optional<std::uint64_t> lowest_unplaced_update_hint() const {
+    for (std::size_t w = 0; w < update_placed_bits_.size(); ++w) {
+      const std::uint64_t clear = ~update_placed_bits_[w];
+      if (clear == 0) continue;
+      const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(clear));
+      if (r >= updates_by_hint_.size()) return std::nullopt;
+      return steps_[updates_by_hint_[r]].hint;
+    }
+    return std::nullopt;
+  }
+
   std::size_t left() const { return left_; }
   bool is_placed(std::size_t i) const { return placed_[i] != 0; }
   Fingerprint fingerprint() const { return {fp_a_ ^ store_.hash_a(), fp_b_ ^ store_.hash_b()}; }
@@ -123,7 +192,7 @@ class Placement {
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
     if (!s.determinate) return;
-    if (s.changes_state()) unplaced_updates_.erase({s.hint, i});
+    if (s.changes_state()) set_update_placed(i, true);
     --left_;
     while (tptr_ < by_complete_.size() && placed_[by_complete_[tptr_]] != 0) ++tptr_;
     if (in_.session_order) {
@@ -143,7 +212,7 @@ class Placement {
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
     if (!s.determinate) return;
-    if (s.changes_state()) unplaced_updates_.emplace(s.hint, i);
+    if (s.changes_state()) set_update_placed(i, false);
     ++left_;
     tptr_ = std::min(tptr_, complete_rank_[i]);
     if (in_.session_order) {
@@ -212,12 +281,13 @@ class Placement {
     for (std::size_t i : indeterminate_) {
       if (!is_placed(i) && allowed(i, h)) out.push_back(i);
     }
+    const std::optional<std::uint64_t> lowest_unplaced_hint = lowest_unplaced_update_hint();
     auto effective_hint = [&](std::size_t i) {
       const Step& s = steps_[i];
       std::uint64_t hint = s.hint;
       if (!s.determinate) {
         for (const auto& [key, read_hint] : blocked_) {
-          const bool due = unplaced_updates_.empty() || read_hint < unplaced_updates_.begin()->first;
+          const bool due = !lowest_unplaced_hint || read_hint < *lowest_unplaced_hint;
           if (due && (key == s.key || s.effect == Effect::kCloseSession)) hint = std::min(hint, read_hint);
         }
       }
@@ -238,7 +308,12 @@ class Placement {
 
  private:
   std::vector<std::pair<std::uint32_t, std::uint64_t>> blocked_;  // (key, hint) of blocked reads
-  std::set<std::pair<std::uint64_t, std::size_t>> unplaced_updates_;  // determinate, by hint
+  // The determinate updates by (hint, index), and which of them are placed, one bit each in
+  // that order: the lowest unplaced hint is the first clear bit. (A std::set of the unplaced
+  // ones allocated and freed a node at every place and unplace: a tenth of a kv check.)
+  std::vector<std::size_t> updates_by_hint_;
+  std::vector<std::size_t> update_rank_;  // step -> its index in updates_by_hint_
+  std::vector<std::uint64_t> update_placed_bits_;
   std::vector<std::tuple<std::uint64_t, int, std::int64_t, std::size_t>> sort_keys_;
   const SearchInput& in_;
   const std::vector<Step>& steps_;
@@ -274,7 +349,7 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
   ZAB_ASSERT(input.steps != nullptr, "the search has steps to order");
   Placement p(input, values, keys);
   SearchResult result;
-  std::unordered_set<Fingerprint, FingerprintHash> visited;
+  VisitedSet visited;
   // frames[0 .. live) is the path; frames beyond it keep their candidate vectors' capacity for
   // the next descent, so that a step allocates nothing.
   std::vector<Frame> frames(1);
@@ -318,7 +393,7 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
     const std::size_t mark = p.store().undo_mark();
     if (!p.try_apply(c, nullptr)) continue;
     p.place(c);
-    if (!visited.insert(p.fingerprint()).second) {
+    if (!visited.insert(p.fingerprint())) {
       p.unplace(c);
       p.store().undo_to(mark);
       continue;

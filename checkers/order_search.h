@@ -33,7 +33,7 @@ namespace zab::check {
 
 struct SearchBudget {
   std::uint64_t steps_max = 20'000'000;       // placements tried
-  std::uint64_t memo_entries_max = 8'000'000;  // visited configurations kept (16 bytes each + set overhead)
+  std::uint64_t memo_entries_max = 8'000'000;  // visited configurations kept (16-byte slots, at most half full)
 };
 
 enum class SearchVerdict : std::uint8_t { kFound, kNone, kBudgetExhausted };
