@@ -136,6 +136,8 @@ struct Step {
                                      // in ZooKeeper consistency)
   std::uint64_t hint = UINT64_MAX;   // preferred position (a zxid) for trying it first
   bool changes_state() const { return effect != Effect::kObserve && effect != Effect::kSync; }
+  // Whether some state rejects it: a write or an append applies to any state.
+  bool can_be_rejected() const { return effect != Effect::kWrite && effect != Effect::kAppend && effect != Effect::kSync; }
 };
 
 // All keys' states, with an incremental two-lane hash (for memoization) and an undo log.

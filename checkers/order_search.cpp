@@ -261,7 +261,9 @@ class Placement {
         out.assign(1, i);
         return true;
       }
-      if (steps_[i].determinate && !try_apply_and_undo(i)) {
+      // (Only a step that some state rejects is tried: trying an append was a wasted apply
+      // and undo per candidate per frame of a kv search.)
+      if (steps_[i].determinate && steps_[i].can_be_rejected() && !try_apply_and_undo(i)) {
         // An update the state contradicts is blocked too (its expected version is not there).
         blocked_.emplace_back(steps_[i].key, steps_[i].hint == 0 ? 0 : steps_[i].hint - 1);
       }
