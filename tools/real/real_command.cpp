@@ -105,6 +105,57 @@ std::vector<TimelineLine> log_timeline(const real::Ensemble& ensemble, std::int6
   return lines;
 }
 
+// Fires one process fault at the server its target names now; the timeline line it makes.
+std::string fire(real::Ensemble& ensemble, const sim::Fault& f, const std::map<std::uint32_t, real::ServerStatus>& status,
+                 std::uint32_t servers, sim::Rng& rng) {
+  const auto sid = resolve(*f.target, status, servers, rng);
+  if (!sid) return fmt::format("FAULT {} skipped: no server is its target now", sim::fault_kind_name(f.kind));
+  switch (f.kind) {
+    case sim::FaultKind::kCrash: ensemble.kill(*sid); break;
+    case sim::FaultKind::kRestart:
+      ensemble.kill(*sid);
+      ensemble.start(*sid);
+      break;
+    case sim::FaultKind::kStart: ensemble.start(*sid); break;
+    case sim::FaultKind::kHang: ensemble.stop(*sid); break;
+    case sim::FaultKind::kResume: ensemble.resume(*sid); break;
+    default: ZAB_ASSERT(false, "refusals() let through only process faults");
+  }
+  return fmt::format("FAULT {} s{}", sim::fault_kind_name(f.kind), *sid);
+}
+
+// Starts every server, fires the faults at their times (polling srvr every 50 ms to resolve
+// role targets) until `run_ms` of wall time or an interrupt, kills every server, and returns
+// the faults and the servers' logged events, with times from the start.
+std::vector<TimelineLine> drive(real::Ensemble& ensemble, const sim::Scenario& scenario, std::int64_t run_ms) {
+  std::vector<TimelineLine> timeline;
+  const auto start = Clock::now();
+  const std::int64_t start_wall_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto elapsed_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(); };
+  for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) ensemble.start(sid);
+  std::vector<const sim::Fault*> faults;
+  for (const sim::Fault& f : scenario.faults) faults.push_back(&f);
+  std::stable_sort(faults.begin(), faults.end(), [](const sim::Fault* a, const sim::Fault* b) { return *a->at_ms < *b->at_ms; });
+  std::size_t next = 0;
+  sim::Rng rng(scenario.seed.value_or(1));  // which follower or server a role target picks
+  while (g_interrupted == 0 && elapsed_ms() < run_ms) {
+    std::map<std::uint32_t, real::ServerStatus> status;
+    for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
+      if (const auto s = ensemble.status(sid)) status[sid] = *s;
+    }
+    while (next < faults.size() && *faults[next]->at_ms <= elapsed_ms()) {
+      const std::int64_t at = elapsed_ms();
+      timeline.push_back({at, fire(ensemble, *faults[next++], status, scenario.servers, rng)});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (g_interrupted != 0) timeline.push_back({elapsed_ms(), "interrupted: stopping every server"});
+  ensemble.kill_all();
+  for (auto& line : log_timeline(ensemble, start_wall_ms)) timeline.push_back(std::move(line));
+  return timeline;
+}
+
 }  // namespace
 
 int run_real(const std::vector<std::string>& args) {
@@ -165,50 +216,12 @@ int run_real(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const auto ports = real::free_ports(scenario.servers);
+  const std::int64_t limit_ms =
+      wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
   std::vector<TimelineLine> timeline;
-  std::int64_t start_wall_ms = 0;
   {
     real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root), ports, root);
-    const auto start = Clock::now();
-    start_wall_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    auto elapsed_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(); };
-    for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) ensemble.start(sid);
-    std::vector<const sim::Fault*> faults;
-    for (const sim::Fault& f : scenario.faults) faults.push_back(&f);
-    std::stable_sort(faults.begin(), faults.end(), [](const sim::Fault* a, const sim::Fault* b) { return *a->at_ms < *b->at_ms; });
-    std::size_t next = 0;
-    sim::Rng rng(scenario.seed.value_or(1));  // which follower or server a role target picks
-    std::map<std::uint32_t, real::ServerStatus> status;
-    const std::int64_t limit_ms = wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
-    while (g_interrupted == 0 && elapsed_ms() < std::min<std::int64_t>(scenario.duration_ms, limit_ms)) {
-      status.clear();
-      for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
-        if (const auto s = ensemble.status(sid)) status[sid] = *s;
-      }
-      while (next < faults.size() && *faults[next]->at_ms <= elapsed_ms()) {
-        const sim::Fault& f = *faults[next++];
-        const auto sid = resolve(*f.target, status, scenario.servers, rng);
-        const std::int64_t at = elapsed_ms();
-        if (!sid) {
-          timeline.push_back({at, fmt::format("FAULT {} skipped: no server is its target now", sim::fault_kind_name(f.kind))});
-          continue;
-        }
-        switch (f.kind) {
-          case sim::FaultKind::kCrash: ensemble.kill(*sid); break;
-          case sim::FaultKind::kRestart: ensemble.kill(*sid); ensemble.start(*sid); break;
-          case sim::FaultKind::kStart: ensemble.start(*sid); break;
-          case sim::FaultKind::kHang: ensemble.stop(*sid); break;
-          case sim::FaultKind::kResume: ensemble.resume(*sid); break;
-          default: ZAB_ASSERT(false, "refusals() let through only process faults");
-        }
-        timeline.push_back({at, fmt::format("FAULT {} s{}", sim::fault_kind_name(f.kind), *sid)});
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (g_interrupted != 0) timeline.push_back({elapsed_ms(), "interrupted: stopping every server"});
-    ensemble.kill_all();
-    for (auto& line : log_timeline(ensemble, start_wall_ms)) timeline.push_back(std::move(line));
+    timeline = drive(ensemble, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms));
   }
   std::stable_sort(timeline.begin(), timeline.end(), [](const TimelineLine& a, const TimelineLine& b) { return a.ms < b.ms; });
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
