@@ -118,6 +118,23 @@ std::uint32_t StringTable::concat(std::uint32_t a, std::uint32_t b) {
   return id;
 }
 
+bool StringTable::joins_to_prefix(std::uint32_t base, std::uint32_t suffix, std::uint32_t target) const {
+  const Entry& x = entries_.at(base);
+  const Entry& y = entries_.at(suffix);
+  const std::uint64_t length = x.fingerprint.length + y.fingerprint.length;
+  if (length > entries_.at(target).fingerprint.length) return false;
+  auto [it, made] = prefix_hashes_.try_emplace(target);
+  if (made) {
+    const std::string& t = str(target);
+    it->second.resize(t.size() + 1, 0);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const std::uint64_t v = static_cast<std::uint64_t>(static_cast<unsigned char>(t[i])) + 1;
+      it->second[i + 1] = add_mod(mul_mod(it->second[i], kBase1), v);
+    }
+  }
+  return it->second[length] == add_mod(mul_mod(x.fingerprint.h1, y.power1), y.fingerprint.h1);
+}
+
 const std::string& StringTable::str(std::uint32_t id) const {
   const Entry& e = entries_.at(id);
   if (e.text) return *e.text;

@@ -48,6 +48,9 @@ class StringTable {
   // again and again as it backtracks.
   std::uint32_t concat(std::uint32_t a, std::uint32_t b);
   const std::string& str(std::uint32_t id) const;
+  // Whether str(base) + str(suffix) is a prefix of str(target), by the first hash only: for
+  // ordering the search's candidates, where a collision costs time, never a verdict.
+  bool joins_to_prefix(std::uint32_t base, std::uint32_t suffix, std::uint32_t target) const;
   std::uint32_t size() const { return static_cast<std::uint32_t>(entries_.size()); }
   std::optional<std::uint32_t> find(const std::string& s) const;
 
@@ -80,6 +83,8 @@ class StringTable {
   // Ids follow the order of first interning.
   FlatMap<Fingerprint, std::uint32_t, FingerprintHash> ids_;
   FlatMap<std::uint64_t, std::uint32_t, PairHash> concat_;  // (a << 32 | b) -> the joined id
+  // A target's first hash of each of its prefixes, by length (joins_to_prefix), made on demand.
+  mutable std::map<std::uint32_t, std::vector<std::uint64_t>> prefix_hashes_;
 };
 
 // The state of one key (register value, kv entry, znode).

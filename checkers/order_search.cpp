@@ -255,7 +255,7 @@ class Placement {
       if (!allowed(i, h)) return false;
       if (!steps_[i].changes_state()) {
         if (!try_apply(i, nullptr)) {
-          blocked_.emplace_back(steps_[i].key, steps_[i].hint);
+          blocked_.push_back({steps_[i].key, steps_[i].hint, steps_[i].observed.data.value_or(0)});
           return false;
         }
         out.assign(1, i);
@@ -265,7 +265,7 @@ class Placement {
       // and undo per candidate per frame of a kv search.)
       if (steps_[i].determinate && steps_[i].can_be_rejected() && !try_apply_and_undo(i)) {
         // An update the state contradicts is blocked too (its expected version is not there).
-        blocked_.emplace_back(steps_[i].key, steps_[i].hint == 0 ? 0 : steps_[i].hint - 1);
+        blocked_.push_back({steps_[i].key, steps_[i].hint == 0 ? 0 : steps_[i].hint - 1, 0});
       }
       out.push_back(i);
       return false;
@@ -288,9 +288,9 @@ class Placement {
       const Step& s = steps_[i];
       std::uint64_t hint = s.hint;
       if (!s.determinate) {
-        for (const auto& [key, read_hint] : blocked_) {
-          const bool due = !lowest_unplaced_hint || read_hint < *lowest_unplaced_hint;
-          if (due && (key == s.key || s.effect == Effect::kCloseSession)) hint = std::min(hint, read_hint);
+        for (const Blocked& b : blocked_) {
+          const bool due = !lowest_unplaced_hint || b.hint < *lowest_unplaced_hint;
+          if (due && (b.key == s.key || s.effect == Effect::kCloseSession)) hint = std::min(hint, b.hint);
         }
       }
       return hint;
@@ -298,25 +298,45 @@ class Placement {
     // At equal hints, an operation whose own hint it is (a zxid a read's Stat named) goes
     // before one that only borrowed it from a blocked operation; borrowers go latest-invoked
     // first, since an old indeterminate update that never took effect stays allowed forever.
+    //
+    // Before all that, an append that makes its key's value a prefix of the value a blocked
+    // read of that key saw goes first: the read waits for exactly such appends. Only the
+    // order changes, never the set tried, so no solution is lost; on Porcupine's c50-ok it
+    // halved the search steps (226,298 -> 112,415).
+    auto guided = [&](std::size_t i) {
+      const Step& s = steps_[i];
+      if (s.effect != Effect::kAppend) return false;
+      for (const Blocked& b : blocked_) {
+        if (b.key == s.key && b.awaited != 0 && values_.joins_to_prefix(store_.at(s.key).data, s.value, b.awaited)) {
+          return true;
+        }
+      }
+      return false;
+    };
     sort_keys_.clear();
     for (std::size_t i : out) {
       const std::uint64_t hint = effective_hint(i);
       const bool borrowed = hint != steps_[i].hint;
-      sort_keys_.push_back({hint, borrowed ? 1 : 0, borrowed ? -steps_[i].invoke_ns : steps_[i].invoke_ns, i});
+      sort_keys_.push_back({guided(i) ? 0 : 1, hint, borrowed ? 1 : 0, borrowed ? -steps_[i].invoke_ns : steps_[i].invoke_ns, i});
     }
     std::sort(sort_keys_.begin(), sort_keys_.end());
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<3>(sort_keys_[k]);
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<4>(sort_keys_[k]);
   }
 
  private:
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> blocked_;  // (key, hint) of blocked reads
+  struct Blocked {
+    std::uint32_t key = 0;
+    std::uint64_t hint = 0;
+    std::uint32_t awaited = 0;  // a blocked read's value (0: none, or a blocked update)
+  };
+  std::vector<Blocked> blocked_;
   // The determinate updates by (hint, index), and which of them are placed, one bit each in
   // that order: the lowest unplaced hint is the first clear bit. (A std::set of the unplaced
   // ones allocated and freed a node at every place and unplace: a tenth of a kv check.)
   std::vector<std::size_t> updates_by_hint_;
   std::vector<std::size_t> update_rank_;  // step -> its index in updates_by_hint_
   std::vector<std::uint64_t> update_placed_bits_;
-  std::vector<std::tuple<std::uint64_t, int, std::int64_t, std::size_t>> sort_keys_;
+  std::vector<std::tuple<int, std::uint64_t, int, std::int64_t, std::size_t>> sort_keys_;
   const SearchInput& in_;
   const std::vector<Step>& steps_;
   StringTable& values_;
