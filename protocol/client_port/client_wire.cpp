@@ -3,42 +3,9 @@
 #include <fmt/format.h>
 
 #include "protocol/base/assert.h"
+#include "protocol/client_port/jute_records.h"
 
 namespace zab {
-
-namespace {
-
-void write_stat(Writer& w, const Stat& s) {
-  w.u64(s.czxid.raw());
-  w.u64(s.mzxid.raw());
-  w.i64(s.ctime_ms);
-  w.i64(s.mtime_ms);
-  w.i32(s.version);
-  w.i32(s.cversion);
-  w.i32(s.aversion);
-  w.i64(s.ephemeral_owner.value);
-  w.i32(s.data_length);
-  w.i32(s.num_children);
-  w.u64(s.pzxid.raw());
-}
-
-Stat read_stat(Reader& r) {
-  Stat s;
-  s.czxid = Zxid::from_raw(r.u64());
-  s.mzxid = Zxid::from_raw(r.u64());
-  s.ctime_ms = r.i64();
-  s.mtime_ms = r.i64();
-  s.version = r.i32();
-  s.cversion = r.i32();
-  s.aversion = r.i32();
-  s.ephemeral_owner = SessionId{r.i64()};
-  s.data_length = r.i32();
-  s.num_children = r.i32();
-  s.pzxid = Zxid::from_raw(r.u64());
-  return s;
-}
-
-}  // namespace
 
 bool is_write(OpCode type) {
   return type == OpCode::kCreate || type == OpCode::kDelete || type == OpCode::kSetData ||
@@ -58,76 +25,20 @@ Bytes encode_client_message(const ClientMessage& message) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, ConnectRequest>) {
           w.u8(kConnectRequestTag);
-          w.i32(m.protocol_version);
-          w.u64(m.last_zxid_seen.raw());
-          w.i32(m.timeout_ms);
-          w.i64(m.session.value);
-          w.buffer(m.password);
+          write_connect_request(w, m);
         } else if constexpr (std::is_same_v<T, ConnectResponse>) {
           w.u8(kConnectResponseTag);
-          w.i32(m.protocol_version);
-          w.i32(m.timeout_ms);
-          w.i64(m.session.value);
-          w.buffer(m.password);
+          write_connect_response(w, m);
         } else if constexpr (std::is_same_v<T, Request>) {
           w.u8(kRequestTag);
-          w.i32(m.xid);
-          w.i32(static_cast<std::int32_t>(m.type));
-          switch (m.type) {
-            case OpCode::kCreate:
-              w.string(m.path);
-              w.buffer(m.data);
-              w.i32(0);  // ACL list
-              w.i32(m.flags);
-              break;
-            case OpCode::kDelete:
-              w.string(m.path);
-              w.i32(m.version);
-              break;
-            case OpCode::kSetData:
-              w.string(m.path);
-              w.buffer(m.data);
-              w.i32(m.version);
-              break;
-            case OpCode::kGetData:
-            case OpCode::kExists:
-            case OpCode::kGetChildren:
-              w.string(m.path);
-              w.boolean(m.watch);
-              break;
-            case OpCode::kSync:
-              w.string(m.path);
-              break;
-            default:
-              break;  // ping, closeSession: header only
-          }
+          write_request(w, m, AclList::kEmpty);
         } else if constexpr (std::is_same_v<T, Reply>) {
           w.u8(kReplyTag);
           w.i32(m.xid);
           w.u64(m.zxid.raw());
           w.i32(static_cast<std::int32_t>(m.err));
-          w.i32(static_cast<std::int32_t>(m.type));
-          if (m.err != Err::kOk) return;
-          switch (m.type) {
-            case OpCode::kCreate:
-            case OpCode::kSync:
-              w.string(m.path);
-              break;
-            case OpCode::kSetData:
-            case OpCode::kExists:
-              write_stat(w, m.stat.value_or(Stat{}));
-              break;
-            case OpCode::kGetData:
-              w.buffer(m.data);
-              write_stat(w, m.stat.value_or(Stat{}));
-              break;
-            case OpCode::kGetChildren:
-              w.i32(static_cast<std::int32_t>(m.children.size()));
-              for (const auto& c : m.children) w.string(c);
-              break;
-            default:
-              break;
-          }
+          w.i32(static_cast<std::int32_t>(m.type));  // not on ZooKeeper's wire (see Reply::type)
+          write_reply_body(w, m);
         }
       },
       message);
@@ -140,86 +51,18 @@ std::optional<ClientMessage> decode_client_message(std::span<const std::uint8_t>
   const std::uint8_t tag = r.u8();
   ClientMessage result;
   if (tag == kConnectRequestTag) {
-    ConnectRequest m;
-    m.protocol_version = r.i32();
-    m.last_zxid_seen = Zxid::from_raw(r.u64());
-    m.timeout_ms = r.i32();
-    m.session = SessionId{r.i64()};
-    m.password = r.buffer().value_or(Bytes{});
-    result = m;
+    result = read_connect_request(r);
   } else if (tag == kConnectResponseTag) {
-    ConnectResponse m;
-    m.protocol_version = r.i32();
-    m.timeout_ms = r.i32();
-    m.session = SessionId{r.i64()};
-    m.password = r.buffer().value_or(Bytes{});
-    result = m;
+    result = read_connect_response(r);
   } else if (tag == kRequestTag) {
-    Request m;
-    m.xid = r.i32();
-    m.type = static_cast<OpCode>(r.i32());
-    switch (m.type) {
-      case OpCode::kCreate:
-        m.path = r.string();
-        m.data = r.buffer().value_or(Bytes{});
-        if (r.i32() != 0) r.fail("ACLs are not supported");
-        m.flags = r.i32();
-        break;
-      case OpCode::kDelete:
-        m.path = r.string();
-        m.version = r.i32();
-        break;
-      case OpCode::kSetData:
-        m.path = r.string();
-        m.data = r.buffer().value_or(Bytes{});
-        m.version = r.i32();
-        break;
-      case OpCode::kGetData:
-      case OpCode::kExists:
-      case OpCode::kGetChildren:
-        m.path = r.string();
-        m.watch = r.boolean();
-        break;
-      case OpCode::kSync:
-        m.path = r.string();
-        break;
-      case OpCode::kPing:
-      case OpCode::kCloseSession:
-        break;
-      default:
-        r.fail("unknown request type");
-    }
-    result = m;
+    result = read_request(r);
   } else if (tag == kReplyTag) {
     Reply m;
     m.xid = r.i32();
     m.zxid = Zxid::from_raw(r.u64());
     m.err = static_cast<Err>(r.i32());
     m.type = static_cast<OpCode>(r.i32());
-    if (m.err == Err::kOk) {
-      switch (m.type) {
-        case OpCode::kCreate:
-        case OpCode::kSync:
-          m.path = r.string();
-          break;
-        case OpCode::kSetData:
-        case OpCode::kExists:
-          m.stat = read_stat(r);
-          break;
-        case OpCode::kGetData:
-          m.data = r.buffer().value_or(Bytes{});
-          m.stat = read_stat(r);
-          break;
-        case OpCode::kGetChildren: {
-          const std::int32_t n = r.i32();
-          if (n < 0 || n > 1'000'000) r.fail("unreasonable child count");
-          for (std::int32_t i = 0; r.ok() && i < n; ++i) m.children.push_back(r.string());
-          break;
-        }
-        default:
-          break;
-      }
-    }
+    read_reply_body(r, m);
     result = m;
   } else {
     return std::nullopt;
