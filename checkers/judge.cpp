@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "protocol/base/assert.h"
@@ -63,33 +65,48 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
     return run;
   }
   run.parts = split(run.prep, consistency, model);
-  // Independent parts are searched in rounds of growing budget slices — 1/(64·parts) of the
-  // budget each, then 8 times more per round up to the whole budget — so that one hard part
-  // cannot spend it all before an easy part that fails (Porcupine's kv/c50-bad: a hard key took
-  // the whole memo budget, the failing key needs far less). Parts decided in a round are done;
-  // the first failing part ends the search: it is a complete witness, the condition being
-  // local (or global: one part). Re-searching an undecided part costs at most 1/7 more.
+  // Independent parts are searched side by side, in rounds: each round lets every undecided
+  // part's search go on (it is resumable: nothing is searched twice) until it has spent
+  // 1/(1024·parts) of the budget, then twice that, and so on up to the whole budget — so the
+  // part that fails soonest ends the search, whatever its place in the order, and one hard
+  // part cannot spend the budget before an easy part that fails (Porcupine's kv/c50-bad: two
+  // keys fail, one after 3,368 search steps, the other after 19,480; passing keys before them
+  // need more than 12,500). Parts decided in a round are done; the first failing part ends the
+  // search: it is a complete witness, the condition being local (or global: one part).
   const std::uint64_t n = run.parts.size();
+  std::vector<SearchInput> inputs(n);  // each search keeps a reference to its input
+  std::vector<std::unique_ptr<OrderSearch>> searches(n);
+  std::vector<std::uint64_t> steps_counted(n, 0);
   auto search_part = [&](std::size_t p, const SearchBudget& b) {
-    SearchInput in{.steps = &run.parts[p].steps,
-                   .key_count = run.prep.keys.size(),
-                   .initial = &run.prep.initial,
-                   .sessions = run.prep.sessions,
-                   .session_order = consistency == Consistency::kZooKeeper};
-    SearchResult r = search_order(in, run.prep.values, run.prep.keys, b);
-    run.steps += r.steps;
+    if (!searches[p]) {
+      inputs[p] = SearchInput{.steps = &run.parts[p].steps,
+                              .key_count = run.prep.keys.size(),
+                              .initial = &run.prep.initial,
+                              .sessions = run.prep.sessions,
+                              .session_order = consistency == Consistency::kZooKeeper};
+      searches[p] = std::make_unique<OrderSearch>(inputs[p], run.prep.values, run.prep.keys);
+    }
+    SearchResult r = searches[p]->run(b);
+    ZAB_ASSERT(r.steps >= steps_counted[p], "a resumed search's step count only grows");
+    run.steps += r.steps - steps_counted[p];
+    steps_counted[p] = r.steps;
     run.memo_max = std::max(run.memo_max, r.memo_entries);
+    if (r.verdict != SearchVerdict::kBudgetExhausted) searches[p].reset();  // decided: its memory goes
     return r;
   };
   std::vector<std::size_t> undecided;
   for (std::size_t p = 0; p < n; ++p) undecided.push_back(p);
-  std::uint64_t divisor = n > 1 ? 64 * n : 1;
+  std::uint64_t divisor = n > 1 ? 1024 * n : 1;
   for (int round = 0; !undecided.empty(); ++round) {
-    ZAB_ASSERT(round < 64, "the budget slices grow to the whole budget in a bounded number of rounds");
-    const bool last = divisor == 1;
+    // At most log2(1024·n) rounds to reach the whole budget, then each round decides a part or ends.
+    ZAB_ASSERT(static_cast<std::uint64_t>(round) <= 64 + n, "the slices reach the whole budget, then parts finish or stall");
+    // The memo budget is for all the parts searched side by side (their memos live at once);
+    // the step budget is each part's own, as if it were searched alone.
+    const std::uint64_t share = std::max<std::uint64_t>(divisor, undecided.size());
     const SearchBudget b{.steps_max = std::max<std::uint64_t>(budget.steps_max / divisor, 1),
-                         .memo_entries_max = std::max<std::uint64_t>(budget.memo_entries_max / divisor, 1)};
+                         .memo_entries_max = std::max<std::uint64_t>(budget.memo_entries_max / share, 1)};
     std::vector<std::size_t> still;
+    std::optional<SearchResult> first_stalled;
     for (std::size_t p : undecided) {
       SearchResult r = search_part(p, b);
       if (r.verdict == SearchVerdict::kNone) {
@@ -99,16 +116,20 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
         return run;
       }
       if (r.verdict != SearchVerdict::kBudgetExhausted) continue;
-      if (!last) {
-        still.push_back(p);
-      } else if (run.verdict == HistoryVerdict::kOk) {
-        run.verdict = HistoryVerdict::kUnknown;  // keep looking: another part may fail outright
-        run.failing = p;
-        run.failing_result = std::move(r);
-      }
+      still.push_back(p);
+      if (!first_stalled) first_stalled = std::move(r);
+    }
+    // With the whole budget, a round that decides nothing, or leaves one part that had all of
+    // the memo budget, ends the search: the parts left are undecided.
+    const bool stalled = divisor == 1 && (still.size() == undecided.size() || share == 1);
+    if (stalled && !still.empty()) {
+      run.verdict = HistoryVerdict::kUnknown;
+      run.failing = still.front();
+      run.failing_result = std::move(*first_stalled);
+      return run;
     }
     undecided.swap(still);
-    divisor = divisor / 8 > 0 ? divisor / 8 : 1;
+    divisor = divisor / 2 > 0 ? divisor / 2 : 1;
   }
   return run;
 }

@@ -6,6 +6,7 @@
 #include <bit>
 #include <optional>
 #include <limits>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -366,63 +367,84 @@ struct Frame {
 
 }  // namespace
 
-SearchResult search_order(const SearchInput& input, StringTable& values, const StringTable& keys,
-                          const SearchBudget& budget) {
-  ZAB_ASSERT(input.steps != nullptr, "the search has steps to order");
-  Placement p(input, values, keys);
-  SearchResult result;
+// Everything the depth-first search keeps between two runs of OrderSearch.
+struct OrderSearch::State {
+  State(const SearchInput& input, StringTable& values, const StringTable& keys) : p(input, values, keys) {}
+  Placement p;
   VisitedSet visited;
   // frames[0 .. live) is the path; frames beyond it keep their candidate vectors' capacity for
   // the next descent, so that a step allocates nothing.
-  std::vector<Frame> frames(1);
-  std::size_t live = 1;
-  p.candidates(frames[0].candidates);
+  std::vector<Frame> frames;
+  std::size_t live = 0;
   std::size_t deepest_depth = 0;
   bool have_deepest = false;
+  std::optional<SearchVerdict> decided;  // kFound or kNone, once reached
+  SearchResult result;                   // steps so far; deepest; order once found
+};
+
+OrderSearch::OrderSearch(const SearchInput& input, StringTable& values, const StringTable& keys) {
+  ZAB_ASSERT(input.steps != nullptr, "the search has steps to order");
+  state_ = std::make_unique<State>(input, values, keys);
+  state_->frames.resize(1);
+  state_->live = 1;
+  state_->p.candidates(state_->frames[0].candidates);
+}
+
+OrderSearch::~OrderSearch() = default;
+
+SearchResult OrderSearch::run(const SearchBudget& budget) {
+  State& st = *state_;
+  Placement& p = st.p;
+  SearchResult& result = st.result;
   auto path = [&] {
     std::vector<std::size_t> order;
-    order.reserve(live);
-    for (std::size_t f = 1; f < live; ++f) order.push_back(frames[f].placed);
+    order.reserve(st.live);
+    for (std::size_t f = 1; f < st.live; ++f) order.push_back(st.frames[f].placed);
     return order;
   };
   auto finish = [&](SearchVerdict v) {
     result.verdict = v;
-    result.memo_entries = visited.size();
-    if (v == SearchVerdict::kFound) result.order = path();
-    if (v == SearchVerdict::kBudgetExhausted && !have_deepest) result.deepest = path();
+    result.memo_entries = st.visited.size();
+    if (v != SearchVerdict::kBudgetExhausted) st.decided = v;
+    if (v == SearchVerdict::kFound && result.order.empty()) result.order = path();
+    if (v == SearchVerdict::kBudgetExhausted && !st.have_deepest) result.deepest = path();
     return result;
   };
-  while (live > 0) {
+  if (st.decided) return finish(*st.decided);
+  while (st.live > 0) {
     if (p.left() == 0) return finish(SearchVerdict::kFound);
-    Frame& f = frames[live - 1];
+    // The budget is checked between whole steps, so that the next run goes on exactly here.
+    if (result.steps >= budget.steps_max || st.visited.size() > budget.memo_entries_max) {
+      return finish(SearchVerdict::kBudgetExhausted);
+    }
+    Frame& f = st.frames[st.live - 1];
     if (f.next == f.candidates.size()) {
       // Dead end: nothing can go next here. Remember the longest such placement for the witness.
-      const std::size_t depth = live - 1;
-      if (!have_deepest || depth > deepest_depth) {
-        deepest_depth = depth;
-        have_deepest = true;
+      const std::size_t depth = st.live - 1;
+      if (!st.have_deepest || depth > st.deepest_depth) {
+        st.deepest_depth = depth;
+        st.have_deepest = true;
         result.deepest = path();
       }
       if (f.placed != SIZE_MAX) {
         p.unplace(f.placed);
         p.store().undo_to(f.undo_mark);
       }
-      --live;
+      --st.live;
       continue;
     }
     const std::size_t c = f.candidates[f.next++];
-    if (++result.steps > budget.steps_max) return finish(SearchVerdict::kBudgetExhausted);
+    ++result.steps;
     const std::size_t mark = p.store().undo_mark();
     if (!p.try_apply(c, nullptr)) continue;
     p.place(c);
-    if (!visited.insert(p.fingerprint())) {
+    if (!st.visited.insert(p.fingerprint())) {
       p.unplace(c);
       p.store().undo_to(mark);
       continue;
     }
-    if (visited.size() > budget.memo_entries_max) return finish(SearchVerdict::kBudgetExhausted);
-    if (live == frames.size()) frames.emplace_back();
-    Frame& next = frames[live++];  // `f` may dangle after emplace_back: not used below
+    if (st.live == st.frames.size()) st.frames.emplace_back();
+    Frame& next = st.frames[st.live++];  // `f` may dangle after emplace_back: not used below
     next.placed = c;
     next.undo_mark = mark;
     next.next = 0;
@@ -430,6 +452,11 @@ SearchResult search_order(const SearchInput& input, StringTable& values, const S
     p.candidates(next.candidates);
   }
   return finish(SearchVerdict::kNone);
+}
+
+SearchResult search_order(const SearchInput& input, StringTable& values, const StringTable& keys,
+                          const SearchBudget& budget) {
+  return OrderSearch(input, values, keys).run(budget);
 }
 
 DeadEndExplanation explain_dead_end(const SearchInput& input, const std::vector<std::size_t>& prefix,

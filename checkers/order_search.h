@@ -24,6 +24,7 @@
 // 128-bit collision.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,25 @@ struct SearchInput {
   bool session_order = false;  // ZooKeeper consistency: FIFO per session
 };
 
-// `values` may grow (append makes new values).
+// The search, resumable: each run() goes on from where the previous one stopped until a
+// verdict, or until the search has tried `steps_max` placements and kept `memo_entries_max`
+// configurations in all (so a larger budget on the next call continues it, nothing is searched
+// twice). After a verdict, run() returns it again. `values` may grow (append makes new
+// values); the input, values and keys must outlive the search.
+class OrderSearch {
+ public:
+  OrderSearch(const SearchInput& input, StringTable& values, const StringTable& keys);
+  ~OrderSearch();
+  OrderSearch(const OrderSearch&) = delete;
+  OrderSearch& operator=(const OrderSearch&) = delete;
+  SearchResult run(const SearchBudget& budget);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// One search from the start with one budget.
 SearchResult search_order(const SearchInput& input, StringTable& values, const StringTable& keys,
                           const SearchBudget& budget);
 

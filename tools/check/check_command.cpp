@@ -98,9 +98,9 @@ int run_check(const std::vector<std::string>& args) {
       "steps-max", uint_value<1, UINT64_MAX>(&check_options.budget.steps_max, 20'000'000),
       "search budget: placements tried before answering 'unknown'")(
       "memo-max", uint_value<1, UINT64_MAX>(&check_options.budget.memo_entries_max, 8'000'000),
-      "search budget: visited configurations kept (each a 16-byte slot in a table kept at most half full, "
-      "so 32-48 bytes; with kv appends each new value made is interned too: its fingerprint and two parts, "
-      "not its text)")(
+      "search budget: visited configurations kept, in all the independent parts searched side by side (each a "
+      "16-byte slot in a table kept at most half full, so 32-48 bytes; with kv appends each new value made is "
+      "interned too: its fingerprint and two parts, not its text)")(
       "minimize-max", uint_value<0, 100'000>(&check_options.minimize_ops_max, 120),
       "shrink the witness of a failing history of at most this many operations (0: never; with several files "
       "no witness is built: only verdicts are printed)")(
