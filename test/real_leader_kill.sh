@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The short real case: scenarios/real/leader-kill-3.json on a real 3-server ensemble. The
 # servers elect s3, it is established in epoch 1; after s3 is killed the other two establish
-# epoch 2 within initLimit x tickTime; the output says the run is not replayable.
+# epoch 2 within initLimit x tickTime; a probe write commits after the start and after the
+# kill; the output says the run is not replayable.
 #   bash test/real_leader_kill.sh ZABSIM SCENARIO
 set -euo pipefail
 out="$("$1" real "$2")"
@@ -13,4 +14,7 @@ established="$(grep -E "s[12] established as leader of epoch 2" <<< "$out" | hea
 after=$((established - crash))
 echo "new leader established ${after} ms after the kill"
 [ "$after" -gt 0 ] && [ "$after" -lt 20000 ]
+# The probe, ZooKeeper's client protocol from zabsim, commits a write after the start and after the kill.
+grep -q "probe: first write after the start committed through s" <<< "$out"
+grep -q "probe: first write after crash s3 committed through s[12]" <<< "$out"
 grep -q "^not replayable: a real run on this machine" <<< "$out"

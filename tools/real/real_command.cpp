@@ -21,6 +21,7 @@
 #include "tools/options.h"
 #include "tools/real/ensemble.h"
 #include "tools/real/observe.h"
+#include "tools/real/zk_client.h"
 #include "tools/real/zoo_config.h"
 
 namespace zab::tools {
@@ -105,10 +106,8 @@ std::vector<TimelineLine> log_timeline(const real::Ensemble& ensemble, std::int6
   return lines;
 }
 
-// Fires one process fault at the server its target names now; the timeline line it makes.
-std::string fire(real::Ensemble& ensemble, const sim::Fault& f, const std::map<std::uint32_t, real::ServerStatus>& status,
-                 std::uint32_t servers, sim::Rng& rng) {
-  const auto sid = resolve(*f.target, status, servers, rng);
+// Fires one process fault at `sid`, the server its target names now; the timeline line.
+std::string fire(real::Ensemble& ensemble, const sim::Fault& f, std::optional<std::uint32_t> sid) {
   if (!sid) return fmt::format("FAULT {} skipped: no server is its target now", sim::fault_kind_name(f.kind));
   switch (f.kind) {
     case sim::FaultKind::kCrash: ensemble.kill(*sid); break;
@@ -124,10 +123,46 @@ std::string fire(real::Ensemble& ensemble, const sim::Fault& f, const std::map<s
   return fmt::format("FAULT {} s{}", sim::fault_kind_name(f.kind), *sid);
 }
 
+// After the start and after each crash or hang, a probe writes through a surviving server
+// every 100 ms until a write commits: the time of the first committed write, the recovery
+// figure a user sees. ZooKeeper's own client protocol (zk_client.h), a new session each try.
+struct Probe {
+  std::int64_t since_ms = 0;            // the start or the fault it measures from
+  std::optional<std::uint32_t> avoid;   // the server the fault hit
+  std::string after;                    // "the start" / "crash s3"
+  std::int64_t last_try_ms = -1'000'000;
+  int writes = 0;
+};
+
+std::optional<std::string> try_probe(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& ports,
+                                     Probe& probe, std::int64_t now_ms, std::int32_t session_timeout_ms) {
+  probe.last_try_ms = now_ms;
+  for (std::uint32_t sid = 1; sid <= ensemble.size(); ++sid) {
+    if (sid == probe.avoid || !ensemble.running(sid) || ensemble.stopped(sid)) continue;
+    auto client = real::ZkClient::connect(ports[sid - 1].client, session_timeout_ms, std::chrono::milliseconds(300));
+    if (!client) continue;
+    const std::string data = fmt::format("probe {}", ++probe.writes);
+    const auto reply = client->call(Request{.type = OpCode::kCreate,
+                                            .path = "/zabsim-probe-",
+                                            .data = Bytes(data.begin(), data.end()),
+                                            .flags = kCreateSequential},
+                                    std::chrono::milliseconds(2000));
+    if (reply && reply->err == Err::kOk) {
+      client->call(Request{.type = OpCode::kCloseSession}, std::chrono::milliseconds(300));  // best effort
+      return fmt::format("probe: first write after {} committed through s{} ({} at <{},{}>)", probe.after, sid,
+                         reply->path, reply->zxid.epoch(), reply->zxid.counter());
+    }
+    return std::nullopt;  // one server per try: the next try may pick another
+  }
+  return std::nullopt;
+}
+
 // Starts every server, fires the faults at their times (polling srvr every 50 ms to resolve
-// role targets) until `run_ms` of wall time or an interrupt, kills every server, and returns
-// the faults and the servers' logged events, with times from the start.
-std::vector<TimelineLine> drive(real::Ensemble& ensemble, const sim::Scenario& scenario, std::int64_t run_ms) {
+// role targets) until `run_ms` of wall time or an interrupt, probes for the first committed
+// write after the start and after each crash or hang, kills every server, and returns the
+// faults, the probes' results and the servers' logged events, with times from the start.
+std::vector<TimelineLine> drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& ports,
+                                const sim::Scenario& scenario, std::int64_t run_ms) {
   std::vector<TimelineLine> timeline;
   const auto start = Clock::now();
   const std::int64_t start_wall_ms =
@@ -139,17 +174,32 @@ std::vector<TimelineLine> drive(real::Ensemble& ensemble, const sim::Scenario& s
   std::stable_sort(faults.begin(), faults.end(), [](const sim::Fault* a, const sim::Fault* b) { return *a->at_ms < *b->at_ms; });
   std::size_t next = 0;
   sim::Rng rng(scenario.seed.value_or(1));  // which follower or server a role target picks
+  std::optional<Probe> probe = Probe{.since_ms = 0, .after = "the start"};
   while (g_interrupted == 0 && elapsed_ms() < run_ms) {
     std::map<std::uint32_t, real::ServerStatus> status;
     for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
       if (const auto s = ensemble.status(sid)) status[sid] = *s;
     }
     while (next < faults.size() && *faults[next]->at_ms <= elapsed_ms()) {
+      const sim::Fault& f = *faults[next++];
       const std::int64_t at = elapsed_ms();
-      timeline.push_back({at, fire(ensemble, *faults[next++], status, scenario.servers, rng)});
+      const std::optional<std::uint32_t> sid = resolve(*f.target, status, scenario.servers, rng);
+      timeline.push_back({at, fire(ensemble, f, sid)});
+      if (sid && (f.kind == sim::FaultKind::kCrash || f.kind == sim::FaultKind::kHang)) {
+        if (probe) timeline.push_back({at, fmt::format("probe: no write committed after {} before this fault", probe->after)});
+        probe = Probe{.since_ms = at, .avoid = sid, .after = fmt::format("{} s{}", sim::fault_kind_name(f.kind), *sid)};
+      }
+    }
+    if (probe && elapsed_ms() - probe->last_try_ms >= 100) {
+      if (auto line = try_probe(ensemble, ports, *probe, elapsed_ms(), scenario.clients.session_timeout_ms)) {
+        const std::int64_t at = elapsed_ms();
+        timeline.push_back({at, fmt::format("{}, +{} ms", *line, at - probe->since_ms)});
+        probe.reset();
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  if (probe) timeline.push_back({elapsed_ms(), fmt::format("probe: no write committed after {} by the end", probe->after)});
   if (g_interrupted != 0) timeline.push_back({elapsed_ms(), "interrupted: stopping every server"});
   ensemble.kill_all();
   for (auto& line : log_timeline(ensemble, start_wall_ms)) timeline.push_back(std::move(line));
@@ -221,12 +271,12 @@ int run_real(const std::vector<std::string>& args) {
   std::vector<TimelineLine> timeline;
   {
     real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root), ports, root);
-    timeline = drive(ensemble, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms));
+    timeline = drive(ensemble, ports, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms));
   }
   std::stable_sort(timeline.begin(), timeline.end(), [](const TimelineLine& a, const TimelineLine& b) { return a.ms < b.ms; });
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
   for (const TimelineLine& l : timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
-  fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0); no checkers yet (no clients)\n");
+  fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0); no checkers yet (only probes, no workload)\n");
   if (!temporary.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(temporary, ec);
