@@ -46,6 +46,9 @@ bool ZkClient::exchange(const Bytes& frame, Bytes& answer, std::chrono::millisec
   if (!done) {
     boost::system::error_code ignored;
     socket_.close(ignored);  // a late answer must not be read as the next one's
+    // The operations still pending end now, aborted, while the locals they write to live.
+    io_.restart();
+    io_.run();
   }
   return done;
 }
