@@ -69,9 +69,9 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
   // part's search go on (it is resumable: nothing is searched twice) until it has spent
   // 1/(1024·parts) of the budget, then twice that, and so on up to the whole budget — so the
   // part that fails soonest ends the search, whatever its place in the order, and one hard
-  // part cannot spend the budget before an easy part that fails (Porcupine's kv/c50-bad: two
-  // keys fail, one after 3,368 search steps, the other after 19,480; passing keys before them
-  // need more than 12,500). Parts decided in a round are done; the first failing part ends the
+  // part cannot spend the budget before an easy part that fails (Porcupine's kv/c50-bad: eight
+  // of its ten keys fail alone, the cheapest after 1,886 search steps; two keys are undecided
+  // alone within the whole budget). Parts decided in a round are done; the first failing part ends the
   // search: it is a complete witness, the condition being local (or global: one part).
   const std::uint64_t n = run.parts.size();
   std::vector<SearchInput> inputs(n);  // each search keeps a reference to its input
@@ -100,9 +100,12 @@ CoreRun run_core(const History& history, Consistency consistency, ModelKind mode
   for (int round = 0; !undecided.empty(); ++round) {
     // At most log2(1024·n) rounds to reach the whole budget, then each round decides a part or ends.
     ZAB_ASSERT(static_cast<std::uint64_t>(round) <= 64 + n, "the slices reach the whole budget, then parts finish or stall");
-    // The memo budget is for all the parts searched side by side (their memos live at once);
-    // the step budget is each part's own, as if it were searched alone.
-    const std::uint64_t share = std::max<std::uint64_t>(divisor, undecided.size());
+    // The memo budget is for all the parts searched side by side (their memos live at once),
+    // shared evenly, and not sliced: a step adds at most one configuration, so the step slice
+    // already keeps the rounds even (a memo slice of 1/(1024·parts) stopped every part first
+    // and tripled the rounds a cheap failing part waited for). The step budget is each part's
+    // own, as if it were searched alone.
+    const std::uint64_t share = undecided.size();
     const SearchBudget b{.steps_max = std::max<std::uint64_t>(budget.steps_max / divisor, 1),
                          .memo_entries_max = std::max<std::uint64_t>(budget.memo_entries_max / share, 1)};
     std::vector<std::size_t> still;

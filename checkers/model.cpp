@@ -30,17 +30,69 @@ constexpr std::uint64_t kMersenne61 = (1ULL << 61) - 1;
 constexpr std::uint64_t kBase1 = 0x1f3a5c7e9b2d4f61ULL % kMersenne61;  // any fixed bases work
 constexpr std::uint64_t kBase2 = 0x0b4d1e7a3c9f2e85ULL % kMersenne61;
 
-std::uint64_t mul_mod(std::uint64_t a, std::uint64_t b) {
+constexpr std::uint64_t mul_mod(std::uint64_t a, std::uint64_t b) {
   const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
   std::uint64_t r = static_cast<std::uint64_t>(p & kMersenne61) + static_cast<std::uint64_t>(p >> 61);
   if (r >= kMersenne61) r -= kMersenne61;
   return r;
 }
 
-std::uint64_t add_mod(std::uint64_t a, std::uint64_t b) {
+constexpr std::uint64_t add_mod(std::uint64_t a, std::uint64_t b) {
   std::uint64_t r = a + b;
   if (r >= kMersenne61) r -= kMersenne61;
   return r;
+}
+
+// a mod p for any a < 2^64 (p = 2^61 - 1): folds the bits above 61 back in once.
+constexpr std::uint64_t reduce_mod(std::uint64_t a) {
+  std::uint64_t r = (a & kMersenne61) + (a >> 61);
+  if (r >= kMersenne61) r -= kMersenne61;
+  return r;
+}
+
+// The polynomial hash four characters a multiplication: (c + 1) * base^k for k = 1..3 and
+// every byte, per lane, made at compile time. Interning the values a kv history read
+// (hundreds of characters each) was a fifth of a check's time with one multiplication per
+// character.
+struct HashTables {
+  std::uint64_t by_power[2][3][256] = {};  // [lane][k - 1][byte]
+  std::uint64_t base4[2] = {};             // base^4 per lane
+};
+
+constexpr HashTables make_hash_tables() {
+  HashTables t;
+  const std::uint64_t bases[2] = {kBase1, kBase2};
+  for (int lane = 0; lane < 2; ++lane) {
+    std::uint64_t power = 1;
+    for (int k = 1; k <= 3; ++k) {
+      power = mul_mod(power, bases[lane]);
+      for (int c = 0; c < 256; ++c) t.by_power[lane][k - 1][c] = mul_mod(static_cast<std::uint64_t>(c) + 1, power);
+    }
+    t.base4[lane] = mul_mod(power, bases[lane]);
+  }
+  return t;
+}
+
+constexpr HashTables kHashTables = make_hash_tables();
+
+// One lane's hash of `s` and base^|s| (what a suffix shifts its prefix by in a join).
+void hash_lane(const std::string& s, int lane, std::uint64_t base, std::uint64_t& hash, std::uint64_t& power) {
+  const HashTables& t = kHashTables;
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  std::uint64_t h = 0, p = 1;
+  std::size_t i = 0;
+  for (; i + 4 <= s.size(); i += 4) {
+    // Each term is below p, so the sum of five stays below 2^64 before one reduction.
+    h = reduce_mod(mul_mod(h, t.base4[lane]) + t.by_power[lane][2][byte(i)] + t.by_power[lane][1][byte(i + 1)] +
+                   t.by_power[lane][0][byte(i + 2)] + (static_cast<std::uint64_t>(byte(i + 3)) + 1));
+    p = mul_mod(p, t.base4[lane]);
+  }
+  for (; i < s.size(); ++i) {
+    h = add_mod(mul_mod(h, base), static_cast<std::uint64_t>(byte(i)) + 1);
+    p = mul_mod(p, base);
+  }
+  hash = h;
+  power = p;
 }
 
 }  // namespace
@@ -53,17 +105,11 @@ StringTable::StringTable() {
 
 StringTable::Fingerprint StringTable::fingerprint_of(const std::string& s, std::uint64_t& power1,
                                                     std::uint64_t& power2) {
+  // hash = sum of (c_i + 1) * base^(n-1-i) mod 2^61 - 1, per lane. +1: a zero byte still
+  // moves the hash, so "\0" and "" differ by more than the length.
   Fingerprint f;
-  power1 = 1;
-  power2 = 1;
-  for (const char c : s) {
-    // +1: a zero byte still moves the hash, so "\0" and "" differ by more than the length.
-    const std::uint64_t v = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) + 1;
-    f.h1 = add_mod(mul_mod(f.h1, kBase1), v);
-    f.h2 = add_mod(mul_mod(f.h2, kBase2), v);
-    power1 = mul_mod(power1, kBase1);
-    power2 = mul_mod(power2, kBase2);
-  }
+  hash_lane(s, 0, kBase1, f.h1, power1);
+  hash_lane(s, 1, kBase2, f.h2, power2);
   f.length = s.size();
   return f;
 }

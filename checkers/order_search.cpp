@@ -97,6 +97,7 @@ class Placement {
     update_rank_.assign(n, 0);
     for (std::size_t r = 0; r < updates_by_hint_.size(); ++r) update_rank_[updates_by_hint_[r]] = r;
     update_placed_bits_.assign((updates_by_hint_.size() + 63) / 64, 0);
+    init_provenance();
     std::sort(by_complete_.begin(), by_complete_.end(), [&](std::size_t x, std::size_t y) {
       return std::tie(steps_[x].complete_ns, x) < std::tie(steps_[y].complete_ns, y);
     });
@@ -192,6 +193,7 @@ class Placement {
     placed_[i] = 1;
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
+    count_unplaced_update(i, -1);
     if (!s.determinate) return;
     if (s.changes_state()) set_update_placed(i, true);
     --left_;
@@ -212,6 +214,7 @@ class Placement {
     placed_[i] = 0;
     fp_a_ ^= zob_a_[i];
     fp_b_ ^= zob_b_[i];
+    count_unplaced_update(i, +1);
     if (!s.determinate) return;
     if (s.changes_state()) set_update_placed(i, false);
     ++left_;
@@ -252,10 +255,15 @@ class Placement {
     out.clear();
     blocked_.clear();
     const std::int64_t h = horizon();
+    bool dead_end = false;
     auto consider = [&](std::size_t i) {
       if (!allowed(i, h)) return false;
       if (!steps_[i].changes_state()) {
         if (!try_apply(i, nullptr)) {
+          if (steps_[i].determinate && !can_still_see(i)) {
+            dead_end = true;
+            return true;
+          }
           blocked_.push_back({steps_[i].key, steps_[i].hint, steps_[i].observed.data.value_or(0)});
           return false;
         }
@@ -271,14 +279,17 @@ class Placement {
       out.push_back(i);
       return false;
     };
+    auto settle = [&] {
+      if (dead_end) out.clear();  // no order from here places that read
+    };
     if (in_.session_order) {
       for (std::size_t s = 0; s < sessions_.size(); ++s) {
-        if (cursor_[s] < sessions_[s].size() && consider(sessions_[s][cursor_[s]])) return;
+        if (cursor_[s] < sessions_[s].size() && consider(sessions_[s][cursor_[s]])) return settle();
       }
     } else {
       const std::size_t m = invoke_order_.size();
       for (std::size_t p = next_[m]; p != m && steps_[invoke_order_[p]].invoke_ns <= h; p = next_[p]) {
-        if (consider(invoke_order_[p])) return;
+        if (consider(invoke_order_[p])) return settle();
       }
     }
     for (std::size_t i : indeterminate_) {
@@ -324,7 +335,121 @@ class Placement {
     for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::get<4>(sort_keys_[k]);
   }
 
+  // Value provenance, for cutting a branch short: a determinate read must be placed some
+  // time, and from here on its key's value changes only by the updates not yet placed. When
+  // none of them can produce the value the read saw, no order from here places it — a dead end
+  // found now rather than after every interleaving of the other steps. Only for keys that
+  // nothing but writes, compare-and-sets and appends change (registers and kv keys), and reads
+  // of a plain value. The value seen can still come
+  //  * from a write or compare-and-set not yet placed that writes it, or writes a prefix of it
+  //    with an append left to follow (computed once per read: the "sources" of the read);
+  //  * from the current value, if it is a prefix of the one seen and an append is left.
+  // "No value" is a prefix of every value (an append to it makes the appended value), and no
+  // append makes "no value". The prefix test on the current value compares hashes: a
+  // collision says "reachable", which costs time, never a verdict.
+  bool can_still_see(std::size_t read) const {
+    const std::uint32_t first = read_sources_begin_[read];
+    if (first == kNotPlain) return true;
+    const Step& r = steps_[read];
+    const std::uint32_t seen = *r.observed.data;
+    const bool append_left = appends_unplaced_[r.key] > 0;
+    for (std::uint32_t k = first; k < read_sources_end_[read]; ++k) {
+      const Source& src = sources_[k];
+      if (setters_unplaced_by_value_[src.group] > 0 && (src.exact || append_left)) return true;
+    }
+    return append_left && seen != 0 && values_.joins_to_prefix(store_.at(r.key).data, 0, seen);
+  }
+
  private:
+  struct Source {
+    std::uint32_t group = 0;  // a (key, value written) group of writes and compare-and-sets
+    bool exact = false;       // it writes the value seen (else a proper prefix of it)
+  };
+
+  // Groups the writes and compare-and-sets by (key, value written), and lists for each plain
+  // read the groups it can take its value from.
+  void init_provenance() {
+    const std::size_t n = steps_.size();
+    std::vector<char> plain_key(in_.key_count, 1), appended_key(in_.key_count, 0);
+    for (const Step& s : steps_) {
+      if (!s.changes_state()) continue;
+      if (s.effect == Effect::kAppend) appended_key.at(s.key) = 1;
+      if (s.effect != Effect::kWrite && s.effect != Effect::kCas && s.effect != Effect::kAppend) plain_key.at(s.key) = 0;
+      for (std::uint32_t k : s.ephemeral_keys) plain_key.at(k) = 0;
+    }
+    // The setters by (key, value, step); a run of equal (key, value) is one group.
+    struct Setter {
+      std::uint32_t key, value;
+      std::size_t step;
+      bool operator<(const Setter& o) const { return std::tie(key, value, step) < std::tie(o.key, o.value, o.step); }
+    };
+    std::vector<Setter> setters;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Step& s = steps_[i];
+      if (s.effect == Effect::kWrite || s.effect == Effect::kCas) setters.push_back({s.key, s.value, i});
+    }
+    std::sort(setters.begin(), setters.end());
+    struct Group {
+      std::uint32_t key, value, id;
+    };
+    std::vector<Group> groups;  // sorted by (key, value)
+    setter_group_.assign(n, kNoSetter);
+    for (const Setter& st : setters) {
+      if (groups.empty() || groups.back().key != st.key || groups.back().value != st.value) {
+        groups.push_back({st.key, st.value, static_cast<std::uint32_t>(groups.size())});
+      }
+      setter_group_[st.step] = groups.back().id;
+    }
+    setters_unplaced_by_value_.assign(groups.size(), 0);
+    appends_unplaced_.assign(in_.key_count, 0);
+    read_sources_begin_.assign(n, kNotPlain);
+    read_sources_end_.assign(n, kNotPlain);
+    sources_.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Step& s = steps_[i];
+      count_unplaced_update(i, +1);
+      if (s.effect != Effect::kObserve || !s.determinate || !is_plain_read(s) || plain_key.at(s.key) == 0) continue;
+      read_sources_begin_[i] = static_cast<std::uint32_t>(sources_.size());
+      const std::uint32_t seen = *s.observed.data;
+      const auto first = std::lower_bound(groups.begin(), groups.end(), s.key,
+                                          [](const Group& g, std::uint32_t key) { return g.key < key; });
+      for (auto g = first; g != groups.end() && g->key == s.key; ++g) {
+        if (g->value == seen) {
+          sources_.push_back({g->id, true});
+        } else if (appended_key[s.key] != 0 && seen != 0 &&
+                   (g->value == 0 || values_.str(seen).starts_with(values_.str(g->value)))) {
+          sources_.push_back({g->id, false});
+        }
+      }
+      read_sources_end_[i] = static_cast<std::uint32_t>(sources_.size());
+    }
+  }
+  static bool is_plain_read(const Step& s) {
+    const Observation& o = s.observed;
+    return o.presence == Observation::Presence::kAny && o.data && !o.version && !o.version_not && !o.data_not;
+  }
+  void count_unplaced_update(std::size_t i, int delta) {
+    const Step& s = steps_[i];
+    if (s.effect == Effect::kAppend) {
+      appends_unplaced_[s.key] += delta;
+      ZAB_ASSERT(appends_unplaced_[s.key] >= 0, "an append is counted unplaced once and placed once");
+    }
+    if (setter_group_[i] != kNoSetter) {
+      setters_unplaced_by_value_[setter_group_[i]] += delta;
+      ZAB_ASSERT(setters_unplaced_by_value_[setter_group_[i]] >= 0, "a write is counted unplaced once and placed once");
+    }
+  }
+
+  static constexpr std::uint32_t kNoSetter = UINT32_MAX;
+  std::vector<std::uint32_t> setter_group_;         // step -> its (key, value) group, or kNoSetter
+  std::vector<int> setters_unplaced_by_value_;      // group -> its writes / cas not yet placed
+  std::vector<int> appends_unplaced_;               // key -> appends not yet placed
+  // A determinate plain read of a plain key -> the groups it can take its value from:
+  // sources_[begin, end); kNotPlain for every other step.
+  static constexpr std::uint32_t kNotPlain = UINT32_MAX;
+  std::vector<std::uint32_t> read_sources_begin_, read_sources_end_;
+  std::vector<Source> sources_;
+
   struct Blocked {
     std::uint32_t key = 0;
     std::uint64_t hint = 0;

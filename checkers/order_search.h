@@ -18,7 +18,9 @@
 //    soon as they are allowed and legal, without branching: moving such an operation earlier
 //    to a point where it is legal keeps every constraint, so no solution is lost;
 //  * updates are tried in the order of a hint (the zxid a ZooKeeper server reported), so a
-//    history from a ZooKeeper-like system is usually accepted without backtracking.
+//    history from a ZooKeeper-like system is usually accepted without backtracking;
+//  * a read that must still be placed and whose value no update left can produce (registers
+//    and kv keys: no write of it, no prefix of it to append to) ends the branch at once.
 // Visited configurations are stored as 128-bit fingerprints (Zobrist hashing of the placed
 // set, XOR a two-lane hash of the state): bounded memory per entry; a false "visited" needs a
 // 128-bit collision.
