@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "tools/real/observe.h"
+#include "tools/real/workload_client.h"
 #include "tools/real/zoo_config.h"
 
 using namespace zab;
@@ -56,7 +57,7 @@ TEST_CASE("real: what cannot be done on a real ensemble is refused, one line nam
                  {"kind": "partition", "isolate": "leader", "at_ms": 2},
                  {"kind": "corrupt", "target": 1, "file": "log.1", "at_ms": 3}]})"));
   const std::vector<std::string> places = {"/cluster/mutations:", "/cluster/finalize_wait_ms:", "/network/out_of_model:",
-                                           "/disk/crash_loss:", "/clients:", "/faults/0/kind:", "/faults/1/on:",
+                                           "/disk/crash_loss:", "/faults/0/kind:", "/faults/1/on:",
                                            "/faults/2/kind:", "/faults/3/kind:"};
   REQUIRE(r.size() == places.size());
   for (std::size_t i = 0; i < places.size(); ++i) {
@@ -108,4 +109,31 @@ TEST_CASE("real: srvr's mode and zxid; a server not serving gives none") {
   CHECK(s->zxid == 0x100000000ULL);
   CHECK_FALSE(parse_srvr("This ZooKeeper instance is not currently serving requests\n"));
   CHECK_FALSE(parse_srvr("Zxid: 0xzz\nMode: leader\n"));
+}
+
+TEST_CASE("real: the clients' records become one history in invocation order, as the simulator's") {
+  // Two clients' records, each in its own order; ids follow the invocation times across both.
+  std::vector<RecordedOp> ops;
+  ops.push_back(RecordedOp{.client = 2, .session = 7, .server = 1, .invoke_ns = 30, .complete_ns = 40,
+                           .request = Request{.type = OpCode::kGetData, .path = "/k0"},
+                           .outcome = sim::Outcome::kOk,
+                           .reply = Reply{.zxid = Zxid::from_raw(5), .err = Err::kOk, .type = OpCode::kGetData}});
+  ops.push_back(RecordedOp{.client = 1, .session = 9, .server = 2, .invoke_ns = 10,
+                           .request = Request{.type = OpCode::kSetData, .path = "/k0"},
+                           .outcome = sim::Outcome::kIndeterminate});
+  ops.push_back(RecordedOp{.client = 1, .session = 9, .server = 3, .invoke_ns = 50, .complete_ns = 60,
+                           .request = Request{.type = OpCode::kDelete, .path = "/k1"},
+                           .outcome = sim::Outcome::kFailed,
+                           .reply = Reply{.zxid = Zxid::from_raw(6), .err = Err::kNoNode, .type = OpCode::kDelete}});
+  const sim::History h = merge_histories(ops, 101);
+  REQUIRE(h.ops().size() == 3);
+  CHECK(h.op(1).client == 101);  // client 1, invoked first
+  CHECK(h.op(1).outcome == sim::Outcome::kIndeterminate);
+  CHECK(h.op(1).session.value == 9);
+  CHECK(h.op(2).client == 102);
+  CHECK(h.op(2).server == 1);
+  CHECK(h.op(2).complete->ns() == 40);
+  CHECK(h.op(2).reply.zxid.raw() == 5);
+  CHECK(h.op(3).outcome == sim::Outcome::kFailed);
+  CHECK(h.op(3).reply.err == Err::kNoNode);
 }

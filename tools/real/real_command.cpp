@@ -7,20 +7,28 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "checkers/check_report.h"
+#include "checkers/history.h"
+#include "checkers/judge.h"
 #include "checkers/json_input.h"
 #include "sim/distributions.h"
 #include "sim/rng.h"
+#include "sim/client/workload.h"
+#include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
+#include "tools/check/history_convert.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/real/ensemble.h"
 #include "tools/real/observe.h"
+#include "tools/real/workload_client.h"
 #include "tools/real/zk_client.h"
 #include "tools/real/zoo_config.h"
 
@@ -157,18 +165,71 @@ std::optional<std::string> try_probe(real::Ensemble& ensemble, const std::vector
   return std::nullopt;
 }
 
+// The scenario's clients for a real ensemble: the same operations the simulator's clients
+// issue for this seed (scripts, or the workload drawn from the same random stream), the
+// connect string in client ports.
+std::vector<real::RealClientConfig> client_configs(const sim::Scenario& scenario, const std::vector<real::ServerPorts>& ports,
+                                                   std::uint64_t seed) {
+  const sim::ClientsSpec& cs = scenario.clients;
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> servers;
+  if (cs.servers.empty()) {
+    for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) servers.emplace_back(sid, ports[sid - 1].client);
+  } else {
+    for (std::uint32_t sid : cs.servers) servers.emplace_back(sid, ports.at(sid - 1).client);
+  }
+  const sim::Rng workload_root = sim::Rng(seed).fork("scenario/workload");
+  std::vector<real::RealClientConfig> out;
+  for (std::uint32_t i = 1; i <= cs.count; ++i) {
+    real::RealClientConfig c{.index = i,
+                             .servers = servers,
+                             .session_timeout_ms = cs.session_timeout_ms,
+                             .request_timeout_ms = cs.request_timeout_ms,
+                             .start_ms = cs.start_ms,
+                             .seed = seed};
+    if (auto script = cs.scripts.find(i); script != cs.scripts.end()) {
+      for (const sim::ScriptedClientOp& op : script->second) {
+        c.ops.push_back(sim::ScriptedOp{Duration::ms(op.delay_ms), op.request});
+      }
+    } else {
+      sim::Rng rng = workload_root.fork(i);
+      c.ops = sim::generate_workload(sim::WorkloadMix{.ops = cs.workload.ops_per_client,
+                                                      .think_time_ms = cs.workload.think_time_ms,
+                                                      .keys = cs.workload.keys,
+                                                      .weights = cs.workload.mix},
+                                     i, rng);
+    }
+    if (auto own = cs.script_start_ms.find(i); own != cs.script_start_ms.end()) c.start_ms = own->second;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+struct Driven {
+  std::vector<TimelineLine> timeline;
+  std::vector<real::RecordedOp> ops;  // every client's, unordered
+};
+
 // Starts every server, fires the faults at their times (polling srvr every 50 ms to resolve
 // role targets) until `run_ms` of wall time or an interrupt, probes for the first committed
-// write after the start and after each crash or hang, kills every server, and returns the
-// faults, the probes' results and the servers' logged events, with times from the start.
-std::vector<TimelineLine> drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& ports,
-                                const sim::Scenario& scenario, std::int64_t run_ms) {
-  std::vector<TimelineLine> timeline;
+// write after the start and after each crash or hang, runs the clients on threads of their
+// own, stops them and kills every server at the end, and returns the faults, the probes'
+// results and the servers' logged events, with times from the start, and the clients' records.
+Driven drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& ports, const sim::Scenario& scenario,
+             std::int64_t run_ms, std::uint64_t seed) {
+  Driven driven;
+  std::vector<TimelineLine>& timeline = driven.timeline;
   const auto start = Clock::now();
   const std::int64_t start_wall_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto elapsed_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(); };
   for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) ensemble.start(sid);
+  std::atomic<bool> stop_clients{false};
+  const std::vector<real::RealClientConfig> configs = client_configs(scenario, ports, seed);
+  std::vector<std::vector<real::RecordedOp>> records(configs.size());
+  std::vector<std::thread> clients;
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    clients.emplace_back([&, i] { records[i] = real::run_real_client(configs[i], start, stop_clients); });
+  }
   std::vector<const sim::Fault*> faults;
   for (const sim::Fault& f : scenario.faults) faults.push_back(&f);
   std::stable_sort(faults.begin(), faults.end(), [](const sim::Fault* a, const sim::Fault* b) { return *a->at_ms < *b->at_ms; });
@@ -201,9 +262,43 @@ std::vector<TimelineLine> drive(real::Ensemble& ensemble, const std::vector<real
   }
   if (probe) timeline.push_back({elapsed_ms(), fmt::format("probe: no write committed after {} by the end", probe->after)});
   if (g_interrupted != 0) timeline.push_back({elapsed_ms(), "interrupted: stopping every server"});
+  // The clients stop first (an operation in flight ends indeterminate), then the servers.
+  stop_clients = true;
+  for (std::thread& t : clients) t.join();
+  for (auto& r : records) driven.ops.insert(driven.ops.end(), r.begin(), r.end());
   ensemble.kill_all();
   for (auto& line : log_timeline(ensemble, start_wall_ms)) timeline.push_back(std::move(line));
-  return timeline;
+  return driven;
+}
+
+// ZooKeeper's client guarantees over the clients' history, as for a simulated run; the
+// verdict's exit code.
+int judge_history(const sim::History& history, const std::string& out_dir) {
+  const check::History h = to_check_history(history, sim::ScenarioRun::kFirstClientAddress);
+  std::size_t ok = 0, failed = 0, indeterminate = 0;
+  for (const check::HistoryOp& op : h.ops) {
+    (op.outcome == check::Outcome::kOk ? ok : op.outcome == check::Outcome::kFailed ? failed : indeterminate) += 1;
+  }
+  fmt::print("\nclients: {} operations ({} ok, {} failed, {} indeterminate)\n", h.ops.size(), ok, failed, indeterminate);
+  if (!out_dir.empty()) {
+    std::ofstream out(std::filesystem::path(out_dir) / "history.jsonl");
+    check::write_history(out, h);
+    fmt::print("history: {}/history.jsonl (zabsim check reads it)\n", out_dir);
+  }
+  if (h.ops.empty()) return kExitOk;
+  const check::CheckReport report = check::judge(h, check::Consistency::kZooKeeper, check::CheckOptions{});
+  fmt::print("checkers (on the clients' history; the servers' logs give no trace for the others)\n");
+  switch (report.verdict) {
+    case check::HistoryVerdict::kOk:
+      fmt::print("  zk-consistency      pass\n");
+      return kExitOk;
+    case check::HistoryVerdict::kViolation:
+      fmt::print("  zk-consistency      VIOLATED\n{}\n", check::format_report(report));
+      return kExitSafety;
+    default:
+      fmt::print("  zk-consistency      inconclusive\n{}\n", check::format_report(report));
+      return kExitInconclusive;
+  }
 }
 
 }  // namespace
@@ -268,22 +363,26 @@ int run_real(const std::vector<std::string>& args) {
   const auto ports = real::free_ports(scenario.servers);
   const std::int64_t limit_ms =
       wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
-  std::vector<TimelineLine> timeline;
+  Driven driven;
   {
     real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root), ports, root);
-    timeline = drive(ensemble, ports, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms));
+    driven = drive(ensemble, ports, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms),
+                   scenario.seed.value_or(1));
   }
+  std::vector<TimelineLine>& timeline = driven.timeline;
   std::stable_sort(timeline.begin(), timeline.end(), [](const TimelineLine& a, const TimelineLine& b) { return a.ms < b.ms; });
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
   for (const TimelineLine& l : timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
-  fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0); no checkers yet (only probes, no workload)\n");
+  const int verdict = judge_history(real::merge_histories(std::move(driven.ops), sim::ScenarioRun::kFirstClientAddress),
+                                    temporary.empty() ? root : std::string());
+  fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0)\n");
   if (!temporary.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(temporary, ec);
   } else {
     fmt::print("servers' directories: {}\n", root);
   }
-  return g_interrupted != 0 ? kExitUsage : kExitOk;
+  return g_interrupted != 0 ? kExitUsage : verdict;
 }
 
 }  // namespace zab::tools

@@ -54,7 +54,8 @@ bool ZkClient::exchange(const Bytes& frame, Bytes& answer, std::chrono::millisec
 }
 
 std::unique_ptr<ZkClient> ZkClient::connect(std::uint16_t port, std::int32_t session_timeout_ms,
-                                            std::chrono::milliseconds timeout) {
+                                            std::chrono::milliseconds timeout, const SessionCredentials* resume,
+                                            bool* expired) {
   std::unique_ptr<ZkClient> c(new ZkClient());
   bool connected = false;
   c->socket_.async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port),
@@ -62,19 +63,28 @@ std::unique_ptr<ZkClient> ZkClient::connect(std::uint16_t port, std::int32_t ses
   c->io_.run_for(timeout);
   if (!connected) return nullptr;
   Writer body;
-  // A new session: no session id, a zeroed 16-byte password, not read-only (ClientCnxnSocket).
+  // A new session: no session id, a zeroed 16-byte password; a resumed one: its id, password
+  // and the last zxid seen. Not read-only (ClientCnxnSocket).
   write_connect_request(body, ConnectRequest{.protocol_version = 0,
-                                             .last_zxid_seen = Zxid{},
+                                             .last_zxid_seen = resume ? resume->last_zxid_seen : Zxid{},
                                              .timeout_ms = session_timeout_ms,
-                                             .session = SessionId{0},
-                                             .password = Bytes(16, 0)});
+                                             .session = SessionId{resume ? resume->session : 0},
+                                             .password = resume ? resume->password : Bytes(16, 0)});
   body.boolean(false);
   Bytes answer;
   if (!c->exchange(framed(body), answer, timeout)) return nullptr;
   Reader r(answer);
   const ConnectResponse response = read_connect_response(r);
-  if (!r.ok() || response.session.value == 0 || response.timeout_ms <= 0) return nullptr;
+  if (!r.ok()) return nullptr;
+  if (response.session.value == 0 || response.timeout_ms <= 0) {
+    // ZooKeeper answers an expired (or unknown) session with timeout 0 and then closes.
+    if (expired != nullptr && resume != nullptr) *expired = true;
+    return nullptr;
+  }
+  if (resume != nullptr && response.session.value != resume->session) return nullptr;  // not our session
   c->session_ = response.session.value;
+  c->password_ = response.password;
+  c->negotiated_timeout_ms_ = response.timeout_ms;
   ZAB_ASSERT(c->session_ != 0, "a connected client has a session");
   return c;
 }

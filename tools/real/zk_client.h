@@ -16,16 +16,29 @@
 
 namespace zab::tools::real {
 
+// A session to reconnect with, as ClientCnxn keeps it: its id and password, and the last zxid
+// the client saw (a server that has seen less refuses the connection).
+struct SessionCredentials {
+  std::int64_t session = 0;
+  Bytes password;
+  Zxid last_zxid_seen;
+};
+
 class ZkClient {
  public:
-  // Opens a new session on the server at 127.0.0.1:`port`; nullopt if it does not give one
-  // within `timeout` (down, stopped, or not serving: a LOOKING server closes the connection).
+  // Opens a new session (`resume` null) or reconnects to `resume`'s session on the server at
+  // 127.0.0.1:`port`; null if it does not answer within `timeout` (down, stopped, or not
+  // serving: a LOOKING server closes the connection) or, for a resumed session, if the server
+  // says it expired (then `expired` is set, when given).
   static std::unique_ptr<ZkClient> connect(std::uint16_t port, std::int32_t session_timeout_ms,
-                                           std::chrono::milliseconds timeout);
+                                           std::chrono::milliseconds timeout,
+                                           const SessionCredentials* resume = nullptr, bool* expired = nullptr);
   // Sends `request` (its xid is set here) and returns the reply; nullopt if none came within
   // `timeout` or the connection broke.
   std::optional<Reply> call(Request request, std::chrono::milliseconds timeout);
   std::int64_t session() const { return session_; }
+  const Bytes& password() const { return password_; }
+  std::int32_t negotiated_timeout_ms() const { return negotiated_timeout_ms_; }
 
  private:
   ZkClient() : socket_(io_) {}
@@ -34,6 +47,8 @@ class ZkClient {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;
   std::int64_t session_ = 0;
+  Bytes password_;
+  std::int32_t negotiated_timeout_ms_ = 0;
   std::int32_t next_xid_ = 1;
 };
 

@@ -70,9 +70,6 @@ std::vector<std::string> refusals(const sim::Scenario& scenario) {
     out.push_back("/disk/crash_loss: a real crash here is a process kill (SIGKILL), which loses nothing the "
                   "process wrote; a machine crash's losses cannot be made");
   }
-  if (scenario.clients.count > 0) {
-    out.push_back("/clients: real clients are not built yet (issue 16): run the servers' part with \"count\": 0");
-  }
   for (const sim::Fault& f : scenario.faults) {
     if (f.on) {
       out.push_back(fmt::format("{}/on: a trigger at a protocol step needs the simulator's trace; give the fault "
