@@ -128,7 +128,8 @@ TEST_CASE("tcp proxy: a delay holds each chunk that long") {
   EchoServer echo;
   TcpProxy proxy(echo.port());
   Client c(proxy.port());
-  proxy.set_delay(std::chrono::milliseconds(400));  // each way: 800 ms for the round trip
+  proxy.set_delay(Direction::kToTarget, std::chrono::milliseconds(400));  // each way: 800 ms for the round trip
+  proxy.set_delay(Direction::kFromTarget, std::chrono::milliseconds(400));
   c.send("slow");
   CHECK(c.receive(4, kShort) == std::nullopt);
   CHECK(c.receive(4, kLong) == std::optional<std::string>("slow"));
@@ -157,4 +158,67 @@ TEST_CASE("tcp proxy: with the target down, what connects is closed") {
   TcpProxy proxy(dead_port);
   Client c(proxy.port());
   CHECK(c.receive(1, kLong) == std::optional<std::string>(""));
+}
+
+TEST_CASE("tcp proxy: a refused target is tried again on the retry policy, as a learner retries its leader") {
+  // A port nobody listens on yet; the echo server takes it 250 ms after the client connects.
+  std::uint16_t port = 0;
+  {
+    asio::io_context io;
+    tcp::acceptor probe(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    port = probe.local_endpoint().port();
+  }
+  TcpProxy proxy(port);
+  proxy.retry_refused_target(4, std::chrono::milliseconds(100));
+  Client c(proxy.port());
+  c.send("late");
+  asio::io_context io;
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  tcp::acceptor late(io, tcp::endpoint(asio::ip::address_v4::loopback(), port));
+  tcp::socket served(io);
+  late.accept(served);  // the proxy's third or fourth try
+  std::array<char, 4> got{};
+  asio::read(served, asio::buffer(got));
+  CHECK(std::string(got.data(), 4) == "late");  // what the client sent while the proxy retried
+}
+
+TEST_CASE("tcp proxy: the election address a server advertises is replaced by the reverse path's") {
+  auto message = [](std::int64_t version, std::int64_t sid, const std::string& address) {
+    std::string m;
+    for (int shift = 56; shift >= 0; shift -= 8) m.push_back(static_cast<char>((static_cast<std::uint64_t>(version) >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8) m.push_back(static_cast<char>((static_cast<std::uint64_t>(sid) >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8) m.push_back(static_cast<char>((address.size() >> shift) & 0xff));
+    return m + address;
+  };
+  const std::string v1 = message(-65536, 2, "127.0.0.1:3888");
+  // Incomplete: nothing yet.
+  CHECK(!zab::tools::real::rewrite_initial_message(v1.substr(0, 7), 41000));
+  CHECK(!zab::tools::real::rewrite_initial_message(v1.substr(0, 19), 41000));
+  CHECK(!zab::tools::real::rewrite_initial_message(v1.substr(0, v1.size() - 1), 41000));
+  // Complete, with the next message's first bytes behind it: the address replaced, the rest kept.
+  const auto out = zab::tools::real::rewrite_initial_message(v1 + "NEXT", 41000);
+  REQUIRE(out);
+  CHECK(*out == message(-65536, 2, "127.0.0.1:41000") + "NEXT");
+  // The old protocol (a bare sid) and an implausible length pass unchanged.
+  const std::string old = message(3, 0, "").substr(0, 8);
+  CHECK(zab::tools::real::rewrite_initial_message(old, 41000) == std::optional<std::string>(old));
+  std::string odd = message(-65536, 2, "");
+  odd[16] = '\x7f';  // a length of about 2^31
+  CHECK(zab::tools::real::rewrite_initial_message(odd, 41000) == std::optional<std::string>(odd));
+}
+
+TEST_CASE("tcp proxy: the target closing a connection reaches the other end at once") {
+  asio::io_context io;
+  tcp::acceptor server(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  TcpProxy proxy(server.local_endpoint().port());
+  Client c(proxy.port());
+  tcp::socket served(io);
+  server.accept(served);
+  c.send("x");
+  std::array<char, 1> got{};
+  asio::read(served, asio::buffer(got));
+  const auto closed_at = std::chrono::steady_clock::now();
+  served.close();  // as a leader closes a learner's socket when it steps down
+  CHECK(c.receive(1, kLong) == std::optional<std::string>(""));
+  CHECK(std::chrono::steady_clock::now() - closed_at < std::chrono::milliseconds(500));
 }

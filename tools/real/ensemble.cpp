@@ -133,6 +133,12 @@ void Ensemble::start(std::uint32_t sid) {
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
     }
+    // No other descriptor of zabsim's goes with it: a JVM holding a copy of a proxy's or a
+    // client's socket would keep that connection open after zabsim closed it (a learner then
+    // never saw its leader go, until its read timeout).
+    if (::close_range(3, ~0U, 0) != 0) {
+      for (int other = 3; other < 65536; ++other) ::close(other);
+    }
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }

@@ -28,6 +28,7 @@
 #include "tools/options.h"
 #include "tools/real/ensemble.h"
 #include "tools/real/observe.h"
+#include "tools/real/proxy_network.h"
 #include "tools/real/workload_client.h"
 #include "tools/real/zk_client.h"
 #include "tools/real/zoo_config.h"
@@ -131,6 +132,121 @@ std::string fire(real::Ensemble& ensemble, const sim::Fault& f, std::optional<st
   return fmt::format("FAULT {} s{}", sim::fault_kind_name(f.kind), *sid);
 }
 
+bool is_network_fault(sim::FaultKind k) {
+  using K = sim::FaultKind;
+  return k == K::kPartition || k == K::kHeal || k == K::kCut || k == K::kHealLink || k == K::kSlowLink ||
+         k == K::kFlap || k == K::kResetConnections;
+}
+
+// A link going down and up on a schedule (flap), both directions of a - b.
+struct Flap {
+  std::uint32_t a = 0, b = 0;
+  std::int64_t period_ms = 0, down_ms = 0, until_ms = 0;
+  std::int64_t next_ms = 0;  // the next change
+  bool down = false;
+};
+
+// A partition's groups, as the simulator forms them: explicit groups (roles resolved now),
+// one server isolated, or the leader's side of a split (the leader with the minority, or the
+// minority without it) against the rest. Empty if a role it needs has no server now.
+std::vector<std::vector<std::uint32_t>> partition_groups(const sim::Fault& f,
+                                                         const std::map<std::uint32_t, real::ServerStatus>& status,
+                                                         std::uint32_t servers, sim::Rng& rng) {
+  std::vector<std::vector<std::uint32_t>> groups;
+  if (!f.groups.empty()) {
+    for (const auto& g : f.groups) {
+      std::vector<std::uint32_t> members;
+      for (const sim::Target& t : g) {
+        if (auto sid = resolve(t, status, servers, rng)) members.push_back(*sid);
+      }
+      groups.push_back(members);
+    }
+    return groups;
+  }
+  std::vector<std::uint32_t> first;
+  if (f.isolate) {
+    if (auto sid = resolve(*f.isolate, status, servers, rng)) first.push_back(*sid);
+  } else if (auto leader = resolve(sim::Target{.kind = sim::Target::Kind::kLeader}, status, servers, rng)) {
+    const std::uint32_t minority = (servers - 1) / 2;
+    if (f.split == "leader_minority") first.push_back(*leader);
+    for (std::uint32_t sid = 1; sid <= servers && first.size() < minority; ++sid) {
+      if (sid != *leader) first.push_back(sid);
+    }
+  }
+  if (first.empty()) return {};
+  std::vector<std::uint32_t> rest;
+  for (std::uint32_t sid = 1; sid <= servers; ++sid) {
+    if (std::find(first.begin(), first.end(), sid) == first.end()) rest.push_back(sid);
+  }
+  return {first, rest};
+}
+
+// Fires one network fault through the proxies; the timeline line.
+std::string fire_network(real::ProxyNetwork& net, const sim::Fault& f, const sim::Scenario& scenario,
+                         const std::map<std::uint32_t, real::ServerStatus>& status, sim::Rng& rng,
+                         std::vector<Flap>& flaps, std::int64_t now_ms) {
+  using K = sim::FaultKind;
+  const char* kind = sim::fault_kind_name(f.kind);
+  if (f.kind == K::kPartition) {
+    const auto groups = partition_groups(f, status, scenario.servers, rng);
+    if (groups.empty()) return "FAULT partition skipped: no server is its target now";
+    std::string text;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      for (std::size_t h = 0; h < groups.size(); ++h) {
+        if (g == h) continue;
+        for (std::uint32_t a : groups[g]) {
+          for (std::uint32_t b : groups[h]) net.set_cut(a, b, true);
+        }
+      }
+      std::string names;
+      for (std::uint32_t sid : groups[g]) names += fmt::format("{}s{}", names.empty() ? "" : ",", sid);
+      text += fmt::format("{}{{{}}}", text.empty() ? "" : " | ", names);
+    }
+    return fmt::format("FAULT partition {}", text);
+  }
+  if (f.kind == K::kHeal) {
+    net.heal_all();
+    flaps.clear();
+    return "FAULT heal all links";
+  }
+  const auto from = resolve(*f.from, status, scenario.servers, rng);
+  const auto to = resolve(*f.to, status, scenario.servers, rng);
+  if (!from || !to || *from == *to) return fmt::format("FAULT {} skipped: no server is its target now", kind);
+  switch (f.kind) {
+    case K::kCut: net.set_cut(*from, *to, true); break;
+    case K::kHealLink: net.set_cut(*from, *to, false); break;
+    case K::kSlowLink: {
+      // The simulator multiplies its latency by factor%; loopback's own is the 100%.
+      const double extra_us = scenario.network.latency.median_us * (static_cast<double>(f.factor_percent) - 100.0) / 100.0;
+      net.set_delay(*from, *to, std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, extra_us))));
+      break;
+    }
+    case K::kResetConnections: net.reset(*from, *to); break;
+    case K::kFlap: flaps.push_back(Flap{*from, *to, f.period_ms, f.down_ms, f.until_ms, now_ms, false}); break;
+    default: ZAB_ASSERT(false, "fire_network takes network faults only");
+  }
+  return fmt::format("FAULT {} s{} -> s{}", kind, *from, *to);
+}
+
+// Takes each flapping link down or up when its time comes; the timeline lines.
+void run_flaps(real::ProxyNetwork& net, std::vector<Flap>& flaps, std::int64_t now_ms, std::vector<TimelineLine>& timeline) {
+  for (Flap& fl : flaps) {
+    while (fl.next_ms <= now_ms) {
+      const bool ending = !fl.down && fl.next_ms >= fl.until_ms;
+      if (ending) {
+        fl.next_ms = INT64_MAX;
+        break;
+      }
+      fl.down = !fl.down;
+      net.set_cut(fl.a, fl.b, fl.down);
+      net.set_cut(fl.b, fl.a, fl.down);
+      timeline.push_back({now_ms, fmt::format("flap s{} - s{} {}", fl.a, fl.b, fl.down ? "down" : "up")});
+      fl.next_ms += fl.down ? fl.down_ms : fl.period_ms - fl.down_ms;
+    }
+  }
+  std::erase_if(flaps, [](const Flap& fl) { return fl.next_ms == INT64_MAX; });
+}
+
 // After the start and after each crash or hang, a probe writes through a surviving server
 // every 100 ms until a write commits: the time of the first committed write, the recovery
 // figure a user sees. ZooKeeper's own client protocol (zk_client.h), a new session each try.
@@ -214,8 +330,8 @@ struct Driven {
 // write after the start and after each crash or hang, runs the clients on threads of their
 // own, stops them and kills every server at the end, and returns the faults, the probes'
 // results and the servers' logged events, with times from the start, and the clients' records.
-Driven drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& ports, const sim::Scenario& scenario,
-             std::int64_t run_ms, std::uint64_t seed) {
+Driven drive(real::Ensemble& ensemble, real::ProxyNetwork* net, const std::vector<real::ServerPorts>& ports,
+             const sim::Scenario& scenario, std::int64_t run_ms, std::uint64_t seed) {
   Driven driven;
   std::vector<TimelineLine>& timeline = driven.timeline;
   const auto start = Clock::now();
@@ -236,6 +352,7 @@ Driven drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& por
   std::size_t next = 0;
   sim::Rng rng(scenario.seed.value_or(1));  // which follower or server a role target picks
   std::optional<Probe> probe = Probe{.since_ms = 0, .after = "the start"};
+  std::vector<Flap> flaps;
   while (g_interrupted == 0 && elapsed_ms() < run_ms) {
     std::map<std::uint32_t, real::ServerStatus> status;
     for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
@@ -244,6 +361,11 @@ Driven drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& por
     while (next < faults.size() && *faults[next]->at_ms <= elapsed_ms()) {
       const sim::Fault& f = *faults[next++];
       const std::int64_t at = elapsed_ms();
+      if (is_network_fault(f.kind)) {
+        ZAB_ASSERT(net != nullptr, "a scenario with network faults runs through proxies");
+        timeline.push_back({at, fire_network(*net, f, scenario, status, rng, flaps, at)});
+        continue;
+      }
       const std::optional<std::uint32_t> sid = resolve(*f.target, status, scenario.servers, rng);
       timeline.push_back({at, fire(ensemble, f, sid)});
       if (sid && (f.kind == sim::FaultKind::kCrash || f.kind == sim::FaultKind::kHang)) {
@@ -251,6 +373,7 @@ Driven drive(real::Ensemble& ensemble, const std::vector<real::ServerPorts>& por
         probe = Probe{.since_ms = at, .avoid = sid, .after = fmt::format("{} s{}", sim::fault_kind_name(f.kind), *sid)};
       }
     }
+    if (net != nullptr) run_flaps(*net, flaps, elapsed_ms(), timeline);
     if (probe && elapsed_ms() - probe->last_try_ms >= 100) {
       if (auto line = try_probe(ensemble, ports, *probe, elapsed_ms(), scenario.clients.session_timeout_ms)) {
         const std::int64_t at = elapsed_ms();
@@ -365,8 +488,15 @@ int run_real(const std::vector<std::string>& args) {
       wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
   Driven driven;
   {
-    real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root), ports, root);
-    driven = drive(ensemble, ports, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms),
+    // A proxy on every server-to-server path when a fault needs one (it goes after the servers).
+    std::unique_ptr<real::ProxyNetwork> net;
+    if (std::any_of(scenario.faults.begin(), scenario.faults.end(), [](const sim::Fault& f) { return is_network_fault(f.kind); })) {
+      net = std::make_unique<real::ProxyNetwork>(ports);
+      fmt::print("  network: a TCP proxy on each of the {} server-to-server paths (quorum and election ports)\n",
+                 scenario.servers * (scenario.servers - 1));
+    }
+    real::Ensemble ensemble(*install, real::ensemble_setup(scenario, ports, root, net ? &net->views() : nullptr), ports, root);
+    driven = drive(ensemble, net.get(), ports, scenario, std::min<std::int64_t>(scenario.duration_ms, limit_ms),
                    scenario.seed.value_or(1));
   }
   std::vector<TimelineLine>& timeline = driven.timeline;

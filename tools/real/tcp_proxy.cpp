@@ -3,6 +3,8 @@
 #include <array>
 #include <future>
 
+#include <fmt/format.h>
+
 #include "protocol/base/assert.h"
 
 namespace zab::tools::real {
@@ -20,6 +22,9 @@ struct TcpProxy::Link {
   std::array<asio::steady_timer, 2> timer;
   std::array<bool, 2> paused{false, false};
   std::array<std::size_t, 2> held{0, 0};  // bytes read into the buffer before a cut, not yet written
+  bool first_message_done = false;        // the initial message was rewritten (or needs none)
+  std::string first_bytes;                // its bytes so far
+  std::string rewritten;                  // what is written in its place
   bool closed = false;
 
   tcp::socket& source(Direction d) { return d == Direction::kToTarget ? from_peer : to_target; }
@@ -41,7 +46,31 @@ struct TcpProxy::Link {
 
 namespace {
 std::size_t index(TcpProxy::Direction d) { return d == TcpProxy::Direction::kToTarget ? 0 : 1; }
+
+std::uint64_t big_endian(const std::string& bytes, std::size_t at, std::size_t width) {
+  std::uint64_t v = 0;
+  for (std::size_t k = 0; k < width; ++k) v = (v << 8) | static_cast<unsigned char>(bytes[at + k]);
+  return v;
+}
 }  // namespace
+
+std::optional<std::string> rewrite_initial_message(const std::string& first_bytes, std::uint16_t advertised_port) {
+  constexpr std::size_t kHeader = 8 + 8 + 4;  // version, sid, address length
+  constexpr std::size_t kAddressMax = 4096;   // longer than any "host:port|host:port" list
+  if (first_bytes.size() < 8) return std::nullopt;
+  const auto version = static_cast<std::int64_t>(big_endian(first_bytes, 0, 8));
+  if (version >= 0) return first_bytes;  // the old protocol: the sid alone, no address
+  if (first_bytes.size() < kHeader) return std::nullopt;
+  const std::uint64_t length = big_endian(first_bytes, 16, 4);
+  if (length > kAddressMax) return first_bytes;  // not the message this proxy knows: untouched
+  if (first_bytes.size() < kHeader + length) return std::nullopt;
+  const std::string address = fmt::format("127.0.0.1:{}", advertised_port);
+  std::string out = first_bytes.substr(0, 16);
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((address.size() >> shift) & 0xff));
+  out += address;
+  out += first_bytes.substr(kHeader + length);  // whatever followed it in the same reads
+  return out;
+}
 
 TcpProxy::TcpProxy(std::uint16_t target_port)
     : acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)), target_port_(target_port) {
@@ -77,16 +106,39 @@ void TcpProxy::accept_next() {
     link->from_peer = std::move(peer);
     std::erase_if(links_, [](const std::shared_ptr<Link>& l) { return l->closed; });
     links_.push_back(link);
-    link->to_target.async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), target_port_),
-                                  [this, link](boost::system::error_code connect_ec) {
-                                    if (connect_ec) {
-                                      link->close();  // the target is down: so is the path
-                                      return;
-                                    }
-                                    pump(link, Direction::kToTarget);
-                                    pump(link, Direction::kFromTarget);
-                                  });
+    connect_target(link, retry_attempts_);
     accept_next();
+  });
+}
+
+void TcpProxy::connect_target(const std::shared_ptr<Link>& link, int attempts_left) {
+  link->to_target.async_connect(
+      tcp::endpoint(asio::ip::address_v4::loopback(), target_port_),
+      [this, link, attempts_left](boost::system::error_code connect_ec) {
+        if (link->closed) return;
+        if (!connect_ec) {
+          pump(link, Direction::kToTarget);
+          pump(link, Direction::kFromTarget);
+          return;
+        }
+        if (attempts_left <= 0) {
+          link->close();  // the target is down or not listening: so is the path
+          return;
+        }
+        boost::system::error_code ignored;
+        link->to_target.close(ignored);  // a failed connect leaves the socket unusable
+        link->timer[0].expires_after(retry_interval_);
+        link->timer[0].async_wait([this, link, attempts_left](boost::system::error_code wait_ec) {
+          if (!wait_ec && !link->closed) connect_target(link, attempts_left - 1);
+        });
+      });
+}
+
+void TcpProxy::retry_refused_target(int extra_attempts, std::chrono::milliseconds interval) {
+  ZAB_ASSERT(extra_attempts >= 0 && interval.count() >= 0, "a retry policy counts and waits forward");
+  run_on_proxy_thread([this, extra_attempts, interval] {
+    retry_attempts_ = extra_attempts;
+    retry_interval_ = interval;
   });
 }
 
@@ -110,27 +162,44 @@ void TcpProxy::pump(const std::shared_ptr<Link>& link, Direction d) {
       link->paused[i] = true;
       return;
     }
-    forward(link, d, n);
+    deliver(link, d, n);
   });
 }
 
-void TcpProxy::forward(const std::shared_ptr<Link>& link, Direction d, std::size_t n) {
+void TcpProxy::deliver(const std::shared_ptr<Link>& link, Direction d, std::size_t n) {
   const std::size_t i = index(d);
-  auto write = [this, link, d, i, n] {
-    asio::async_write(link->sink(d), asio::buffer(link->buffer[i], n),
-                      [this, link, d](boost::system::error_code write_ec, std::size_t) {
-                        if (write_ec) {
-                          link->close();
-                          return;
-                        }
-                        pump(link, d);
-                      });
+  if (d == Direction::kToTarget && advertise_port_ && !link->first_message_done) {
+    link->first_bytes.append(link->buffer[i].data(), n);
+    std::optional<std::string> out = rewrite_initial_message(link->first_bytes, *advertise_port_);
+    if (!out) {
+      pump(link, d);  // the message is not complete yet
+      return;
+    }
+    link->first_message_done = true;
+    link->first_bytes.clear();
+    link->rewritten = std::move(*out);
+    write_then_pump(link, d, link->rewritten.data(), link->rewritten.size());
+    return;
+  }
+  write_then_pump(link, d, link->buffer[i].data(), n);
+}
+
+void TcpProxy::write_then_pump(const std::shared_ptr<Link>& link, Direction d, const char* data, std::size_t n) {
+  const std::size_t i = index(d);
+  auto write = [this, link, d, data, n] {
+    asio::async_write(link->sink(d), asio::buffer(data, n), [this, link, d](boost::system::error_code write_ec, std::size_t) {
+      if (write_ec) {
+        link->close();
+        return;
+      }
+      pump(link, d);
+    });
   };
-  if (delay_.count() == 0) {
+  if (delay_[i].count() == 0) {
     write();
     return;
   }
-  link->timer[i].expires_after(delay_);
+  link->timer[i].expires_after(delay_[i]);
   link->timer[i].async_wait([link, write](boost::system::error_code wait_ec) {
     if (!wait_ec && !link->closed) write();
   });
@@ -146,7 +215,7 @@ void TcpProxy::set_cut(Direction d, bool cut) {
       link->paused[i] = false;
       const std::size_t held = std::exchange(link->held[i], 0);
       if (held > 0) {
-        forward(link, d, held);
+        deliver(link, d, held);
       } else {
         pump(link, d);
       }
@@ -154,9 +223,13 @@ void TcpProxy::set_cut(Direction d, bool cut) {
   });
 }
 
-void TcpProxy::set_delay(std::chrono::milliseconds delay) {
+void TcpProxy::advertise_election_port(std::uint16_t port) {
+  run_on_proxy_thread([this, port] { advertise_port_ = port; });
+}
+
+void TcpProxy::set_delay(Direction d, std::chrono::microseconds delay) {
   ZAB_ASSERT(delay.count() >= 0, "a link's delay is not negative");
-  run_on_proxy_thread([this, delay] { delay_ = delay; });
+  run_on_proxy_thread([this, d, delay] { delay_[index(d)] = delay; });
 }
 
 void TcpProxy::reset_connections() {

@@ -5,15 +5,18 @@
 namespace zab::tools::real {
 
 std::vector<ServerSetup> ensemble_setup(const sim::Scenario& scenario, const std::vector<ServerPorts>& ports,
-                                        const std::string& root) {
+                                        const std::string& root, const PeerViews* views) {
   ZAB_ASSERT(ports.size() == scenario.servers, "one set of ports per server");
+  ZAB_ASSERT(views == nullptr || views->size() == scenario.servers, "one view of the peers per server");
   const ServerConfig& c = scenario.server;
-  std::string servers;
-  for (std::uint32_t i = 0; i < scenario.servers; ++i) {
-    servers += fmt::format("server.{}=127.0.0.1:{}:{}\n", i + 1, ports[i].quorum, ports[i].election);
-  }
   std::vector<ServerSetup> setups;
   for (std::uint32_t i = 0; i < scenario.servers; ++i) {
+    // Its own entry is where it listens; the others' are where it reaches them.
+    std::string servers;
+    for (std::uint32_t j = 0; j < scenario.servers; ++j) {
+      const ServerPorts& p = views != nullptr && j != i ? (*views)[i].at(j) : ports[j];
+      servers += fmt::format("server.{}=127.0.0.1:{}:{}\n", j + 1, p.quorum, p.election);
+    }
     ServerSetup s;
     s.sid = i + 1;
     // zoo.cfg's own keys; the rest are the system properties ZooKeeper reads them from.
@@ -39,16 +42,6 @@ std::vector<ServerSetup> ensemble_setup(const sim::Scenario& scenario, const std
   ZAB_ASSERT(setups.size() == scenario.servers, "one setup per server");
   return setups;
 }
-
-namespace {
-
-bool network_fault(sim::FaultKind k) {
-  using K = sim::FaultKind;
-  return k == K::kPartition || k == K::kHeal || k == K::kCut || k == K::kHealLink || k == K::kSlowLink ||
-         k == K::kFlap || k == K::kResetConnections;
-}
-
-}  // namespace
 
 std::vector<std::string> refusals(const sim::Scenario& scenario) {
   std::vector<std::string> out;
@@ -85,9 +78,6 @@ std::vector<std::string> refusals(const sim::Scenario& scenario) {
       out.push_back(fmt::format("{}/kind: corrupt (a disk fault) is refused: the real servers' files are not "
                                 "modelled disks",
                                 f.pointer));
-    } else if (network_fault(f.kind)) {
-      out.push_back(fmt::format("{}/kind: {} needs the TCP proxy between servers, which is not built yet (issue 16)",
-                                f.pointer, kind));
     } else if (f.target && f.target->kind == sim::Target::Kind::kClient) {
       out.push_back(fmt::format("{}/target: client faults need real clients, which are not built yet (issue 16)",
                                 f.pointer));

@@ -25,10 +25,14 @@ struct ServerSetup {
   std::vector<std::string> jvm_properties;  // "-Dzookeeper.snapCount=100000", ...
 };
 
+// What each server's zoo.cfg names as the others' ports: views[i][j] is server j+1's as
+// server i+1 reaches it (a TCP proxy's ports when network faults need one on that path).
+using PeerViews = std::vector<std::vector<ServerPorts>>;
+
 // The ensemble's servers, sid 1..n, each with its data directory under `root` (root/sN/data).
-// ports[i] are server i+1's.
+// ports[i] are server i+1's; without `views` every server reaches the others directly.
 std::vector<ServerSetup> ensemble_setup(const sim::Scenario& scenario, const std::vector<ServerPorts>& ports,
-                                        const std::string& root);
+                                        const std::string& root, const PeerViews* views = nullptr);
 
 // The parts of a scenario a real ensemble cannot run, one line each: "/faults/2: clock_drift
 // cannot be done on a real process (...)". Empty: the scenario runs as written.
