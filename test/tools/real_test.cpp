@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "tools/real/observe.h"
+#include "tools/real/real_recovery.h"
 #include "tools/real/workload_client.h"
 #include "tools/real/zoo_config.h"
 
@@ -90,6 +91,11 @@ TEST_CASE("real: role changes, establishment and sync modes are read from ZooKee
   REQUIRE(diff);
   CHECK(diff->kind == LogEventKind::kSyncDiff);
   CHECK(diff->zxid == 0u);
+  const auto uptodate = parse_log_line(
+      "2026-12-07 15:34:00,031 - INFO  [QuorumPeer[myid=1](plain=127.0.0.1:37239)(secure=disabled):Learner@721] - "
+      "Learner received UPTODATE message");
+  REQUIRE(uptodate);
+  CHECK(uptodate->kind == LogEventKind::kUpToDate);
   // The leader's own "LEADING - LEADER ELECTION TOOK" line, a notification and a non-log line
   // are not role changes.
   CHECK_FALSE(parse_log_line("2026-12-07 12:28:04,985 - INFO  [QuorumPeer[myid=3](plain=[0:0:0:0:0:0:0:0]:21813)"
@@ -136,4 +142,40 @@ TEST_CASE("real: the clients' records become one history in invocation order, as
   CHECK(h.op(2).reply.zxid.raw() == 5);
   CHECK(h.op(3).outcome == sim::Outcome::kFailed);
   CHECK(h.op(3).reply.err == Err::kNoNode);
+}
+
+TEST_CASE("real: recovery after each fault is read from the servers' events and the clients' history") {
+  RealRun run;
+  run.end_ms = 20'000;
+  run.faults = {FiredRealFault{.ms = 8'000, .kind = sim::FaultKind::kCrash, .targets = {3}, .text = "FAULT crash s3",
+                               .probe_write_ms = 480},
+                FiredRealFault{.ms = 15'000, .kind = sim::FaultKind::kStart, .targets = {3}, .text = "FAULT start s3"}};
+  run.events = {
+      ServerEvent{.ms = 7'000, .sid = 1, .kind = LogEventKind::kLooking},       // before the fault: not counted
+      ServerEvent{.ms = 8'010, .sid = 3, .kind = LogEventKind::kLooking},       // the killed server itself: not counted
+      ServerEvent{.ms = 8'020, .sid = 1, .kind = LogEventKind::kLooking},
+      ServerEvent{.ms = 8'230, .sid = 2, .kind = LogEventKind::kLeading},
+      ServerEvent{.ms = 8'330, .sid = 1, .kind = LogEventKind::kUpToDate},
+      ServerEvent{.ms = 8'360, .sid = 2, .kind = LogEventKind::kEstablished},
+      ServerEvent{.ms = 15'400, .sid = 3, .kind = LogEventKind::kLooking},      // the started server's own
+      ServerEvent{.ms = 15'430, .sid = 3, .kind = LogEventKind::kFollowing},
+      ServerEvent{.ms = 15'460, .sid = 3, .kind = LogEventKind::kUpToDate},
+  };
+  const std::uint64_t w = run.history.invoke(101, SessionId{5}, 1, sim::SimTime::from_ms(8'100),
+                                             Request{.type = OpCode::kSetData, .path = "/k0"});
+  run.history.complete(w, sim::SimTime::from_ms(9'250), sim::Outcome::kOk, Reply{.err = Err::kOk, .type = OpCode::kSetData});
+  const auto r = real_recovery(run);
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].noticed_ms == 20);
+  CHECK(r[0].elected_ms == 230);
+  CHECK(r[0].all_synced_ms == 330);
+  CHECK(r[0].established_ms == 360);
+  CHECK(r[0].leader == 2);
+  CHECK(r[0].first_write_ms == 1'250);
+  CHECK(r[0].first_read_ms == -1);
+  CHECK(r[0].probe_write_ms == 480);
+  CHECK(r[1].noticed_ms == 400);
+  CHECK(r[1].elected_ms == 430);
+  CHECK(r[1].all_synced_ms == 460);
+  CHECK(r[1].established_ms == -1);
 }

@@ -14,6 +14,7 @@ const char* log_event_name(LogEventKind kind) {
     case LogEventKind::kSyncDiff: return "sync DIFF";
     case LogEventKind::kSyncSnap: return "sync SNAP";
     case LogEventKind::kSyncTrunc: return "sync TRUNC";
+    case LogEventKind::kUpToDate: return "up to date";
   }
   return "?";
 }
@@ -95,6 +96,9 @@ std::optional<LogEvent> parse_log_line(std::string_view line) {
       e.kind = LogEventKind::kSyncSnap;
     } else if (message.starts_with("Truncating log to get in sync with the leader")) {
       e.kind = LogEventKind::kSyncTrunc;
+    } else if (message == "Learner received UPTODATE message") {
+      e.kind = LogEventKind::kUpToDate;
+      return e;
     } else {
       return std::nullopt;
     }

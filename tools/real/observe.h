@@ -19,6 +19,7 @@ enum class LogEventKind : std::uint8_t {
   kSyncDiff,     // Learner: "Getting a diff from the leader"
   kSyncSnap,     // Learner: "Getting a snapshot from leader"
   kSyncTrunc,    // Learner: "Truncating log to get in sync with the leader"
+  kUpToDate,     // Learner: "Learner received UPTODATE message": synced, serving
 };
 const char* log_event_name(LogEventKind kind);
 

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -26,8 +25,6 @@ namespace zab::tools {
 
 namespace {
 
-// Ctrl-C or a termination request: the run ends and its servers are killed.
-extern "C" void on_interrupt(int) { real::request_stop(); }
 
 // ZooKeeper's client guarantees over the clients' history, as for a simulated run; the
 // verdict's exit code.
@@ -116,12 +113,12 @@ int run_real(const std::vector<std::string>& args) {
              scenario.duration_ms);
   for (const std::string& n : real::notes(scenario)) fmt::print("  note: {}\n", n);
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  real::stop_on_interrupt_signals();
   const std::int64_t limit_ms =
       wall_limit_s > 0 ? static_cast<std::int64_t>(wall_limit_s) * 1000 : scenario.duration_ms + 30'000;
-  const real::RealRun run = real::run_on_real_ensemble(*install, scenario, scenario.seed.value_or(1), root,
-                                                       std::min<std::int64_t>(scenario.duration_ms, limit_ms));
+  const real::RealRun run = real::run_on_real_ensemble(
+      *install, scenario, scenario.seed.value_or(1), root,
+      real::RealRunOptions{.run_ms = std::min<std::int64_t>(scenario.duration_ms, limit_ms)});
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
   for (const real::TimelineLine& l : run.timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
   if (!run.faults.empty()) fmt::print("\n{}", real::render_real_recovery(real::real_recovery(run)));

@@ -10,10 +10,6 @@ namespace zab::tools::real {
 
 namespace {
 
-bool is_sync(LogEventKind k) {
-  return k == LogEventKind::kSyncDiff || k == LogEventKind::kSyncSnap || k == LogEventKind::kSyncTrunc;
-}
-
 bool is_read(OpCode t) { return t == OpCode::kGetData || t == OpCode::kExists || t == OpCode::kGetChildren; }
 
 // The first successful operation of a kind invoked in [from, until), as ms after `from` of its completion.
@@ -71,13 +67,16 @@ std::vector<RealRecovery> real_recovery(const RealRun& run) {
             r.leader = e.sid;
           }
           break;
-        default:
-          if (is_sync(e.kind)) r.all_synced_ms = std::max(r.all_synced_ms, after);
+        case LogEventKind::kUpToDate:
+          r.all_synced_ms = std::max(r.all_synced_ms, after);
           break;
+        default:
+          break;  // the sync packets: the mode is the timeline's
       }
     }
     r.first_read_ms = first_served_ms(run.history, f.ms, until, false);
     r.first_write_ms = first_served_ms(run.history, f.ms, until, true);
+    r.probe_write_ms = f.probe_write_ms.value_or(-1);
     out.push_back(r);
   }
   return out;
@@ -86,13 +85,13 @@ std::vector<RealRecovery> real_recovery(const RealRun& run) {
 std::string render_real_recovery(const std::vector<RealRecovery>& recovery) {
   auto cell = [](std::int64_t ms) { return ms < 0 ? std::string("-") : fmt::format("+{}", ms); };
   std::string out = "recovery after each fault (ms after the fault, from the servers' logs and the clients' history)\n";
-  out += fmt::format("  {:<44} {:>7} {:>8} {:>8} {:>12} {:>9} {:>11} {:>11}\n", "fault", "at", "noticed", "elected",
-                     "established", "synced", "first read", "first write");
+  out += fmt::format("  {:<44} {:>7} {:>8} {:>8} {:>12} {:>9} {:>11} {:>11} {:>11}\n", "fault", "at", "noticed", "elected",
+                     "established", "synced", "first read", "first write", "probe write");
   for (const RealRecovery& r : recovery) {
     std::string fault = r.fault.starts_with("FAULT ") ? r.fault.substr(6) : r.fault;
-    out += fmt::format("  {:<44} {:>7} {:>8} {:>8} {:>12} {:>9} {:>11} {:>11}\n", fault, r.at_ms, cell(r.noticed_ms),
+    out += fmt::format("  {:<44} {:>7} {:>8} {:>8} {:>12} {:>9} {:>11} {:>11} {:>11}\n", fault, r.at_ms, cell(r.noticed_ms),
                        cell(r.elected_ms), cell(r.established_ms), cell(r.all_synced_ms), cell(r.first_read_ms),
-                       cell(r.first_write_ms));
+                       cell(r.first_write_ms), cell(r.probe_write_ms));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Recovery after each fault of a real run, from what a real ensemble lets us see: the servers'
-// logs (role changes, the leader's "Have quorum of supporters", the learners' sync packets)
+// logs (role changes, the leader's "Have quorum of supporters", the learners' UPTODATE)
 // and the clients' history — the same phases `zabsim run` measures from the simulator's
 // trace, where they can be seen. Not visible in ZooKeeper 3.8's logs at INFO: the first
 // reaction short of leaving a role, the epoch agreement, the first commit; those are absent.
@@ -20,9 +20,10 @@ struct RealRecovery {
   std::int64_t noticed_ms = -1;      // first LOOKING (a server the fault did not hit; a started server: its own)
   std::int64_t elected_ms = -1;      // then the first LEADING or FOLLOWING
   std::int64_t established_ms = -1;  // a new leader's quorum of supporters (NEWLEADER acknowledged)
-  std::int64_t all_synced_ms = -1;   // the last learner's sync (its DIFF / SNAP / TRUNC packet)
+  std::int64_t all_synced_ms = -1;   // the last learner's UPTODATE ("Learner received UPTODATE message")
   std::int64_t first_read_ms = -1;   // the first successful read invoked at or after the fault, completed
   std::int64_t first_write_ms = -1;  // the same for a write: when clients are served again
+  std::int64_t probe_write_ms = -1;  // crash / hang: the probe's first write through a survivor
   std::uint32_t leader = 0;          // the established leader, 0 if none
 };
 

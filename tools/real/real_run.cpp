@@ -75,6 +75,11 @@ std::vector<TimelineLine> log_timeline(const Ensemble& ensemble, std::int64_t st
     for (std::string line; std::getline(in, line);) {
       const auto e = parse_log_line(line);
       if (!e) continue;
+      if (e->kind == LogEventKind::kUpToDate) {
+        // Recorded for the recovery's "last follower synced", not printed: the sync line says it.
+        events.push_back(ServerEvent{e->wall_ms - start_wall_ms, sid, e->kind, e->zxid});
+        continue;
+      }
       std::string text;
       switch (e->kind) {
         case LogEventKind::kLooking:
@@ -239,6 +244,7 @@ struct Probe {
   std::string after;                    // "the start" / "crash s3"
   std::int64_t last_try_ms = -1'000'000;
   int writes = 0;
+  std::optional<std::size_t> fault;     // its index in Driven::faults (none for the start)
 };
 
 std::optional<std::string> try_probe(Ensemble& ensemble, const std::vector<ServerPorts>& ports,
@@ -317,7 +323,8 @@ struct Driven {
 // own, stops them and kills every server at the end, and returns the faults, the probes'
 // results and the servers' logged events, with times from the start, and the clients' records.
 Driven drive(Ensemble& ensemble, ProxyNetwork* net, const std::vector<ServerPorts>& ports,
-             const sim::Scenario& scenario, std::int64_t run_ms, std::uint64_t seed) {
+             const sim::Scenario& scenario, const RealRunOptions& options, std::uint64_t seed) {
+  std::int64_t run_ms = options.run_ms;
   Driven driven;
   std::vector<TimelineLine>& timeline = driven.timeline;
   const auto start = Clock::now();
@@ -364,7 +371,8 @@ Driven drive(Ensemble& ensemble, ProxyNetwork* net, const std::vector<ServerPort
                                .text = line});
       if (sid && (f.kind == sim::FaultKind::kCrash || f.kind == sim::FaultKind::kHang)) {
         if (probe) timeline.push_back({at, fmt::format("probe: no write committed after {} before this fault", probe->after)});
-        probe = Probe{.since_ms = at, .avoid = sid, .after = fmt::format("{} s{}", sim::fault_kind_name(f.kind), *sid)};
+        probe = Probe{.since_ms = at, .avoid = sid, .after = fmt::format("{} s{}", sim::fault_kind_name(f.kind), *sid),
+                      .fault = driven.faults.size() - 1};
       }
     }
     if (net != nullptr) run_flaps(*net, flaps, elapsed_ms(), timeline);
@@ -372,6 +380,12 @@ Driven drive(Ensemble& ensemble, ProxyNetwork* net, const std::vector<ServerPort
       if (auto line = try_probe(ensemble, ports, *probe, elapsed_ms(), scenario.clients.session_timeout_ms)) {
         const std::int64_t at = elapsed_ms();
         timeline.push_back({at, fmt::format("{}, +{} ms", *line, at - probe->since_ms)});
+        if (probe->fault) {
+          driven.faults[*probe->fault].probe_write_ms = at - probe->since_ms;
+          // A study's run has what it measures once the last fault's probe wrote: it ends
+          // `settle_ms` later, so that the clients' first writes and the learners' syncs land too.
+          if (options.settle_ms && next == faults.size()) run_ms = std::min(run_ms, at + *options.settle_ms);
+        }
         probe.reset();
       }
     }
@@ -394,8 +408,15 @@ Driven drive(Ensemble& ensemble, ProxyNetwork* net, const std::vector<ServerPort
 void request_stop() { g_stop = 1; }
 bool stop_requested() { return g_stop != 0; }
 
+extern "C" void zabsim_real_on_interrupt(int) { request_stop(); }
+
+void stop_on_interrupt_signals() {
+  std::signal(SIGINT, zabsim_real_on_interrupt);
+  std::signal(SIGTERM, zabsim_real_on_interrupt);
+}
+
 RealRun run_on_real_ensemble(const ZooKeeperInstall& install, const sim::Scenario& scenario, std::uint64_t seed,
-                             const std::string& root, std::int64_t run_ms) {
+                             const std::string& root, const RealRunOptions& options) {
   const auto ports = free_ports(scenario.servers);
   Driven driven;
   {
@@ -403,11 +424,11 @@ RealRun run_on_real_ensemble(const ZooKeeperInstall& install, const sim::Scenari
     std::unique_ptr<ProxyNetwork> net;
     if (std::any_of(scenario.faults.begin(), scenario.faults.end(), [](const sim::Fault& f) { return is_network_fault(f.kind); })) {
       net = std::make_unique<ProxyNetwork>(ports);
-      fmt::print("  network: a TCP proxy on each of the {} server-to-server paths (quorum and election ports)\n",
+      if (!options.quiet) fmt::print("  network: a TCP proxy on each of the {} server-to-server paths (quorum and election ports)\n",
                  scenario.servers * (scenario.servers - 1));
     }
     Ensemble ensemble(install, ensemble_setup(scenario, ports, root, net ? &net->views() : nullptr), ports, root);
-    driven = drive(ensemble, net.get(), ports, scenario, run_ms, seed);
+    driven = drive(ensemble, net.get(), ports, scenario, options, seed);
   }
   RealRun run;
   run.timeline = std::move(driven.timeline);

@@ -35,6 +35,13 @@ struct FiredRealFault {
   std::vector<std::uint32_t> targets;  // the server(s) it hit; empty if skipped or a network fault
   bool skipped = false;
   std::string text;                    // the timeline's line
+  std::optional<std::int64_t> probe_write_ms;  // crash / hang: the probe's first committed write, ms after
+};
+
+struct RealRunOptions {
+  std::int64_t run_ms = 30'000;                // wall time at most
+  std::optional<std::int64_t> settle_ms;       // end this long after the last fault's probe wrote
+  bool quiet = false;                          // print nothing
 };
 
 struct RealRun {
@@ -46,15 +53,17 @@ struct RealRun {
   bool interrupted = false;
 };
 
-// Runs `scenario` (refusals() must be empty) for `run_ms` of wall time with servers' data
-// under `root`; `seed` draws the clients' operations and the role targets' picks. Prints one
-// line about the proxies when network faults need them.
+// Runs `scenario` (refusals() must be empty) with servers' data under `root`; `seed` draws the
+// clients' operations and the role targets' picks. Unless quiet, prints one line about the
+// proxies when network faults need them.
 RealRun run_on_real_ensemble(const ZooKeeperInstall& install, const sim::Scenario& scenario, std::uint64_t seed,
-                             const std::string& root, std::int64_t run_ms);
+                             const std::string& root, const RealRunOptions& options);
 
 // Asks a run in progress to stop as soon as it can (safe from a signal handler); every later
 // run stops at once too.
 void request_stop();
 bool stop_requested();
+// SIGINT / SIGTERM ask for that: the run in progress ends and its servers are killed.
+void stop_on_interrupt_signals();
 
 }  // namespace zab::tools::real

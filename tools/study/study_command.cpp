@@ -8,9 +8,16 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <variant>
 
+#include "sim/scenario/scenario.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/real/ensemble.h"
+#include "tools/real/real_run.h"
+#include "tools/real/zoo_config.h"
+#include "tools/study/real_study.h"
 #include "tools/study/plot.h"
 #include "tools/study/spec.h"
 #include "tools/study/study.h"
@@ -18,6 +25,7 @@
 namespace zab::tools {
 
 namespace {
+
 
 bool write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path);
@@ -32,6 +40,7 @@ int run_study(const std::vector<std::string>& args) {
   std::string spec_path, out_dir;
   unsigned jobs = 1;
   std::uint64_t seeds = 0;
+  std::uint64_t real_trials = 0;
   options.add_options()("help,h", "show this help")(
       "spec", po::value<std::string>(&spec_path)->required(), "the study spec (JSON; scenarios/studies/README.md)")(
       "jobs", uint_value<1, kJobsMax>(&jobs, static_cast<std::uint64_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
@@ -39,13 +48,17 @@ int run_study(const std::vector<std::string>& args) {
       "out", po::value<std::string>(&out_dir),
       "output directory: table.csv, results.json, runs.jsonl, *.svg (default: zabsim-study/<spec name>)")(
       "seeds", uint_value<1, 100'000>(&seeds), "seeds per setting (overrides the spec's)")(
+      "real", uint_value<1, 1'000>(&real_trials),
+      "also run this many trials of each setting on a real ZooKeeper 3.8 ensemble (one after another; "
+      "Debian's zookeeper package) and print both worlds side by side")(
       "quiet", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map vm;
   if (auto code = parse_options("study", args, options, positional, vm,
                                 "examples:\n  zabsim study scenarios/studies/fault-kind.json\n"
-                                "  zabsim study scenarios/studies/cluster-size-latency.json --seeds 10 --jobs 2 --out /tmp/size\n")) {
+                                "  zabsim study scenarios/studies/cluster-size-latency.json --seeds 10 --jobs 2 --out /tmp/size\n"
+                                "  zabsim study scenarios/studies/real-leader-faults.json --real 30   # and on a real ensemble\n")) {
     return *code;
   }
   if (jobs < 1) {
@@ -67,6 +80,24 @@ int run_study(const std::vector<std::string>& args) {
     fmt::print(stderr, "zabsim study: --seeds: {} settings x {} seeds is {} runs; at most {}\n",
                study::settings(*spec).size(), spec->seeds, runs, study::kStudyRunsMax);
     return kExitUsage;
+  }
+  std::optional<tools::real::ZooKeeperInstall> install;
+  if (real_trials > 0) {
+    std::string missing;
+    install = tools::real::find_zookeeper(missing);
+    if (!install) {
+      fmt::print(stderr, "zabsim study: --real: ZooKeeper 3.8 is not installed ({} is missing): run "
+                         "`apt-get install zookeeper default-jre-headless` as root\n", missing);
+      return kExitUsage;
+    }
+    // Every setting must be possible on a real ensemble before anything runs.
+    for (const study::Setting& setting : study::settings(*spec)) {
+      auto parsed = sim::parse_scenario(study::build_scenario(*spec, setting, spec->first_seed).dump(), "study");
+      for (const std::string& r : tools::real::refusals(std::get<sim::Scenario>(parsed))) {
+        fmt::print(stderr, "zabsim study: --real: setting {}: {}\n", setting.label, r);
+        return kExitUsage;
+      }
+    }
   }
   if (out_dir.empty()) out_dir = (std::filesystem::path("zabsim-study") / std::filesystem::path(spec_path).stem()).string();
   if (!make_output_dir("study", "--out", out_dir)) return kExitUsage;
@@ -106,6 +137,31 @@ int run_study(const std::vector<std::string>& args) {
   if (!ok) {
     fmt::print(stderr, "zabsim study: cannot write into '{}'\n", out_dir);
     return kExitUsage;
+  }
+  if (real_trials > 0) {
+    tools::real::stop_on_interrupt_signals();
+    const auto real_started = std::chrono::steady_clock::now();
+    auto real_progress = [&](std::size_t done, std::size_t total) {
+      if (quiet) return;
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - real_started).count();
+      fmt::print(stderr, "\r  real: {}/{} trials, {:.0f} s wall", done, total, s);
+      if (done == total) fmt::print(stderr, "\n");
+    };
+    const auto trials = study::run_real_trials(*spec, real_trials, *install, real_progress);
+    const std::string side = study::render_side_by_side(result, trials);
+    fmt::print("{}", side);
+    std::string lines;
+    for (const auto& t : trials) lines += study::real_trial_to_json(t, all).dump() + "\n";
+    if (!write_text(dir / "side_by_side.txt", side) || !write_text(dir / "side_by_side.csv", study::side_by_side_csv(result, trials)) ||
+        !write_text(dir / "real_trials.jsonl", lines)) {
+      fmt::print(stderr, "zabsim study: cannot write into '{}'\n", out_dir);
+      return kExitUsage;
+    }
+    charts.push_back("side_by_side.txt side_by_side.csv real_trials.jsonl");
+    if (tools::real::stop_requested()) {
+      fmt::print(stderr, "zabsim study: interrupted after {} real trials\n", trials.size());
+      return kExitUsage;
+    }
   }
   std::string list;
   for (const auto& c : charts) list += " " + c;
