@@ -179,3 +179,76 @@ TEST_CASE("real: recovery after each fault is read from the servers' events and 
   CHECK(r[1].all_synced_ms == 460);
   CHECK(r[1].established_ms == -1);
 }
+
+namespace {
+
+std::string be(std::uint64_t v, int width) {
+  std::string out;
+  for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  return out;
+}
+
+std::uint64_t adler(const std::string& s) {
+  std::uint32_t a = 1, b = 0;
+  for (unsigned char c : s) {
+    a = (a + c) % 65521u;
+    b = (b + a) % 65521u;
+  }
+  return (static_cast<std::uint64_t>(b) << 16) | a;
+}
+
+// A transaction as FileTxnLog writes it: TxnHeader (clientId, cxid, zxid, time, type) + a body.
+std::string txn(std::uint64_t zxid, const std::string& body) {
+  return be(0x77, 8) + be(1, 4) + be(zxid, 8) + be(1'700'000'000'000ULL, 8) + be(5, 4) + body;
+}
+std::string record(const std::string& t) { return be(adler(t), 8) + be(t.size(), 4) + t + "B"; }
+std::string log_file(const std::vector<std::string>& txns) {
+  std::string f = be(0x5a4b4c47, 4) + be(2, 4) + be(0, 8);
+  for (const auto& t : txns) f += record(t);
+  return f + std::string(64, '\0');  // preallocated
+}
+
+}  // namespace
+
+TEST_CASE("real: a server's transaction log is read record by record, up to the first damaged one") {
+  ServerDisk disk{.sid = 1};
+  std::string f = log_file({txn(0x100000001, "set /k0 a"), txn(0x100000002, "set /k1 b")});
+  CHECK(read_txn_log(f, "log.100000001", disk));
+  REQUIRE(disk.txns.size() == 2);
+  CHECK(disk.txns.at(0x100000002).ends_with("set /k1 b"));
+  CHECK(disk.problems.empty());
+  // A record whose checksum fails ends the reading, and says where.
+  ServerDisk torn{.sid = 2};
+  std::string bad = log_file({txn(0x100000001, "set /k0 a"), txn(0x100000002, "set /k1 b")});
+  bad[16 + 12 + 20] ^= 0x01;  // a byte inside the first record's transaction
+  CHECK(read_txn_log(bad, "log.100000001", torn));
+  CHECK(torn.txns.empty());
+  REQUIRE(torn.problems.size() == 1);
+  CHECK(contains(torn.problems[0], "log.100000001: the record at byte 16 fails its checksum"));
+  // Not a log at all.
+  ServerDisk other{.sid = 3};
+  CHECK_FALSE(read_txn_log("hello", "log.1", other));
+  CHECK(contains(other.problems.at(0), "not a ZooKeeper transaction log"));
+}
+
+TEST_CASE("real: log agreement over the servers' disks catches a different transaction and a lost acknowledged write") {
+  auto disk = [](std::uint32_t sid, std::vector<std::pair<std::uint64_t, std::string>> txns, std::uint64_t snapshot = 0) {
+    ServerDisk d{.sid = sid, .snapshot_zxid = snapshot};
+    for (auto& [z, body] : txns) d.txns[z] = txn(z, body);
+    return d;
+  };
+  const std::vector<ServerDisk> agree = {disk(1, {{0x100000001, "a"}, {0x100000002, "b"}}),
+                                         disk(2, {{0x100000001, "a"}, {0x100000002, "b"}}),
+                                         disk(3, {}, 0x100000002)};  // synced by SNAP: covered by its snapshot
+  CHECK(check_disk_agreement(agree, {0x100000001, 0x100000002}, 3).empty());
+  // Two servers with different transactions at one zxid.
+  const std::vector<ServerDisk> differ = {disk(1, {{0x100000001, "a"}}), disk(2, {{0x100000001, "x"}}), disk(3, {})};
+  const auto d = check_disk_agreement(differ, {}, 3);
+  REQUIRE(d.size() == 1);
+  CHECK(contains(d[0], "s1 and s2 logged different transactions at zxid <1,1>"));
+  // An acknowledged write on one disk of three.
+  const std::vector<ServerDisk> lost = {disk(1, {{0x100000001, "a"}}), disk(2, {}), disk(3, {})};
+  const auto l = check_disk_agreement(lost, {0x100000001}, 3);
+  REQUIRE(l.size() == 1);
+  CHECK(contains(l[0], "acknowledged write at zxid <1,1> is on the disk of 1 server(s), fewer than a quorum of 2"));
+}

@@ -11,6 +11,7 @@
 #include "checkers/check_report.h"
 #include "checkers/history.h"
 #include "checkers/judge.h"
+#include "protocol/client_port/client_wire.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario.h"
 #include "tools/check/history_convert.h"
@@ -19,6 +20,7 @@
 #include "tools/real/ensemble.h"
 #include "tools/real/real_recovery.h"
 #include "tools/real/real_run.h"
+#include "tools/real/txn_log.h"
 #include "tools/real/zoo_config.h"
 
 namespace zab::tools {
@@ -28,7 +30,8 @@ namespace {
 
 // ZooKeeper's client guarantees over the clients' history, as for a simulated run; the
 // verdict's exit code.
-int judge_history(const sim::History& history, const std::string& out_dir) {
+int judge_history(const real::RealRun& run, std::size_t ensemble_size, const std::string& out_dir) {
+  const sim::History& history = run.history;
   const check::History h = to_check_history(history, sim::ScenarioRun::kFirstClientAddress);
   std::size_t ok = 0, failed = 0, indeterminate = 0;
   for (const check::HistoryOp& op : h.ops) {
@@ -40,19 +43,40 @@ int judge_history(const sim::History& history, const std::string& out_dir) {
     check::write_history(out, h);
     fmt::print("history: {}/history.jsonl (zabsim check reads it)\n", out_dir);
   }
-  if (h.ops.empty()) return kExitOk;
+  fmt::print("checkers (the servers' disks and the clients' history; there is no trace for the protocol's own "
+             "properties)\n");
+  // Log agreement on what the servers wrote to disk, against the writes the clients saw acknowledged.
+  std::vector<std::uint64_t> acked;
+  for (const sim::HistoryOp& op : history.ops()) {
+    if (op.outcome == sim::Outcome::kOk && is_write(op.request.type) && op.reply.zxid.raw() != 0) acked.push_back(op.reply.zxid.raw());
+  }
+  std::size_t logged = 0;
+  for (const real::ServerDisk& d : run.disks) logged += d.txns.size();
+  const auto disagreements = real::check_disk_agreement(run.disks, acked, ensemble_size);
+  int verdict = kExitOk;
+  if (disagreements.empty()) {
+    fmt::print("  log-agreement       pass ({} logged transactions on {} servers, {} acknowledged writes)\n", logged,
+               run.disks.size(), acked.size());
+  } else {
+    fmt::print("  log-agreement       VIOLATED\n");
+    for (const std::string& line : disagreements) fmt::print("    {}\n", line);
+    verdict = kExitSafety;
+  }
+  for (const real::ServerDisk& d : run.disks) {
+    for (const std::string& p : d.problems) fmt::print("    note: s{}: {}\n", d.sid, p);
+  }
+  if (h.ops.empty()) return verdict;
   const check::CheckReport report = check::judge(h, check::Consistency::kZooKeeper, check::CheckOptions{});
-  fmt::print("checkers (on the clients' history; the servers' logs give no trace for the others)\n");
   switch (report.verdict) {
     case check::HistoryVerdict::kOk:
       fmt::print("  zk-consistency      pass\n");
-      return kExitOk;
+      return verdict;
     case check::HistoryVerdict::kViolation:
       fmt::print("  zk-consistency      VIOLATED\n{}\n", check::format_report(report));
       return kExitSafety;
     default:
       fmt::print("  zk-consistency      inconclusive\n{}\n", check::format_report(report));
-      return kExitInconclusive;
+      return verdict == kExitOk ? kExitInconclusive : verdict;
   }
 }
 
@@ -122,7 +146,7 @@ int run_real(const std::vector<std::string>& args) {
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
   for (const real::TimelineLine& l : run.timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
   if (!run.faults.empty()) fmt::print("\n{}", real::render_real_recovery(real::real_recovery(run)));
-  const int verdict = judge_history(run.history, temporary.empty() ? root : std::string());
+  const int verdict = judge_history(run, scenario.servers, temporary.empty() ? root : std::string());
   fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0)\n");
   if (!temporary.empty()) {
     std::error_code ec;

@@ -431,6 +431,10 @@ RealRun run_on_real_ensemble(const ZooKeeperInstall& install, const sim::Scenari
     driven = drive(ensemble, net.get(), ports, scenario, options, seed);
   }
   RealRun run;
+  // Every server is down now (SIGKILL keeps what the page cache had): their disks as they stay.
+  for (std::uint32_t sid = 1; sid <= scenario.servers; ++sid) {
+    run.disks.push_back(read_server_disk(sid, fmt::format("{}/s{}/data", root, sid)));
+  }
   run.timeline = std::move(driven.timeline);
   std::stable_sort(run.timeline.begin(), run.timeline.end(), [](const TimelineLine& a, const TimelineLine& b) { return a.ms < b.ms; });
   run.events = std::move(driven.events);

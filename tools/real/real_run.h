@@ -14,6 +14,7 @@
 #include "sim/scenario/scenario.h"
 #include "tools/real/ensemble.h"
 #include "tools/real/observe.h"
+#include "tools/real/txn_log.h"
 
 namespace zab::tools::real {
 
@@ -49,6 +50,7 @@ struct RealRun {
   std::vector<ServerEvent> events;     // the servers' logged events, in time order
   std::vector<FiredRealFault> faults;  // in firing order
   sim::History history;                // the clients', as the simulator records it
+  std::vector<ServerDisk> disks;       // each server's transaction logs and snapshots, read at the end
   std::int64_t end_ms = 0;
   bool interrupted = false;
 };
