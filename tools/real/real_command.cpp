@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "checkers/check_report.h"
 #include "checkers/history.h"
@@ -27,10 +30,10 @@ namespace zab::tools {
 
 namespace {
 
-
 // ZooKeeper's client guarantees over the clients' history, as for a simulated run; the
 // verdict's exit code.
-int judge_history(const real::RealRun& run, std::size_t ensemble_size, const std::string& out_dir) {
+int judge_history(const real::RealRun& run, std::size_t ensemble_size, const std::string& out_dir,
+                  std::map<std::string, std::string>& verdicts) {
   const sim::History& history = run.history;
   const check::History h = to_check_history(history, sim::ScenarioRun::kFirstClientAddress);
   std::size_t ok = 0, failed = 0, indeterminate = 0;
@@ -57,8 +60,10 @@ int judge_history(const real::RealRun& run, std::size_t ensemble_size, const std
   if (disagreements.empty()) {
     fmt::print("  log-agreement       pass ({} logged transactions on {} servers, {} acknowledged writes)\n", logged,
                run.disks.size(), acked.size());
+    verdicts["log-agreement"] = "pass";
   } else {
     fmt::print("  log-agreement       VIOLATED\n");
+    verdicts["log-agreement"] = "violated";
     for (const std::string& line : disagreements) fmt::print("    {}\n", line);
     verdict = kExitSafety;
   }
@@ -70,14 +75,48 @@ int judge_history(const real::RealRun& run, std::size_t ensemble_size, const std
   switch (report.verdict) {
     case check::HistoryVerdict::kOk:
       fmt::print("  zk-consistency      pass\n");
+      verdicts["zk-consistency"] = "pass";
       return verdict;
     case check::HistoryVerdict::kViolation:
       fmt::print("  zk-consistency      VIOLATED\n{}\n", check::format_report(report));
+      verdicts["zk-consistency"] = "violated";
       return kExitSafety;
     default:
       fmt::print("  zk-consistency      inconclusive\n{}\n", check::format_report(report));
+      verdicts["zk-consistency"] = "inconclusive";
       return verdict == kExitOk ? kExitInconclusive : verdict;
   }
+}
+
+// The run record of a real run (--out DIR/record.json): what ran, what happened after each
+// fault, the verdicts — and that it cannot be replayed.
+void write_record(const std::string& dir, const std::string& scenario_path, const sim::Scenario& scenario,
+                  const real::RealRun& run, const std::vector<real::RealRecovery>& recovery,
+                  const std::map<std::string, std::string>& verdicts, int exit_code) {
+  nlohmann::ordered_json j;
+  j["world"] = "real ZooKeeper 3.8.0 (Debian's package) on this machine";
+  j["replayable"] = false;
+  j["scenario"] = scenario_path;
+  j["seed"] = scenario.seed.value_or(1);
+  j["servers"] = scenario.servers;
+  j["wall_ms"] = run.end_ms;
+  auto ms = [](std::int64_t v) { return v < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
+  j["recovery"] = nlohmann::ordered_json::array();
+  for (const real::RealRecovery& r : recovery) {
+    j["recovery"].push_back({{"fault", r.fault},
+                             {"at_ms", r.at_ms},
+                             {"noticed_ms", ms(r.noticed_ms)},
+                             {"elected_ms", ms(r.elected_ms)},
+                             {"leader_established_ms", ms(r.established_ms)},
+                             {"all_synced_ms", ms(r.all_synced_ms)},
+                             {"first_read_ms", ms(r.first_read_ms)},
+                             {"first_write_ms", ms(r.first_write_ms)},
+                             {"probe_write_ms", ms(r.probe_write_ms)}});
+  }
+  j["verdicts"] = verdicts;
+  j["exit_code"] = exit_code;
+  std::ofstream out(std::filesystem::path(dir) / "record.json");
+  out << j.dump(2) << "\n";
 }
 
 }  // namespace
@@ -145,14 +184,17 @@ int run_real(const std::vector<std::string>& args) {
       real::RealRunOptions{.run_ms = std::min<std::int64_t>(scenario.duration_ms, limit_ms)});
   fmt::print("\n time (ms)  event (wall clock, from the servers' logs and zabsim's own fault times)\n");
   for (const real::TimelineLine& l : run.timeline) fmt::print("{:>10}  {}\n", l.ms, l.text);
-  if (!run.faults.empty()) fmt::print("\n{}", real::render_real_recovery(real::real_recovery(run)));
-  const int verdict = judge_history(run, scenario.servers, temporary.empty() ? root : std::string());
+  const auto recovery = real::real_recovery(run);
+  if (!run.faults.empty()) fmt::print("\n{}", real::render_real_recovery(recovery));
+  std::map<std::string, std::string> verdicts;
+  const int verdict = judge_history(run, scenario.servers, temporary.empty() ? root : std::string(), verdicts);
+  if (temporary.empty()) write_record(root, scenario_path, scenario, run, recovery, verdicts, run.interrupted ? kExitUsage : verdict);
   fmt::print("\nnot replayable: a real run on this machine (real ZooKeeper 3.8.0)\n");
   if (!temporary.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(temporary, ec);
   } else {
-    fmt::print("servers' directories: {}\n", root);
+    fmt::print("servers' directories and the run record: {} (record.json: not replayable)\n", root);
   }
   return run.interrupted ? kExitUsage : verdict;
 }
