@@ -274,7 +274,7 @@ std::optional<std::string> try_probe(Ensemble& ensemble, const std::vector<Serve
 // issue for this seed (scripts, or the workload drawn from the same random stream), the
 // connect string in client ports.
 std::vector<RealClientConfig> client_configs(const sim::Scenario& scenario, const std::vector<ServerPorts>& ports,
-                                                   std::uint64_t seed) {
+                                             std::uint64_t seed) {
   const sim::ClientsSpec& cs = scenario.clients;
   std::vector<std::pair<std::uint32_t, std::uint16_t>> servers;
   if (cs.servers.empty()) {
@@ -286,11 +286,12 @@ std::vector<RealClientConfig> client_configs(const sim::Scenario& scenario, cons
   std::vector<RealClientConfig> out;
   for (std::uint32_t i = 1; i <= cs.count; ++i) {
     RealClientConfig c{.index = i,
-                             .servers = servers,
-                             .session_timeout_ms = cs.session_timeout_ms,
-                             .request_timeout_ms = cs.request_timeout_ms,
-                             .start_ms = cs.start_ms,
-                             .seed = seed};
+                       .servers = servers,
+                       .shuffle = cs.random_first_server,
+                       .session_timeout_ms = cs.session_timeout_ms,
+                       .request_timeout_ms = cs.request_timeout_ms,
+                       .start_ms = cs.start_ms,
+                       .seed = seed};
     if (auto script = cs.scripts.find(i); script != cs.scripts.end()) {
       for (const sim::ScriptedClientOp& op : script->second) {
         c.ops.push_back(sim::ScriptedOp{Duration::ms(op.delay_ms), op.request});

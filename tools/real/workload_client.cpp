@@ -32,8 +32,10 @@ class Session {
       : config_(config), start_(start), stop_(stop), rng_(sim::Rng(config.seed).fork("real/client").fork(config.index)),
         order_(config.servers) {
     ZAB_ASSERT(!order_.empty(), "a client has a connect string");
-    // StaticHostProvider shuffles the connect string once.
-    for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[sim::uniform_below(rng_, i)]);
+    // StaticHostProvider shuffles the connect string once (a scenario may ask for its order).
+    if (config.shuffle) {
+      for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[sim::uniform_below(rng_, i)]);
+    }
   }
 
   std::vector<RecordedOp> run() {

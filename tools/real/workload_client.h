@@ -35,6 +35,7 @@ namespace zab::tools::real {
 struct RealClientConfig {
   std::uint32_t index = 1;  // 1-based, as c1, c2, ...
   std::vector<std::pair<std::uint32_t, std::uint16_t>> servers;  // (sid, client port), the connect string
+  bool shuffle = true;  // StaticHostProvider's shuffle; false: walked in the given order (the scenario's random_first_server)
   std::int32_t session_timeout_ms = 10'000;
   std::int64_t request_timeout_ms = 0;  // 0: readTimeout
   std::int64_t start_ms = 0;            // from the run's start
