@@ -84,8 +84,10 @@ TcpProxy::~TcpProxy() {
   run_on_proxy_thread([this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
     for (auto& link : links_) link->close();
   });
+  work_.reset();
   io_.stop();
   thread_.join();
 }
@@ -101,7 +103,16 @@ void TcpProxy::run_on_proxy_thread(const std::function<void()>& action) {
 
 void TcpProxy::accept_next() {
   acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket peer) {
-    if (ec) return;  // the acceptor was closed: the proxy is going away
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;  // the proxy is going away
+    if (ec) {
+      // A transient failure (out of descriptors, a connection aborted while queued): try again
+      // shortly rather than stop accepting for good.
+      accept_retry_.expires_after(std::chrono::milliseconds(10));
+      accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && acceptor_.is_open()) accept_next();
+      });
+      return;
+    }
     auto link = std::make_shared<Link>(io_);
     link->from_peer = std::move(peer);
     std::erase_if(links_, [](const std::shared_ptr<Link>& l) { return l->closed; });

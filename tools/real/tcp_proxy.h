@@ -75,6 +75,10 @@ class TcpProxy {
   void run_on_proxy_thread(const std::function<void()>& action);
 
   boost::asio::io_context io_;
+  // Keeps io_.run() going while nothing is pending (every direction cut, the acceptor waiting
+  // out an error): the control calls wait for the proxy thread, so it must never have ended.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
+  boost::asio::steady_timer accept_retry_{io_};
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t target_port_;
   std::uint16_t port_ = 0;
