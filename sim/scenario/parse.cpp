@@ -222,6 +222,17 @@ const char* fault_kind_name(FaultKind kind) {
   return "?";
 }
 
+std::vector<std::uint32_t> split_first_group(std::uint32_t servers, std::uint32_t leader, const std::string& split) {
+  ZAB_ASSERT(leader >= 1 && leader <= servers, "a split is around a server of the ensemble");
+  const std::uint32_t minority = (servers - 1) / 2;
+  std::vector<std::uint32_t> first;
+  if (split == "leader_minority") first.push_back(leader);
+  for (std::uint32_t s = 1; s <= servers && first.size() < minority; ++s) {
+    if (s != leader) first.push_back(s);
+  }
+  return first;
+}
+
 namespace {
 
 // A partition: explicit groups, one server isolated, or a split relative to the leader.

@@ -247,13 +247,7 @@ void ScenarioRun::fire(const Fault& f) {
         } else {
           const std::uint32_t leader = current_leader();
           note = f.split;
-          if (leader != 0) {
-            const std::uint32_t minority = (scenario_.servers - 1) / 2;
-            if (f.split == "leader_minority") first.push_back(leader);
-            for (std::uint32_t s = 1; s <= scenario_.servers && first.size() < minority; ++s) {
-              if (s != leader) first.push_back(s);
-            }
-          }
+          if (leader != 0) first = split_first_group(scenario_.servers, leader, f.split);
         }
         if (first.empty()) {
           rec.skipped = true;

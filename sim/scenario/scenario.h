@@ -66,6 +66,11 @@ enum class FaultKind : std::uint8_t {
 };
 const char* fault_kind_name(FaultKind kind);
 
+// A split partition's first group: the leader with the servers 1, 2, ... that make a minority
+// ("leader_minority"), or that minority without the leader ("leader_majority": the leader is
+// with the rest). The simulator and a real ensemble cut the same groups.
+std::vector<std::uint32_t> split_first_group(std::uint32_t servers, std::uint32_t leader, const std::string& split);
+
 struct Fault {
   FaultKind kind = FaultKind::kCrash;
   std::optional<std::int64_t> at_ms;    // exactly one of at_ms / on is set

@@ -155,11 +155,7 @@ std::vector<std::vector<std::uint32_t>> partition_groups(const sim::Fault& f,
   if (f.isolate) {
     if (auto sid = resolve(*f.isolate, status, servers, rng)) first.push_back(*sid);
   } else if (auto leader = resolve(sim::Target{.kind = sim::Target::Kind::kLeader}, status, servers, rng)) {
-    const std::uint32_t minority = (servers - 1) / 2;
-    if (f.split == "leader_minority") first.push_back(*leader);
-    for (std::uint32_t sid = 1; sid <= servers && first.size() < minority; ++sid) {
-      if (sid != *leader) first.push_back(sid);
-    }
+    first = sim::split_first_group(servers, *leader, f.split);
   }
   if (first.empty()) return {};
   std::vector<std::uint32_t> rest;

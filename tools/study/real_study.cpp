@@ -26,7 +26,6 @@ constexpr std::size_t kProbe = kPhaseCount;              // a row of its own aft
 // and the walk) and the learners' syncs need a moment to land in the run.
 constexpr std::int64_t kSettleMs = 3000;
 
-std::string ms_text(std::int64_t ns) { return ns < 0 ? std::string("-") : fmt::format("{:.1f}", static_cast<double>(ns) / 1e6); }
 
 RealTrial run_trial(const StudySpec& spec, const std::vector<Setting>& all, std::size_t setting, std::uint64_t seed,
                     const tools::real::ZooKeeperInstall& install) {

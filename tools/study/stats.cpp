@@ -1,5 +1,7 @@
 #include "tools/study/stats.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "protocol/base/assert.h"
@@ -26,5 +28,7 @@ Summary summarize(std::vector<std::int64_t> values) {
   s.max_ns = values.back();
   return s;
 }
+
+std::string ms_text(std::int64_t ns) { return ns < 0 ? std::string("-") : fmt::format("{:.1f}", static_cast<double>(ns) / 1e6); }
 
 }  // namespace zab::study

@@ -6,6 +6,7 @@
 // point decides a rank.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace zab::study {
@@ -19,5 +20,8 @@ struct Summary {
 };
 // Sorts `values` and summarizes them (n = 0 and -1 everywhere when empty).
 Summary summarize(std::vector<std::int64_t> values);
+
+// A table cell: ns as ms with one decimal, "-" for a phase not reached (negative).
+std::string ms_text(std::int64_t ns);
 
 }  // namespace zab::study

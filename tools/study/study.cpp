@@ -15,7 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string ms_text(std::int64_t ns) { return ns < 0 ? std::string("-") : fmt::format("{:.1f}", static_cast<double>(ns) / 1e6); }
 json ms_json(std::int64_t ns) { return ns < 0 ? json(nullptr) : json(static_cast<double>(ns) / 1e6); }
 
 json params_json(const StudySpec& spec, const Setting& s) {
