@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "protocol/base/random_source.h"
 #include "sim/rng.h"
 
 namespace zab::sim {
@@ -31,5 +32,15 @@ double pareto(Rng& rng, double scale, double alpha);
 
 // Rounds a non-negative real number of nanoseconds to an integer, saturating at `cap_ns`.
 std::int64_t round_ns(double ns, std::int64_t cap_ns);
+
+// The protocol's (and the clients') door to randomness, drawing from one stream.
+class RngSource final : public RandomSource {
+ public:
+  explicit RngSource(Rng rng) : rng_(rng) {}
+  std::uint64_t uniform_below(std::uint64_t bound) override { return sim::uniform_below(rng_, bound); }
+
+ private:
+  Rng rng_;
+};
 
 }  // namespace zab::sim

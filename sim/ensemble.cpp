@@ -31,4 +31,12 @@ void add_client(World& world, Address address, const ClientConfig& config, Histo
                     });
 }
 
+void add_survivor_probe(World& world, Address address, const ProbeConfig& config, History* history) {
+  const World* w = &world;
+  world.add_process(address, ProcessConfig{.name = fmt::format("probe{}", address.value)},
+                    [config, history, w](const NodeContext& ctx) {
+                      return std::make_unique<SurvivorProbe>(ctx, config, history, w);
+                    });
+}
+
 }  // namespace zab::sim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocol/base/config.h"
+#include "sim/client/probe.h"
 #include "sim/client/zk_client.h"
 #include "sim/world.h"
 
@@ -22,6 +23,7 @@ struct EnsembleConfig {
 void add_ensemble(World& world, const EnsembleConfig& config);
 // Adds a client at `address` (named c<address>) recording into `history`; does not start it.
 void add_client(World& world, Address address, const ClientConfig& config, History* history);
+void add_survivor_probe(World& world, Address address, const ProbeConfig& config, History* history);
 ServerConfig server_config(const EnsembleConfig& config, std::uint32_t sid);
 
 }  // namespace zab::sim

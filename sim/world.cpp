@@ -8,15 +8,6 @@
 
 namespace zab::sim {
 
-class World::NodeRandom final : public RandomSource {
- public:
-  explicit NodeRandom(Rng rng) : rng_(rng) {}
-  std::uint64_t uniform_below(std::uint64_t bound) override { return sim::uniform_below(rng_, bound); }
-
- private:
-  Rng rng_;
-};
-
 World::World(std::uint64_t seed, WorldConfig config)
     : root_rng_(seed),
       config_(config),
@@ -90,7 +81,7 @@ void World::start(Address address) {
   ZAB_ASSERT(!in_step_, "faults are applied between steps, never from inside a node");
   ++p.incarnation;
   p.state = ProcessState::kUp;
-  p.random = std::make_unique<NodeRandom>(
+  p.random = std::make_unique<RngSource>(
       root_rng_.fork("node").fork(address.value).fork(p.incarnation));
   p.node = p.factory(NodeContext{address, p.random.get()});
   ZAB_ASSERT(p.node != nullptr, "a node factory returns a node");

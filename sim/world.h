@@ -151,7 +151,6 @@ class World final : private NetworkHost {
   Rng fork_rng(std::string_view stream) const { return root_rng_.fork(stream); }
 
  private:
-  class NodeRandom;
   struct Timer {
     EventId event;
     LocalTime deadline;  // on the process's monotonic clock
@@ -170,7 +169,7 @@ class World final : private NetworkHost {
     Address address;
     ProcessConfig config;
     NodeFactory factory;
-    std::unique_ptr<NodeRandom> random;
+    std::unique_ptr<RandomSource> random;
     std::unique_ptr<Node> node;
     ProcessState state = ProcessState::kDown;
     std::uint32_t incarnation = 0;

@@ -10,6 +10,7 @@ ZkClient::ZkClient(const NodeContext& context, ClientConfig config, History* his
     : context_(context), config_(std::move(config)), history_(history), world_(world) {
   ZAB_ASSERT(!config_.servers.empty(), "a client has at least one server to connect to");
   ZAB_ASSERT(history_ != nullptr && world_ != nullptr, "a client records into a history");
+  ZAB_ASSERT(config_.max_in_flight >= 1, "a client can have at least one request outstanding");
 }
 
 SimTime ZkClient::now() const { return world_->now(); }
@@ -40,7 +41,7 @@ Duration ZkClient::read_timeout() const {
 
 void ZkClient::connect(std::vector<Output>& out) {
   state_ = State::kConnecting;
-  const Address server = config_.servers[server_index_ % config_.servers.size()];
+  const Address server = config_.servers[walk_->current()];
   out.push_back(out::Connect{server, kClientPort, 1, connect_timeout()});
 }
 
@@ -55,22 +56,47 @@ void ZkClient::lost(std::vector<Output>& out) {
   conn_.reset();
   for (Timer t : {kPing, kReadTimeout, kRequestTimeout}) out.push_back(out::CancelTimer{t});
   if (state_ == State::kExpired || state_ == State::kClosed) return;
-  // Try the next server in the list after a short pause.
-  ++server_index_;
   state_ = State::kIdle;
-  out.push_back(out::SetTimer{kReconnect, config_.reconnect_delay});
+  attempt_next_server(out);
+}
+
+void ZkClient::attempt_next_server(std::vector<Output>& out) {
+  const HostWalk::Attempt attempt = walk_->next(*context_.random);
+  if (attempt.pause == Duration{}) {
+    connect(out);
+  } else {
+    out.push_back(out::SetTimer{kReconnect, attempt.pause});
+  }
 }
 
 void ZkClient::issue_next(std::vector<Output>& out) {
-  if (state_ != State::kConnected || !in_flight_.empty() || next_op_ >= config_.ops.size()) return;
+  if (state_ != State::kConnected || in_flight_.size() >= config_.max_in_flight || next_op_ >= config_.ops.size()) {
+    return;
+  }
   Request request = config_.ops[next_op_].request;
   ++next_op_;
   request.xid = next_xid_++;
   const std::uint64_t id = history_->invoke(context_.self.value, session_,
-                                            config_.servers[server_index_ % config_.servers.size()].value, now(), request);
+                                            config_.servers[walk_->current()].value, now(), request);
   in_flight_.push_back(InFlight{id, request});
   send(request, out);
-  if (config_.request_timeout > Duration{}) out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
+  // The request timeout watches the oldest outstanding request: replies come in order, so it
+  // is armed when the queue was empty and re-armed for the next one at each reply.
+  if (config_.request_timeout > Duration{} && in_flight_.size() == 1) {
+    out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
+  }
+  arm_next_op(out);
+}
+
+// The next operation becomes due its `delay` after a slot for it is free (with one slot: after
+// the previous operation completed), while the session is connected.
+void ZkClient::arm_next_op(std::vector<Output>& out) {
+  if (op_timer_armed_ || state_ != State::kConnected || next_op_ >= config_.ops.size() ||
+      in_flight_.size() >= config_.max_in_flight) {
+    return;
+  }
+  op_timer_armed_ = true;
+  out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
 }
 
 void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
@@ -78,10 +104,8 @@ void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
       [&](auto& in) {
         using T = std::decay_t<decltype(in)>;
         if constexpr (std::is_same_v<T, in::Start>) {
-          server_index_ = config_.random_first_server
-                              ? static_cast<std::size_t>(context_.random->uniform_below(config_.servers.size()))
-                              : 0;
-          connect(out);
+          walk_.emplace(config_.servers.size(), config_.random_first_server, *context_.random);
+          attempt_next_server(out);
         } else if constexpr (std::is_same_v<T, in::ConnectionUp>) {
           if (state_ != State::kConnecting) {
             out.push_back(out::Close{in.conn});
@@ -89,6 +113,7 @@ void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
           }
           conn_ = in.conn;
           state_ = State::kHandshake;
+          walk_->on_socket_connected();
           send(ConnectRequest{.last_zxid_seen = last_zxid_seen_, .timeout_ms = config_.session_timeout_ms,
                               .session = session_, .password = Bytes(session_.value == 0 ? 0 : 16, 0)},
                out);
@@ -155,12 +180,10 @@ void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out
     session_ = response->session;
     negotiated_timeout_ms_ = response->timeout_ms;
     state_ = State::kConnected;
+    walk_->on_session_established();
     out.push_back(out::SetTimer{kReadTimeout, read_timeout()});  // CONNECTED now: the read timeout
     out.push_back(out::SetTimer{kPing, Duration::ms(negotiated_timeout_ms_ / 3)});
-    if (!op_timer_armed_ && next_op_ < config_.ops.size()) {
-      op_timer_armed_ = true;
-      out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
-    }
+    arm_next_op(out);
     return;
   }
   const auto* reply = std::get_if<Reply>(&message);
@@ -176,16 +199,16 @@ void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out
   const InFlight f = in_flight_.front();
   in_flight_.pop_front();
   out.push_back(out::CancelTimer{kRequestTimeout});
+  if (config_.request_timeout > Duration{} && !in_flight_.empty()) {
+    out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
+  }
   history_->complete(f.history_id, now(), reply->err == Err::kOk ? Outcome::kOk : Outcome::kFailed, *reply);
   if (f.request.type == OpCode::kCloseSession) {
     state_ = State::kClosed;
     lost(out);
     return;
   }
-  if (next_op_ < config_.ops.size() && !op_timer_armed_) {
-    op_timer_armed_ = true;
-    out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
-  }
+  arm_next_op(out);
 }
 
 }  // namespace zab::sim

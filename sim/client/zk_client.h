@@ -1,10 +1,11 @@
 #pragma once
 // A simulated ZooKeeper client (the behaviour of ClientCnxn that matters for consistency): it
 // holds one session, connects to one server at a time, sends its requests in order over that
-// connection, keeps the session alive with pings, and on losing the connection reconnects to
-// another server with its lastZxidSeen — a server that has seen less refuses it. An operation
-// in flight when the connection is lost, or that times out, is recorded as indeterminate:
-// the client cannot know whether it took effect.
+// connection (up to `max_in_flight` of them outstanding, answered in order), keeps the session
+// alive with pings, and on losing the connection reconnects with its lastZxidSeen — a server
+// that has seen less refuses it. Which server it tries and how long it pauses first follow the
+// Java client library (host_walk.h). An operation in flight when the connection is lost, or
+// that times out, is recorded as indeterminate: the client cannot know whether it took effect.
 //
 // Clients are simulator processes, not protocol code: they record their history (with global
 // simulated time, read through the World) for the checkers.
@@ -18,6 +19,7 @@
 #include "protocol/client_port/client_wire.h"
 #include "protocol/base/io.h"
 #include "sim/client/history.h"
+#include "sim/client/host_walk.h"
 
 namespace zab::sim {
 
@@ -30,11 +32,13 @@ struct ScriptedOp {
 
 struct ClientConfig {
   std::vector<Address> servers;            // the connect string, in the order tried
-  bool random_first_server = true;         // start at a random entry (as ZooKeeper shuffles)
+  bool random_first_server = true;         // shuffle it (StaticHostProvider); false: walk it in order
   std::int32_t session_timeout_ms = 10'000;
-  Duration reconnect_delay = Duration::ms(100);
   Duration request_timeout = Duration::ms(0);  // 0: none (zookeeper.request.timeout's default)
-  std::vector<ScriptedOp> ops;             // issued one at a time (closed loop)
+  std::vector<ScriptedOp> ops;             // issued in order, each `delay` after a slot is free
+  // Requests outstanding at once (ClientCnxn pipelines a session's requests; they are answered
+  // in order). 1: closed loop, each operation `delay` after the previous one completed.
+  std::uint32_t max_in_flight = 1;
 };
 
 class ZkClient final : public Node {
@@ -53,6 +57,8 @@ class ZkClient final : public Node {
   void lost(std::vector<Output>& out);
   void on_message(const ClientMessage& message, std::vector<Output>& out);
   void issue_next(std::vector<Output>& out);
+  void arm_next_op(std::vector<Output>& out);
+  void attempt_next_server(std::vector<Output>& out);
   void send(const ClientMessage& message, std::vector<Output>& out);
   SimTime now() const;
 
@@ -62,7 +68,7 @@ class ZkClient final : public Node {
   const World* world_;
   State state_ = State::kIdle;
   std::optional<ConnId> conn_;
-  std::size_t server_index_ = 0;
+  std::optional<HostWalk> walk_;  // from the start (it draws its shuffle then)
   SessionId session_;
   std::int32_t negotiated_timeout_ms_ = 0;
   // ClientCnxn's two timeouts, from the session timeout (the negotiated one once known): a

@@ -537,6 +537,8 @@ void parse_clients(Obj& c, Scenario& sc, ConsultedKeys* keys) {
   cs.session_timeout_ms = static_cast<std::int32_t>(c.integer("session_timeout_ms", cs.session_timeout_ms, 1, INT32_MAX));
   cs.request_timeout_ms = c.integer("request_timeout_ms", cs.request_timeout_ms, 0, kMaxMs);
   cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
+  cs.in_flight = static_cast<std::uint32_t>(c.integer("in_flight", cs.in_flight, 1, kInFlightMax));
+  cs.probe = c.boolean("probe", false);
   if (c.has("workload")) {
     Obj w(c.get("workload"), "/clients/workload", keys);
     parse_workload(w, cs);

@@ -62,6 +62,7 @@ void ScenarioRun::add_clients() {
     cc.random_first_server = cs.random_first_server;
     cc.session_timeout_ms = cs.session_timeout_ms;
     cc.request_timeout = Duration::ms(cs.request_timeout_ms);
+    cc.max_in_flight = cs.in_flight;
     auto script = cs.scripts.find(i);
     if (script != cs.scripts.end()) {
       for (const ScriptedClientOp& op : script->second) cc.ops.push_back(ScriptedOp{Duration::ms(op.delay_ms), op.request});
@@ -78,6 +79,18 @@ void ScenarioRun::add_clients() {
     const std::int64_t start_ms = own_start != cs.script_start_ms.end() ? own_start->second : cs.start_ms;
     world_->at(SimTime::from_ms(start_ms), [address](World& w) { w.start(address); });
   }
+}
+
+void ScenarioRun::add_probe(std::uint32_t hit) {
+  ProbeConfig pc{.session_timeout_ms = scenario_.clients.session_timeout_ms};
+  for (std::uint32_t s = 1; s <= scenario_.servers; ++s) {
+    if (s != hit) pc.survivors.push_back(Address{s});
+  }
+  ++probes_;
+  const Address address{kFirstClientAddress + scenario_.clients.count + probes_ - 1};
+  add_survivor_probe(*world_, address, pc, &history_);
+  world_->trace().set_process_name(address.value, fmt::format("probe{}", probes_));
+  world_->start(address);
 }
 
 std::uint32_t ScenarioRun::current_leader() const {
@@ -223,6 +236,7 @@ void ScenarioRun::fire(const Fault& f) {
       if (f.kind == FaultKind::kRestart) w.restart(a);
       if (f.kind == FaultKind::kStart && w.state(a) == ProcessState::kDown) w.start(a);
       if (f.kind == FaultKind::kHang) w.hang(a);
+      if (scenario_.clients.probe && (f.kind == FaultKind::kCrash || f.kind == FaultKind::kHang)) add_probe(*id);
       if (f.kind == FaultKind::kResume) w.resume(a);
       if (f.kind == FaultKind::kClockDrift) w.set_clock_drift(a, f.drift_ppm);
       if (f.kind == FaultKind::kClockStep) w.step_clock(a, Duration::ms(f.step_ms));

@@ -51,9 +51,15 @@ class ScenarioRun {
   const std::vector<FiredFault>& fired() const { return fired_; }
   // Client i (from 1) has address kFirstClientAddress + i - 1.
   static constexpr std::uint32_t kFirstClientAddress = 101;
+  // Probe k (from 1) is the client after the scenario's last: kFirstClientAddress + count + k - 1.
+  bool is_probe(std::uint32_t address) const {
+    return address >= kFirstClientAddress + scenario_.clients.count;
+  }
 
  private:
   void add_clients();
+  // A survivor probe (sim/client/probe.h) after a crash or hang of `hit`, started at once.
+  void add_probe(std::uint32_t hit);
   void schedule_faults();
   void fire(const Fault& fault);
   std::vector<std::uint32_t> resolve(const Target& target, std::string& role_note);
@@ -65,6 +71,7 @@ class ScenarioRun {
   History history_;
   Rng fault_rng_;
   std::vector<FiredFault> fired_;
+  std::uint32_t probes_ = 0;
 };
 
 }  // namespace zab::sim

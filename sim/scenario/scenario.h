@@ -24,6 +24,7 @@ namespace zab::sim {
 // the JSON pointer of the value.
 inline constexpr std::int64_t kScenarioMsMax = 10LL * 24 * 3600 * 1000;  // any time or duration: ten days
 inline constexpr std::uint32_t kClientsMax = 1'000;                      // /clients/count
+inline constexpr std::uint32_t kInFlightMax = 1'000;                     // /clients/in_flight
 inline constexpr std::uint64_t kWorkloadOpsMax = 1'000'000;              // count x ops_per_client; scripted ops
 // A run's events (pings every half tick, timers per tick, client pings) and so its memory grow
 // with its span: about 400 bytes per server-tick and 2 KB per client-second were measured.
@@ -110,6 +111,11 @@ struct ClientsSpec {
   std::int32_t session_timeout_ms = 10'000;
   std::int64_t request_timeout_ms = 0;
   std::int64_t start_ms = 0;
+  // Requests a client keeps outstanding at once (ClientCnxn pipelines; answered in order).
+  std::uint32_t in_flight = 1;
+  // After each crash or hang, a survivor probe (sim/client/probe.h) measures when a write
+  // goes through again, as `zabsim real` does; its operations join the history.
+  bool probe = false;
   WorkloadSpec workload;
   std::map<std::uint32_t, std::vector<ScriptedClientOp>> scripts;  // by client index (from 1)
   // A scripted client's own start time, overriding start_ms: a client that starts after the

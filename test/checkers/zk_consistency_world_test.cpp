@@ -20,13 +20,13 @@ const char* kScenario = R"({
   "name": "lost acknowledged write",
   "duration_ms": 40000,
   "cluster": {"servers": 3, "mutations": MUTATIONS},
-  "clients": {"count": 2, "servers": [3, 1], "first_server": "first", "request_timeout_ms": 2000,
+  "clients": {"count": 2, "servers": [3, 1], "first_server": "first", "request_timeout_ms": 2000, "start_ms": 1000,
               "scripts": [
                 {"client": 1, "ops": [{"delay_ms": 5000, "op": "create", "path": "/lost", "data": "x"}]},
                 {"client": 2, "ops": [{"delay_ms": 25000, "op": "create", "path": "/lost", "data": "y"}]}
               ]},
   "faults": [
-    {"at_ms": 1000, "kind": "reset_connections", "from": "c2", "to": 3},
+    {"at_ms": 1500, "kind": "reset_connections", "from": "c2", "to": 3},
     {"at_ms": 3000, "kind": "partition", "groups": [[3, "c1"], [1, 2, "c2"]]},
     {"at_ms": 8000, "kind": "crash", "target": 3},
     {"at_ms": 8000, "kind": "heal"}

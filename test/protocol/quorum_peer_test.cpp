@@ -410,7 +410,9 @@ TEST_CASE("a reconnecting client is refused by a server that has seen less than 
   w.at(ms(1000), [](World& world) { world.start(Address{100}); });
   // The client's connection to s3 breaks after its write; its next server is s1, behind it.
   w.at(ms(1500), [](World& world) { world.reset_connections(Address{100}, Address{3}); });
-  w.run_until(ms(6000));
+  // Back to s3 after a random pause of up to 1 s, s1's refusal, and the walk's 1 s spin delay
+  // plus another random pause: by 4.5 s; the read is due 3 s later.
+  w.run_until(ms(9000));
   bool refused = false;
   for (const auto& e : events_of<ev::ClientRefused>(w)) {
     if (e.process == 1) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tools/study/plot.h"
+#include "tools/study/real_study.h"
 #include "tools/study/spec.h"
 #include "tools/study/stats.h"
 #include "tools/study/study.h"
@@ -176,4 +177,48 @@ TEST_CASE("a study's settings and runs are bounded, refused with the pointer tha
   CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "seeds": 201, "sweep": {"init_limit": [)" + thousand + "]}}") == "/seeds");
   CHECK(pointer_of(R"({"name": "x", "base": {"name": "b", "a": 1, "a": 2}})") == "/base/a");
   CHECK(pointer_of(R"({"name": "x", )" + base + R"(, "seeds": 1e400})") == "/seeds");
+}
+
+TEST_CASE("real trials measured before are read back, and a bad line is named by file and line") {
+  const StudySpec spec = tiny_spec(R"({"fault": ["leader_crash", "leader_hang"]})", 1);
+  const auto all = settings(spec);
+  const auto dir = std::filesystem::temp_directory_path() / "zabsim-real-from-test";
+  std::filesystem::create_directories(dir);
+  auto load = [&](const std::string& text, std::string& error) {
+    const auto path = dir / "trials.jsonl";
+    std::ofstream(path) << text;
+    return load_real_trials(path.string(), all, error);
+  };
+  std::string error;
+  const auto good = load(
+      R"({"setting":"fault=leader_hang","seed":3,"fault":"FAULT hang s3","skipped":false,"noticed":9990.5,"elected":null,"probe_write":10400.0,"wall_ms":12000})"
+      "\n"
+      R"({"setting":"fault=leader_crash","seed":1,"fault":"skipped","skipped":true})"
+      "\n",
+      error);
+  REQUIRE(good.has_value());
+  REQUIRE(good->size() == 2);
+  CHECK(good->at(0).setting == 1);
+  CHECK(good->at(0).seed == 3);
+  CHECK(good->at(0).ns[phase_index("noticed")] == 9'990'500'000);
+  CHECK(good->at(0).ns[phase_index("elected")] == -1);
+  CHECK(good->at(0).ns[kProbePhase] == 10'400'000'000);
+  CHECK(good->at(1).skipped);
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"{\"setting\":\"fault=leader_crash\",\"seed\":1,\"skipped\":false}\nnot json\n", ":2: not a JSON object"},
+      {"{\"setting\":\"fault=nothing\",\"seed\":1,\"skipped\":false}\n", ":1: setting 'fault=nothing' is not one of the spec's"},
+      {"{\"setting\":\"fault=leader_crash\",\"seed\":-1,\"skipped\":false}\n", ":1: 'seed' must be a non-negative integer"},
+      {"{\"setting\":\"fault=leader_crash\",\"seed\":1,\"skipped\":false,\"noticed\":\"soon\"}\n",
+       ":1: 'noticed' must be null or a number of ms from 0 to 1e9"},
+      {"", ": holds no trials"},
+  };
+  for (const auto& [text, message] : bad) {
+    CAPTURE(text);
+    std::string why;
+    CHECK_FALSE(load(text, why).has_value());
+    CHECK(why.find(message) != std::string::npos);
+    CHECK(why.find("trials.jsonl") != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -7,6 +7,7 @@
 
 #include "protocol/base/assert.h"
 #include "sim/distributions.h"
+#include "sim/client/host_walk.h"
 #include "sim/rng.h"
 #include "tools/real/zk_client.h"
 
@@ -29,14 +30,11 @@ bool sleep_unless_stopped(std::int64_t ms, const std::atomic<bool>& stop) {
 class Session {
  public:
   Session(const RealClientConfig& config, Clock::time_point start, const std::atomic<bool>& stop)
-      : config_(config), start_(start), stop_(stop), rng_(sim::Rng(config.seed).fork("real/client").fork(config.index)),
-        order_(config.servers) {
-    ZAB_ASSERT(!order_.empty(), "a client has a connect string");
-    // StaticHostProvider shuffles the connect string once (a scenario may ask for its order).
-    if (config.shuffle) {
-      for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[sim::uniform_below(rng_, i)]);
-    }
-  }
+      : config_(config),
+        start_(start),
+        stop_(stop),
+        random_(sim::Rng(config.seed).fork("real/client").fork(config.index)),
+        walk_(config.servers.size(), config.shuffle, random_) {}
 
   std::vector<RecordedOp> run() {
     if (!sleep_unless_stopped(config_.start_ms - elapsed_ms(), stop_)) return std::move(records_);
@@ -54,7 +52,7 @@ class Session {
   }
   std::int64_t elapsed_ms() const { return elapsed_ns() / 1'000'000; }
   std::chrono::milliseconds connect_timeout() const {
-    return std::chrono::milliseconds(std::max<std::int64_t>(1, session_timeout_ms() / static_cast<std::int64_t>(order_.size())));
+    return std::chrono::milliseconds(std::max<std::int64_t>(1, session_timeout_ms() / static_cast<std::int64_t>(config_.servers.size())));
   }
   std::int64_t session_timeout_ms() const {
     return credentials_.session != 0 && negotiated_ms_ > 0 ? negotiated_ms_ : config_.session_timeout_ms;
@@ -64,24 +62,22 @@ class Session {
                                                                      : session_timeout_ms() * 2 / 3);
   }
 
-  // Walks the connect string until a server takes the session; false if stopped or expired.
+  // Walks the connect string (host_walk.h) until a server takes the session; false if stopped
+  // or the session expired.
   bool connect() {
-    if (had_connection_) {
-      // SendThread.startConnect: a random pause before reconnecting, so that clients do not
-      // all land on the next server at once.
-      if (!sleep_unless_stopped(static_cast<std::int64_t>(sim::uniform_below(rng_, 1000)), stop_)) return false;
-    }
-    std::size_t tried = 0;
     while (!stop_.load()) {
-      const auto [sid, port] = order_[next_];
-      next_ = (next_ + 1) % order_.size();
+      const sim::HostWalk::Attempt attempt = walk_.next(random_);
+      if (!sleep_unless_stopped(attempt.pause.count_ms(), stop_)) return false;
+      const auto [sid, port] = config_.servers[attempt.server];
       bool expired = false;
+      bool socket_connected = false;
       client_ = ZkClient::connect(port, config_.session_timeout_ms, connect_timeout(),
-                                  credentials_.session != 0 ? &credentials_ : nullptr, &expired);
+                                  credentials_.session != 0 ? &credentials_ : nullptr, &expired, &socket_connected);
+      if (socket_connected) walk_.on_socket_connected();
       if (expired) return false;  // the session is gone: ClientCnxn closes for good
       if (client_) {
+        walk_.on_session_established();
         server_ = sid;
-        had_connection_ = true;
         if (credentials_.session == 0) {
           credentials_.session = client_->session();
           credentials_.password = client_->password();
@@ -89,7 +85,6 @@ class Session {
         }
         return true;
       }
-      if (++tried % order_.size() == 0 && !sleep_unless_stopped(1000, stop_)) return false;  // spinDelay
     }
     return false;
   }
@@ -118,12 +113,10 @@ class Session {
   const RealClientConfig& config_;
   Clock::time_point start_;
   const std::atomic<bool>& stop_;
-  sim::Rng rng_;
-  std::vector<std::pair<std::uint32_t, std::uint16_t>> order_;
-  std::size_t next_ = 0;
+  sim::RngSource random_;
+  sim::HostWalk walk_;
   std::unique_ptr<ZkClient> client_;
   std::uint32_t server_ = 0;
-  bool had_connection_ = false;
   SessionCredentials credentials_;
   std::int64_t negotiated_ms_ = 0;
   std::vector<RecordedOp> records_;

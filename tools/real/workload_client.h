@@ -5,12 +5,11 @@
 // recorded as the simulator records them, so that the same checkers judge the history.
 //
 // Its connection policy is Java's ClientCnxn with StaticHostProvider (ZooKeeper 3.8), the
-// library Debian's zookeeper package ships and the servers' own tools use:
-//  * the connect string is shuffled once, then walked in a cycle; a failed attempt goes on to
-//    the next server at once, and after a whole cycle without a connection the walk waits
-//    1 s (StaticHostProvider.next's spinDelay);
-//  * after a lost connection the client first sleeps a random 0-1 s (SendThread.startConnect)
-//    and then reconnects to its session with the last zxid it saw (a server that has seen less
+// library Debian's zookeeper package ships and the servers' own tools use, through the same
+// sim::HostWalk the simulated client walks with (host_walk.h: the shuffled connect string
+// walked in a cycle, 1 s on coming back to the last good server, a random 0-1 s before every
+// attempt once a socket has ever connected);
+//  * it reconnects to its session with the last zxid it saw (a server that has seen less
 //    refuses it); an expired session ends the client;
 //  * a connection attempt is given sessionTimeout / (servers in the connect string), a
 //    request readTimeout = sessionTimeout * 2 / 3 or the scenario's request timeout;

@@ -55,13 +55,14 @@ bool ZkClient::exchange(const Bytes& frame, Bytes& answer, std::chrono::millisec
 
 std::unique_ptr<ZkClient> ZkClient::connect(std::uint16_t port, std::int32_t session_timeout_ms,
                                             std::chrono::milliseconds timeout, const SessionCredentials* resume,
-                                            bool* expired) {
+                                            bool* expired, bool* socket_connected) {
   std::unique_ptr<ZkClient> c(new ZkClient());
   bool connected = false;
   c->socket_.async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port),
                            [&](const boost::system::error_code& ec) { connected = !ec; });
   c->io_.run_for(timeout);
   if (!connected) return nullptr;
+  if (socket_connected != nullptr) *socket_connected = true;
   Writer body;
   // A new session: no session id, a zeroed 16-byte password; a resumed one: its id, password
   // and the last zxid seen. Not read-only (ClientCnxnSocket).

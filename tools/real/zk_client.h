@@ -29,10 +29,12 @@ class ZkClient {
   // Opens a new session (`resume` null) or reconnects to `resume`'s session on the server at
   // 127.0.0.1:`port`; null if it does not answer within `timeout` (down, stopped, or not
   // serving: a LOOKING server closes the connection) or, for a resumed session, if the server
-  // says it expired (then `expired` is set, when given).
+  // says it expired (then `expired` is set, when given). `socket_connected`, when given, is set
+  // once the TCP connection is up, whatever follows (ClientCnxn's primeConnection).
   static std::unique_ptr<ZkClient> connect(std::uint16_t port, std::int32_t session_timeout_ms,
                                            std::chrono::milliseconds timeout,
-                                           const SessionCredentials* resume = nullptr, bool* expired = nullptr);
+                                           const SessionCredentials* resume = nullptr, bool* expired = nullptr,
+                                           bool* socket_connected = nullptr);
   // Sends `request` (its xid is set here) and returns the reply; nullopt if none came within
   // `timeout` or the connection broke.
   std::optional<Reply> call(Request request, std::chrono::milliseconds timeout);

@@ -74,6 +74,9 @@ struct RecoveryPhases {
   // left out: followers answer them locally, and a hung leader's followers keep doing so.
   // When nothing disturbed writes it is about one think time of the workload.
   std::int64_t unavailable_ns = -1;
+  // The survivor probe's first committed write after a crash or hang (the scenario's
+  // clients.probe; sim/client/probe.h), completion time: no client library's back-off.
+  std::int64_t probe_write_ns = -1;
 };
 
 std::vector<RecoveryPhases> recovery_phases(const sim::ScenarioRun& run);

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <variant>
 
 #include "protocol/base/assert.h"
@@ -18,9 +20,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// The phases a real ensemble shows (indices into kPhases), and the probe after them.
-constexpr std::size_t kRealPhases[] = {1, 2, 4, 5, 7, 8};  // left its role .. clients unavailable
-constexpr std::size_t kProbe = kPhaseCount;              // a row of its own after the phases
+// The phases a real ensemble shows (indices into kPhases): left its role .. clients
+// unavailable, and the probe's first write.
+constexpr std::size_t kRealPhases[] = {1, 2, 4, 5, 7, 8, kProbePhase};
 
 // After the probe's first write, the clients' first writes (ClientCnxn's 0-1 s reconnect pause
 // and the walk) and the learners' syncs need a moment to land in the run.
@@ -59,7 +61,7 @@ RealTrial run_trial(const StudySpec& spec, const std::vector<Setting>& all, std:
   t.ns[5] = ns(r.all_synced_ms);
   t.ns[7] = ns(r.first_read_ms);
   t.ns[8] = ns(r.first_write_ms);
-  t.probe_ns = ns(r.probe_write_ms);
+  t.ns[kProbePhase] = ns(r.probe_write_ms);
   return t;
 }
 
@@ -68,7 +70,7 @@ std::vector<std::int64_t> real_values(const std::vector<RealTrial>& real, std::s
   std::vector<std::int64_t> v;
   for (const RealTrial& t : real) {
     if (t.setting != setting || t.skipped) continue;
-    const std::int64_t x = phase == kProbe ? t.probe_ns : t.ns[phase];
+    const std::int64_t x = t.ns[phase];
     if (x >= 0) v.push_back(x);
   }
   return v;
@@ -79,8 +81,10 @@ std::size_t real_runs(const std::vector<RealTrial>& real, std::size_t setting) {
       std::count_if(real.begin(), real.end(), [&](const RealTrial& t) { return t.setting == setting && !t.skipped; }));
 }
 
-const char* phase_label(std::size_t phase) { return phase == kProbe ? "probe write (survivor)" : kPhases[phase].label; }
-const char* phase_key(std::size_t phase) { return phase == kProbe ? "probe_write" : kPhases[phase].key; }
+// Real over simulated, or "-" when either is missing.
+std::string ratio_text(std::int64_t real_ns, std::int64_t sim_ns) {
+  return sim_ns > 0 && real_ns >= 0 ? fmt::format("{:.2f}", static_cast<double>(real_ns) / static_cast<double>(sim_ns)) : "-";
+}
 
 }  // namespace
 
@@ -109,9 +113,57 @@ json real_trial_to_json(const RealTrial& t, const std::vector<Setting>& all) {
   for (std::size_t phase : kRealPhases) {
     j[kPhases[phase].key] = t.ns[phase] < 0 ? json(nullptr) : json(static_cast<double>(t.ns[phase]) / 1e6);
   }
-  j["probe_write"] = t.probe_ns < 0 ? json(nullptr) : json(static_cast<double>(t.probe_ns) / 1e6);
   j["wall_ms"] = t.wall_ms;
   return j;
+}
+
+std::optional<std::vector<RealTrial>> load_real_trials(const std::string& path, const std::vector<Setting>& all,
+                                                       std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = fmt::format("{}: cannot be read", path);
+    return std::nullopt;
+  }
+  std::vector<RealTrial> out;
+  std::string line;
+  std::size_t number = 0;
+  auto fail = [&](const std::string& what) {
+    error = fmt::format("{}:{}: {}", path, number, what);
+    return std::nullopt;
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    RealTrial t;
+    std::fill(std::begin(t.ns), std::end(t.ns), -1);
+    if (!j.contains("setting") || !j["setting"].is_string()) return fail("'setting' must be a setting's label");
+    const std::string label = j["setting"].get<std::string>();
+    const auto found = std::find_if(all.begin(), all.end(), [&](const Setting& s) { return s.label == label; });
+    if (found == all.end()) return fail(fmt::format("setting '{}' is not one of the spec's", label));
+    t.setting = static_cast<std::size_t>(found - all.begin());
+    if (!j.contains("seed") || !j["seed"].is_number_unsigned()) return fail("'seed' must be a non-negative integer");
+    t.seed = j["seed"].get<std::uint64_t>();
+    if (!j.contains("skipped") || !j["skipped"].is_boolean()) return fail("'skipped' must be true or false");
+    t.skipped = j["skipped"].get<bool>();
+    if (j.contains("fault") && j["fault"].is_string()) t.fault = j["fault"].get<std::string>();
+    for (std::size_t phase : kRealPhases) {
+      const char* key = kPhases[phase].key;
+      if (!j.contains(key) || j[key].is_null()) continue;
+      if (!j[key].is_number() || j[key].get<double>() < 0 || j[key].get<double>() > 1e9) {
+        return fail(fmt::format("'{}' must be null or a number of ms from 0 to 1e9", key));
+      }
+      t.ns[phase] = std::llround(j[key].get<double>() * 1e6);
+    }
+    if (j.contains("wall_ms") && j["wall_ms"].is_number_integer()) t.wall_ms = j["wall_ms"].get<std::int64_t>();
+    out.push_back(std::move(t));
+  }
+  if (out.empty()) {
+    error = fmt::format("{}: holds no trials", path);
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::string render_side_by_side(const StudyResult& sim, const std::vector<RealTrial>& real) {
@@ -121,20 +173,16 @@ std::string render_side_by_side(const StudyResult& sim, const std::vector<RealTr
   for (std::size_t s = 0; s < sim.settings.size(); ++s) {
     const SettingResult& sr = sim.settings[s];
     out += fmt::format("\n{}  (sim {} runs, real {} trials)\n", sr.setting.label, sr.runs - sr.skipped, real_runs(real, s));
-    out += fmt::format("  {:<24} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>10}\n", "phase", "sim n",
-                       "p10", "median", "p90", "max", "real n", "p10", "median", "p90", "max", "real/sim");
-    std::vector<std::size_t> rows(std::begin(kRealPhases), std::end(kRealPhases));
-    rows.push_back(kProbe);
-    for (std::size_t phase : rows) {
-      const Summary sim_s = phase == kProbe ? Summary{} : sr.phases[phase];
+    out += fmt::format("  {:<24} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>6} {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8}\n", "phase",
+                       "sim n", "p10", "median", "p90", "max", "real n", "p10", "median", "p90", "max", "real/sim", "at p90");
+    for (std::size_t phase : kRealPhases) {
+      const Summary& sim_s = sr.phases[phase];
       const Summary real_s = summarize(real_values(real, s, phase));
-      const std::string ratio = sim_s.median_ns > 0 && real_s.median_ns >= 0
-                                    ? fmt::format("{:.2f}", static_cast<double>(real_s.median_ns) / static_cast<double>(sim_s.median_ns))
-                                    : "-";
-      out += fmt::format("  {:<24} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>10}\n", phase_label(phase),
-                         phase == kProbe ? "-" : std::to_string(sim_s.n), ms_text(sim_s.p10_ns), ms_text(sim_s.median_ns),
+      out += fmt::format("  {:<24} | {:>5} {:>9} {:>9} {:>9} {:>9} | {:>6} {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8}\n",
+                         kPhases[phase].label, sim_s.n, ms_text(sim_s.p10_ns), ms_text(sim_s.median_ns),
                          ms_text(sim_s.p90_ns), ms_text(sim_s.max_ns), real_s.n, ms_text(real_s.p10_ns),
-                         ms_text(real_s.median_ns), ms_text(real_s.p90_ns), ms_text(real_s.max_ns), ratio);
+                         ms_text(real_s.median_ns), ms_text(real_s.p90_ns), ms_text(real_s.max_ns),
+                         ratio_text(real_s.median_ns, sim_s.median_ns), ratio_text(real_s.p90_ns, sim_s.p90_ns));
     }
   }
   return out;
@@ -144,13 +192,10 @@ std::string side_by_side_csv(const StudyResult& sim, const std::vector<RealTrial
   std::string out = "setting,label,phase,world,n,p10_ms,median_ms,p90_ms,max_ms\n";
   auto cell = [](std::int64_t ns) { return ns < 0 ? std::string() : fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); };
   for (std::size_t s = 0; s < sim.settings.size(); ++s) {
-    std::vector<std::size_t> rows(std::begin(kRealPhases), std::end(kRealPhases));
-    rows.push_back(kProbe);
-    for (std::size_t phase : rows) {
+    for (std::size_t phase : kRealPhases) {
       for (const bool is_real : {false, true}) {
-        if (!is_real && phase == kProbe) continue;
         const Summary x = is_real ? summarize(real_values(real, s, phase)) : sim.settings[s].phases[phase];
-        out += fmt::format("{},\"{}\",{},{},{},{},{},{},{}\n", s, sim.settings[s].setting.label, phase_key(phase),
+        out += fmt::format("{},\"{}\",{},{},{},{},{},{},{}\n", s, sim.settings[s].setting.label, kPhases[phase].key,
                            is_real ? "real" : "sim", x.n, cell(x.p10_ns), cell(x.median_ns), cell(x.p90_ns), cell(x.max_ns));
       }
     }

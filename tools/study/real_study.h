@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,7 @@ struct RealTrial {
   std::uint64_t seed = 0;
   std::string fault;   // as fired, or why it was skipped
   bool skipped = false;
-  std::int64_t ns[kPhaseCount];  // -1: not seen (or not visible in a real ensemble)
-  std::int64_t probe_ns = -1;
+  std::int64_t ns[kPhaseCount];  // -1: not seen (or not visible in a real ensemble); the probe's too
   std::int64_t wall_ms = 0;      // how long the trial took, JVM starts included
 };
 
@@ -41,6 +41,11 @@ std::vector<RealTrial> run_real_trials(const StudySpec& spec, std::uint64_t tria
                                        const std::function<void(std::size_t, std::size_t)>& progress);
 
 nlohmann::ordered_json real_trial_to_json(const RealTrial& trial, const std::vector<Setting>& all);
+// Trials written by real_trial_to_json (real_trials.jsonl), for comparing a simulated study
+// with real trials measured before (`--real-from`). nullopt with `error` naming the line and
+// the field at fault; a trial of a setting the spec does not have is an error too.
+std::optional<std::vector<RealTrial>> load_real_trials(const std::string& path, const std::vector<Setting>& all,
+                                                       std::string& error);
 
 // Per setting and phase: sim and real n, p10, median, p90, max, and real's median over sim's.
 std::string render_side_by_side(const StudyResult& sim, const std::vector<RealTrial>& real);

@@ -67,7 +67,8 @@ RunRow run_one(const StudySpec& spec, const std::vector<Setting>& all, std::uint
   }
   const std::int64_t values[kPhaseCount] = {p.detected_ns,  p.noticed_ns,    p.elected_ns,
                                            p.epoch_agreed_ns, p.synced_ns, all_synced,
-                                           p.first_commit_ns, p.first_read_ns, p.unavailable_ns};
+                                           p.first_commit_ns, p.first_read_ns, p.unavailable_ns,
+                                           p.probe_write_ns};
   std::copy(std::begin(values), std::end(values), std::begin(row.ns));
   row.noticed_by = p.detected_by;
   row.recovery = tools::recovery_to_json({p}).front();
@@ -100,7 +101,7 @@ RunRow row_from_json(const json& j) {
   row.seed = j.at("seed").get<std::uint64_t>();
   row.fault = j.at("fault").get<std::string>();
   row.skipped = j.at("skipped").get<bool>();
-  for (std::size_t k = 0; k < kPhaseCount; ++k) row.ns[k] = j.at("phases_ns").at(kPhases[k].key).get<std::int64_t>();
+  for (std::size_t k = 0; k < kPhaseCount; ++k) row.ns[k] = j.at("phases_ns").value(kPhases[k].key, std::int64_t{-1});
   row.noticed_by = j.at("noticed_by").get<std::string>();
   row.sync_modes = j.at("sync_modes").get<std::vector<std::string>>();
   row.trace_hash = j.at("trace_hash").get<std::string>();
@@ -185,6 +186,7 @@ std::string render_table(const StudyResult& r) {
     out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "phase", "runs", "p10", "median", "p90", "p99", "max");
     for (std::size_t k = 0; k < kPhaseCount; ++k) {
       const Summary& s = sr.phases[k];
+      if (k == kProbePhase && s.n == 0) continue;
       out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}\n", kPhases[k].label,
                          fmt::format("{}/{}", s.n, sr.runs - sr.skipped), ms_text(s.p10_ns), ms_text(s.median_ns), ms_text(s.p90_ns),
                          ms_text(s.p99_ns), ms_text(s.max_ns));
@@ -204,6 +206,7 @@ std::string table_csv(const StudyResult& r) {
     for (const json& v : sr.setting.values) prefix += "," + (v.is_string() ? v.get<std::string>() : v.dump());
     for (std::size_t k = 0; k < kPhaseCount; ++k) {
       const Summary& s = sr.phases[k];
+      if (k == kProbePhase && s.n == 0) continue;
       out += fmt::format("{},{},{},{},{},{},{},{},{}\n", prefix, kPhases[k].key, sr.runs - sr.skipped, s.n, cell(s.p10_ns), cell(s.median_ns),
                          cell(s.p90_ns), cell(s.p99_ns), cell(s.max_ns));
     }

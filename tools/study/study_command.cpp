@@ -41,6 +41,7 @@ int run_study(const std::vector<std::string>& args) {
   unsigned jobs = 1;
   std::uint64_t seeds = 0;
   std::uint64_t real_trials = 0;
+  std::string real_from;
   options.add_options()("help,h", "show this help")(
       "spec", po::value<std::string>(&spec_path)->required(), "the study spec (JSON; scenarios/studies/README.md)")(
       "jobs", uint_value<1, kJobsMax>(&jobs, static_cast<std::uint64_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)))),
@@ -51,6 +52,8 @@ int run_study(const std::vector<std::string>& args) {
       "real", uint_value<1, 1'000>(&real_trials),
       "also run this many trials of each setting on a real ZooKeeper 3.8 ensemble (one after another; "
       "Debian's zookeeper package) and print both worlds side by side")(
+      "real-from", po::value<std::string>(&real_from),
+      "compare with real trials measured before (a real_trials.jsonl that --real wrote) instead of running them")(
       "quiet", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -58,7 +61,9 @@ int run_study(const std::vector<std::string>& args) {
   if (auto code = parse_options("study", args, options, positional, vm,
                                 "examples:\n  zabsim study scenarios/studies/fault-kind.json\n"
                                 "  zabsim study scenarios/studies/cluster-size-latency.json --seeds 10 --jobs 2 --out /tmp/size\n"
-                                "  zabsim study scenarios/studies/real-leader-faults.json --real 30   # and on a real ensemble\n")) {
+                                "  zabsim study scenarios/studies/real-leader-faults.json --real 30   # and on a real ensemble\n"
+                                "  zabsim study scenarios/studies/real-leader-faults.json \\\n"
+                                "      --real-from scenarios/studies/real-leader-faults/real_trials.jsonl\n")) {
     return *code;
   }
   if (jobs < 1) {
@@ -80,6 +85,19 @@ int run_study(const std::vector<std::string>& args) {
     fmt::print(stderr, "zabsim study: --seeds: {} settings x {} seeds is {} runs; at most {}\n",
                study::settings(*spec).size(), spec->seeds, runs, study::kStudyRunsMax);
     return kExitUsage;
+  }
+  if (real_trials > 0 && !real_from.empty()) {
+    fmt::print(stderr, "zabsim study: --real and --real-from: run real trials or read them, not both\n");
+    return kExitUsage;
+  }
+  std::optional<std::vector<study::RealTrial>> earlier_trials;
+  if (!real_from.empty()) {
+    std::string error;
+    earlier_trials = study::load_real_trials(real_from, study::settings(*spec), error);
+    if (!earlier_trials) {
+      fmt::print(stderr, "zabsim study: --real-from: {}\n", error);
+      return kExitUsage;
+    }
   }
   std::optional<tools::real::ZooKeeperInstall> install;
   if (real_trials > 0) {
@@ -137,6 +155,16 @@ int run_study(const std::vector<std::string>& args) {
   if (!ok) {
     fmt::print(stderr, "zabsim study: cannot write into '{}'\n", out_dir);
     return kExitUsage;
+  }
+  if (earlier_trials) {
+    const std::string side = study::render_side_by_side(result, *earlier_trials);
+    fmt::print("{}", side);
+    if (!write_text(dir / "side_by_side.txt", side) ||
+        !write_text(dir / "side_by_side.csv", study::side_by_side_csv(result, *earlier_trials))) {
+      fmt::print(stderr, "zabsim study: cannot write into '{}'\n", out_dir);
+      return kExitUsage;
+    }
+    charts.push_back("side_by_side.txt side_by_side.csv");
   }
   if (real_trials > 0) {
     tools::real::stop_on_interrupt_signals();
