@@ -18,7 +18,8 @@ void add_ensemble(World& world, const EnsembleConfig& config) {
   static const std::vector<TraceKindInfo> kinds = QuorumPeer::trace_kinds();
   for (std::uint32_t sid = 1; sid <= config.servers; ++sid) {
     const ServerConfig sc = server_config(config, sid);
-    world.add_process(Address{sid}, ProcessConfig{.name = fmt::format("s{}", sid), .disk = config.disk},
+    world.add_process(Address{sid}, ProcessConfig{.name = fmt::format("s{}", sid), .disk = config.disk,
+                                    .step_costs = server_step_costs(config.step_costs)},
                       [sc](const NodeContext& ctx) { return std::make_unique<QuorumPeer>(ctx, sc); }, kinds);
   }
 }

@@ -9,6 +9,7 @@
 #include "protocol/base/config.h"
 #include "sim/client/probe.h"
 #include "sim/client/zk_client.h"
+#include "sim/step_costs.h"
 #include "sim/world.h"
 
 namespace zab::sim {
@@ -17,6 +18,7 @@ struct EnsembleConfig {
   std::uint32_t servers = 5;
   ServerConfig base;  // my_id and voters are filled in per server
   DiskConfig disk;
+  StepCosts step_costs;  // none: every step takes no time
 };
 
 // Adds servers with addresses 1..N (named s1..sN) to `world`; does not start them.

@@ -49,7 +49,8 @@ void World::add_process(Address address, ProcessConfig config, NodeFactory facto
               .config = config,
               .factory = std::move(factory),
               .disk_rng = root_rng_.fork("disk").fork(address.value),
-              .crash_rng = root_rng_.fork("crash").fork(address.value)});
+              .crash_rng = root_rng_.fork("crash").fork(address.value),
+              .cpu_rng = root_rng_.fork("cpu").fork(address.value)});
   Process& p = it->second;
   if (config.clock_drift_ppm != 0) p.clock.set_drift(now_, config.clock_drift_ppm);
   if (config.disk.writeback_expire > Duration{}) {
@@ -85,6 +86,7 @@ void World::start(Address address) {
       root_rng_.fork("node").fork(address.value).fork(p.incarnation));
   p.node = p.factory(NodeContext{address, p.random.get()});
   ZAB_ASSERT(p.node != nullptr, "a node factory returns a node");
+  p.step_costs = p.config.step_costs ? p.config.step_costs() : nullptr;
   DurableFiles files = p.disk.durable_files();
   ev::ProcessStart started{.incarnation = p.incarnation, .durable_files = files.size()};
   for (const auto& [name, bytes] : files) started.durable_bytes += bytes.size();
@@ -103,6 +105,12 @@ void World::crash(Address address) {
   p.fsyncs.clear();
   const CrashOutcome outcome = p.disk.crash(p.config.disk.crash_loss, p.crash_rng);
   p.held.clear();
+  // Work in progress dies with the process: its outputs never take effect.
+  if (p.working) queue_.cancel(p.work_event);
+  p.working = false;
+  p.work_done_while_hung = false;
+  p.pending.clear();
+  p.step_costs.reset();
   p.listening.clear();
   p.node.reset();
   p.random.reset();
@@ -129,16 +137,34 @@ void World::resume(Address address) {
   ZAB_ASSERT(!in_step_, "faults are applied between steps, never from inside a node");
   if (p.state != ProcessState::kHung) return;
   p.state = ProcessState::kUp;
-  std::vector<Held> held = std::move(p.held);
-  p.held.clear();
-  trace_.record(world_event(now_, address.value, ev::Resume{.held_inputs = held.size()}));
-  // Everything that arrived meanwhile is handled now, in arrival order, as a stopped process
-  // finds its socket buffers and expired timers when it is continued.
-  for (Held& h : held) {
-    if (p.state != ProcessState::kUp) break;
+  trace_.record(world_event(now_, address.value, ev::Resume{.held_inputs = p.held.size()}));
+  // Work whose time ran out while stopped finishes first; then everything that arrived
+  // meanwhile is handled, in arrival order, as a stopped process finds its socket buffers and
+  // expired timers when it is continued.
+  if (p.work_done_while_hung) {
+    finish_work(p);
+  } else {
+    drain_held(p);
+  }
+}
+
+void World::drain_held(Process& p) {
+  while (!p.held.empty() && p.state == ProcessState::kUp && !p.working) {
+    Held h = std::move(p.held.front());
+    p.held.pop_front();
     h.event.time = now_;
     deliver(p, std::move(h.input), h.event);
   }
+}
+
+void World::finish_work(Process& p) {
+  ZAB_ASSERT(p.working && p.state == ProcessState::kUp, "only a running process finishes its work");
+  p.working = false;
+  p.work_done_while_hung = false;
+  std::vector<Output> outputs = std::move(p.pending);
+  p.pending.clear();
+  for (Output& output : outputs) apply(p, output);
+  drain_held(p);
 }
 
 void World::set_clock_drift(Address address, std::int64_t drift_ppm) {
@@ -299,6 +325,16 @@ void World::dispatch(const WorldEvent& event) {
     case WorldEventType::kWriteback:
       flusher_tick(process(Address{event.process}));
       return;
+    case WorldEventType::kWorkDone: {
+      Process& p = process(Address{event.process});
+      if (p.state == ProcessState::kDown || p.incarnation != event.incarnation || !p.working) return;
+      if (p.state == ProcessState::kHung) {
+        p.work_done_while_hung = true;  // a stopped thread finishes when continued
+        return;
+      }
+      finish_work(p);
+      return;
+    }
     case WorldEventType::kNone:
       break;
   }
@@ -338,7 +374,7 @@ std::string World::detail_for(const Process& p, const Input& input) const {
 }
 
 void World::deliver(Process& p, Input input, const TraceEvent& event) {
-  if (p.state == ProcessState::kHung) {
+  if (p.state == ProcessState::kHung || p.working) {
     p.held.push_back(Held{std::move(input), event});
     return;
   }
@@ -353,6 +389,21 @@ void World::deliver(Process& p, Input input, const TraceEvent& event) {
   outputs_.clear();
   p.node->step(p.clock.read(now_), std::move(input), outputs_);
   in_step_ = false;
+  if (p.step_costs) {
+    const StepCostModel::Cost cost = p.step_costs->cost(outputs_, p.cpu_rng);
+    ZAB_ASSERT(cost.time >= Duration{}, "a step costs a non-negative time");
+    if (cost.time > Duration{}) {
+      trace_.record(world_event(now_, p.address.value, ev::Busy{.cost_ns = static_cast<std::uint64_t>(cost.time.count_ns()),
+                                                               .cause = cost.cause}));
+      p.working = true;
+      p.pending = std::move(outputs_);
+      outputs_.clear();
+      p.work_event = queue_.schedule(now_ + cost.time, WorldEvent{.type = WorldEventType::kWorkDone,
+                                                                  .process = p.address.value,
+                                                                  .incarnation = p.incarnation});
+      return;
+    }
+  }
   for (Output& output : outputs_) apply(p, output);
 }
 

@@ -48,10 +48,27 @@ struct DiskConfig {
   Duration writeback_interval = Duration::s(5);
 };
 
+// What a step of a process costs in simulated time: the process works that long after taking
+// an input, and only then do its outputs take effect (messages leave, timers start, files are
+// written, trace events are recorded); inputs arriving meanwhile wait, in order, as they wait
+// for a busy thread. A crash during the work loses it. sim/step_costs.h has the servers' model.
+class StepCostModel {
+ public:
+  virtual ~StepCostModel() = default;
+  struct Cost {
+    Duration time;            // zero: the outputs take effect at once, as without a model
+    std::uint64_t cause = 0;  // the model's own code, for the trace (ev::Busy)
+  };
+  // The cost of the step that produced `outputs`; draws from `rng` only.
+  virtual Cost cost(const std::vector<Output>& outputs, Rng& rng) = 0;
+};
+using StepCostFactory = std::function<std::unique_ptr<StepCostModel>()>;
+
 struct ProcessConfig {
   std::string name;  // for traces and timelines: "s1", "c3"
   DiskConfig disk;
   std::int64_t clock_drift_ppm = 0;
+  StepCostFactory step_costs;  // none: every step takes no time (one per incarnation)
 };
 
 // The most events a run may execute at one simulated instant. Work at one instant is
@@ -179,7 +196,13 @@ class World final : private NetworkHost {
     Rng crash_rng;  // what a crash loses
     std::map<std::uint64_t, Timer> timers;              // by the node's timer id
     std::map<std::uint64_t, FsyncInFlight> fsyncs;      // in flight, by request id
-    std::vector<Held> held;                             // inputs held while hung
+    std::deque<Held> held;                              // inputs held while hung or working
+    std::unique_ptr<StepCostModel> step_costs;          // this incarnation's; null: none
+    Rng cpu_rng;                                        // step costs
+    bool working = false;                               // a costly step's outputs are pending
+    bool work_done_while_hung = false;                  // its time ran out while hung
+    std::vector<Output> pending;                        // the working step's outputs
+    EventId work_event{};
     std::set<Port> listening;                           // ports with a listening socket
     std::uint64_t next_fsync_id = 1;
     SimTime last_fsync_done = SimTime::zero();  // one disk queue: fsyncs finish in order
@@ -197,6 +220,8 @@ class World final : private NetworkHost {
 
   void dispatch(const WorldEvent& event);
   void deliver(Process& p, Input input, const TraceEvent& event);
+  void finish_work(Process& p);
+  void drain_held(Process& p);
   void apply(Process& p, Output& output);
   void set_timer(Process& p, std::uint64_t id, LocalTime deadline);
   void flusher_tick(Process& p);

@@ -17,6 +17,7 @@ enum class WorldEventType : std::uint8_t {
   kFsyncDone,       // process, incarnation, a = fsync request id
   kAction,          // a = index of a scheduled action (faults, test steps)
   kWriteback,       // process: the kernel flusher's periodic writeback
+  kWorkDone,        // process, incarnation: a costly step's work is done (StepCostModel)
 };
 
 struct WorldEvent {

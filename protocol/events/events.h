@@ -34,7 +34,7 @@ using WorldEvent =
     std::variant<ProcessStart, Crash, Hang, Resume, ClockDrift, ClockStep, Connect, ConnectionUp, ConnectFailed, Close,
                  ConnectionDown, ConnectionReset, Sent, Delivered, Dropped, Duplicated, Reordered, TimerFired, Appended,
                  FileWritten, FileTruncated, Renamed, Removed, Fsync, FsyncDone, Corrupted, Writeback, LinkCut, LinkHeal,
-                 LinkSlow, TimeStoodStill>;
+                 LinkSlow, TimeStoodStill, Busy>;
 
 // Calls f(E{}) once for each alternative E of the variant V, in order.
 template <class V, class F>

@@ -60,6 +60,16 @@ struct Resume {
   static constexpr auto fields() { return std::tuple{Field{"held_inputs", &Resume::held_inputs}}; }
 };
 
+// The process works `cost_ns` on the step it just took before its outputs take effect
+// (sim/step_costs.h; `cause` is the model's code: 1 role exit, 2 leader start, 3 follower start).
+struct Busy {
+  static constexpr std::uint16_t kCode = 7;
+  static constexpr const char* kName = "busy";
+  std::uint64_t cost_ns = 0;
+  std::uint64_t cause = 0;
+  static constexpr auto fields() { return std::tuple{Field{"cost_ns", &Busy::cost_ns}, Field{"cause", &Busy::cause}}; }
+};
+
 // The process's clock drifts.
 struct ClockDrift {
   static constexpr std::uint16_t kCode = 5;

@@ -392,7 +392,30 @@ void parse_latency(Obj& o, LatencyModel& m) {
 }
 
 // /cluster: the ensemble's size and ZooKeeper's configuration (zoo.cfg), and the mutations.
-void parse_cluster(Obj& c, Scenario& sc) {
+// /cluster/step_costs: measured samples (µs) of the server steps a real JVM takes time over.
+void parse_step_costs(Obj& o, StepCosts& costs) {
+  auto samples = [&](const char* key, std::vector<std::int64_t>& out) {
+    if (!o.has(key)) return;
+    const json& a = o.get(key);
+    const std::string at = fmt::format("/cluster/step_costs/{}", key);
+    if (!a.is_array() || a.size() > kStepCostSamplesMax) {
+      fail(at, fmt::format("must be a list of at most {} samples in microseconds", kStepCostSamplesMax));
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_number_integer() || a[i].get<std::int64_t>() < 0 || a[i].get<std::int64_t>() > kStepCostMaxUs) {
+        fail(fmt::format("{}/{}", at, i), fmt::format("must be an integer number of microseconds from 0 to {}", kStepCostMaxUs));
+      }
+      out.push_back(a[i].get<std::int64_t>());
+    }
+  };
+  samples("role_exit_us", costs.role_exit_us);
+  samples("leader_start_us", costs.leader_start_us);
+  samples("follower_start_us", costs.follower_start_us);
+  o.string("source", std::string());  // where the samples were measured: for the reader
+  o.done();
+}
+
+void parse_cluster(Obj& c, Scenario& sc, ConsultedKeys* keys) {
   sc.servers = static_cast<std::uint32_t>(c.integer("servers", 5, 1, 99));
   ServerConfig& s = sc.server;
   s.tick_time_ms = c.integer("tick_time_ms", s.tick_time_ms, 1, 3'600'000);
@@ -417,6 +440,10 @@ void parse_cluster(Obj& c, Scenario& sc) {
       if (!id) fail(p, fmt::format("unknown mutation '{}' (zabsim bugs lists them)", m[i].get<std::string>()));
       s.mutations.enable(*id, Mutations::ReintroduceKnownBug{});
     }
+  }
+  if (c.has("step_costs")) {
+    Obj o(c.get("step_costs"), "/cluster/step_costs", keys);
+    parse_step_costs(o, sc.step_costs);
   }
   c.done();
 }
@@ -591,7 +618,7 @@ Scenario parse(const json& root, const std::vector<EventKindInfo>& event_names, 
 
   if (o.has("cluster")) {
     Obj c(o.get("cluster"), "/cluster", keys);
-    parse_cluster(c, sc);
+    parse_cluster(c, sc, keys);
   }
   if (o.has("network")) {
     Obj n(o.get("network"), "/network", keys);

@@ -34,6 +34,7 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, std::uint64_t seed, const Run
   ec.base = scenario.server;
   ec.base.whole_state_invariants = options.whole_state_invariants;
   ec.disk = scenario.disk;
+  ec.step_costs = scenario.step_costs;
   add_ensemble(*world_, ec);
   add_clients();
   for (std::uint32_t s = 1; s <= scenario.servers; ++s) world_->start(Address{s});

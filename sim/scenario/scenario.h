@@ -15,6 +15,7 @@
 #include "protocol/base/config.h"
 #include "sim/client/zk_client.h"
 #include "sim/network.h"
+#include "sim/step_costs.h"
 #include "sim/world.h"
 
 namespace zab::sim {
@@ -25,6 +26,8 @@ namespace zab::sim {
 inline constexpr std::int64_t kScenarioMsMax = 10LL * 24 * 3600 * 1000;  // any time or duration: ten days
 inline constexpr std::uint32_t kClientsMax = 1'000;                      // /clients/count
 inline constexpr std::uint32_t kInFlightMax = 1'000;                     // /clients/in_flight
+inline constexpr std::size_t kStepCostSamplesMax = 10'000;               // /cluster/step_costs/* entries
+inline constexpr std::int64_t kStepCostMaxUs = 10'000'000;               // one step: at most 10 s
 inline constexpr std::uint64_t kWorkloadOpsMax = 1'000'000;              // count x ops_per_client; scripted ops
 // A run's events (pings every half tick, timers per tick, client pings) and so its memory grow
 // with its span: about 400 bytes per server-tick and 2 KB per client-second were measured.
@@ -137,6 +140,7 @@ struct Scenario {
   std::int64_t duration_ms = 30'000;
   std::uint32_t servers = 5;
   ServerConfig server;          // my_id / voters filled in per server
+  StepCosts step_costs;         // /cluster/step_costs: time inside a server (sim/step_costs.h)
   NetworkConfig network;
   DiskConfig disk;
   ClientsSpec clients;

@@ -157,3 +157,22 @@ TEST_CASE("the limits on clients, workload operations and simulated span are doc
   CHECK(error_of(R"({"name": "x", "duration_ms": 1001000, "clients": {"count": 1000}})")
             .rfind("t.json: /duration_ms: 1000 clients x 1001000 ms is 1001000 client-seconds", 0) == 0);
 }
+
+TEST_CASE("step costs, pipelining and the probe parse, and their bad values name their JSON pointer") {
+  const Scenario s = ok(R"({"name": "x", "cluster": {"step_costs": {"role_exit_us": [1000, 2000], "source": "here"}},
+                            "clients": {"count": 1, "in_flight": 4, "probe": true}})");
+  CHECK(s.step_costs.role_exit_us == std::vector<std::int64_t>{1000, 2000});
+  CHECK(s.step_costs.leader_start_us.empty());
+  CHECK(s.clients.in_flight == 4);
+  CHECK(s.clients.probe);
+  CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"role_exit_us": 5}}})") ==
+        "t.json: /cluster/step_costs/role_exit_us: must be a list of at most 10000 samples in microseconds");
+  CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"leader_start_us": [1, -2]}}})") ==
+        "t.json: /cluster/step_costs/leader_start_us/1: must be an integer number of microseconds from 0 to 10000000");
+  CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"follower_start_us": [1.5]}}})") ==
+        "t.json: /cluster/step_costs/follower_start_us/0: must be an integer number of microseconds from 0 to 10000000");
+  CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"exit_us": []}}})") ==
+        "t.json: /cluster/step_costs/exit_us: is not a known key here");
+  CHECK(error_of(R"({"name": "x", "clients": {"in_flight": 0}})") == "t.json: /clients/in_flight: must be at least 1");
+  CHECK(error_of(R"({"name": "x", "clients": {"probe": 1}})") == "t.json: /clients/probe: must be true or false");
+}

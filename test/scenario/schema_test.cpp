@@ -77,7 +77,8 @@ const std::map<std::string, json>& fault_extras() {
 json everything(const json& schema) {
   json doc = json::parse(R"({
     "name": "everything", "description": "d", "seed": 1, "duration_ms": 1000, "liveness_bound_ms": 0,
-    "cluster": {"servers": 3, "mutations": []},
+    "cluster": {"servers": 3, "mutations": [],
+                "step_costs": {"role_exit_us": [1000], "leader_start_us": [], "follower_start_us": [2000], "source": "s"}},
     "network": {"latency": {"median_us": 100}, "out_of_model": {"enabled": true}},
     "disk": {"crash_loss": "lose_all"},
     "clients": {"count": 1, "servers": [1], "workload": {"ops_per_client": 1, "mix": {"create": 1}},

@@ -336,3 +336,97 @@ TEST_CASE("the per-instant budget does not change a normal run's trace hash") {
   CHECK(busiest > 0);
   CHECK(hash_with(busiest, nullptr) == default_hash);
 }
+
+namespace {
+// A step-cost model for tests: every step that sends costs `per_send`.
+struct SendCosts final : StepCostModel {
+  explicit SendCosts(Duration per_send) : per_send(per_send) {}
+  Cost cost(const std::vector<Output>& outputs, Rng&) override {
+    for (const Output& o : outputs) {
+      if (std::holds_alternative<out::Send>(o)) return Cost{per_send, 9};
+    }
+    return Cost{};
+  }
+  Duration per_send;
+};
+
+struct CostWorld {
+  Script s1, s2;
+  World w{3, {}};
+  std::shared_ptr<ScriptState> st1, st2;
+  explicit CostWorld(Duration per_send) {
+    s1 = Script{.connect_to = {n2},
+                .steps = {Step{Duration::ms(10), [](ScriptState& s, Outputs& out) { out.push_back(send_to(s, n2, "a")); }},
+                          Step{Duration::ms(11), [](ScriptState& s, Outputs& out) { out.push_back(send_to(s, n2, "b")); }}}};
+    s2 = Script{.steps = {Step{Duration::ms(12), [](ScriptState& s, Outputs& out) { out.push_back(send_to(s, n1, "x")); }}}};
+    ProcessConfig costly{.name = "n1"};
+    if (per_send > Duration{}) costly.step_costs = [per_send] { return std::make_unique<SendCosts>(per_send); };
+    st1 = add_script(w, n1, s1, costly);
+    st2 = add_script(w, n2, s2);
+    w.start(n2);
+    w.start(n1);
+  }
+};
+
+std::vector<const Observed*> messages(const ScriptState& s) { return s.all<in::Message>(); }
+}  // namespace
+
+TEST_CASE("a costly step's outputs take effect when its work is done; inputs meanwhile wait, in order") {
+  CostWorld free_world(Duration{});
+  free_world.w.run_until(ms(100));
+  CostWorld costly(Duration::ms(5));
+  costly.w.run_until(ms(100));
+  const auto free_at_n2 = messages(*free_world.st2);
+  const auto costly_at_n2 = messages(*costly.st2);
+  REQUIRE(free_at_n2.size() == 2);
+  REQUIRE(costly_at_n2.size() == 2);
+  // "a" leaves at 15 ms instead of 10; "b"'s step waits for that work (its timer fired at 11
+  // ms, while n1 was busy), runs at 15 ms and costs 5 ms more: it leaves at 20 ms.
+  CHECK(costly_at_n2[0]->at - free_at_n2[0]->at == Duration::ms(5));
+  CHECK(string_of(std::get<in::Message>(costly_at_n2[0]->input).payload) == "a");
+  CHECK(costly_at_n2[1]->at - free_at_n2[1]->at == Duration::ms(9));
+  // n2's "x" reached n1 at about 12 ms, during the second step's work: n1 takes it at 20 ms.
+  const auto x = messages(*costly.st1);
+  REQUIRE(x.size() == 1);
+  CHECK(x[0]->at == ms(20));
+  // The world records each costly step's work.
+  int busy = 0;
+  for (const auto& e : costly.w.trace().events()) {
+    if (const auto b = event_as<zab::ev::Busy>(e)) {
+      ++busy;
+      CHECK(b->cost_ns == 5'000'000);
+      CHECK(b->cause == 9);
+    }
+  }
+  CHECK(busy == 2);
+}
+
+TEST_CASE("work in progress dies with a crash; a hang holds it until the process resumes") {
+  CostWorld crashed(Duration::ms(5));
+  crashed.w.at(ms(13), [](World& world) { world.crash(n1); });
+  crashed.w.run_until(ms(100));
+  CHECK(messages(*crashed.st2).empty());  // "a" would have left at 15 ms: the crash at 13 ms came first
+  CostWorld hung(Duration::ms(5));
+  hung.w.at(ms(13), [](World& world) { world.hang(n1); });
+  hung.w.at(ms(40), [](World& world) { world.resume(n1); });
+  hung.w.run_until(ms(100));
+  const auto at_n2 = messages(*hung.st2);
+  REQUIRE(at_n2.size() == 2);
+  CHECK(at_n2[0]->at > ms(40));  // the work finished when the process was continued
+}
+
+TEST_CASE("a step-cost model that costs nothing leaves the trace as it was") {
+  CostWorld none(Duration{});
+  none.w.run_until(ms(100));
+  World& w = none.w;
+  Script s1 = none.s1, s2 = none.s2;
+  World with_zero(3, {});
+  ProcessConfig zero{.name = "n1"};
+  zero.step_costs = [] { return std::make_unique<SendCosts>(Duration{}); };
+  add_script(with_zero, n1, s1, zero);
+  add_script(with_zero, n2, s2);
+  with_zero.start(n2);
+  with_zero.start(n1);
+  with_zero.run_until(ms(100));
+  CHECK(with_zero.trace_hash() == w.trace_hash());
+}

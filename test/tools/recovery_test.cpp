@@ -142,3 +142,37 @@ TEST_CASE("recovery JSON keeps the original keys first and adds the new ones") {
   CHECK(j[0]["unavailable_ms"].get<double>() == doctest::Approx(j[0]["first_write_ms"].get<double>()));
   CHECK(j[0]["leader_established_ms"] == j[0]["synced_ms"]);
 }
+
+TEST_CASE("step costs: a role exit delays leaving the role, a slow leader start makes followers retry") {
+  auto parsed = sim::load_scenario(std::string(ZABSIM_SCENARIO_DIR) + "/leader-crash.json");
+  REQUIRE(std::holds_alternative<sim::Scenario>(parsed));
+  sim::Scenario scenario = std::get<sim::Scenario>(parsed);
+  const auto without = [&] {
+    sim::ScenarioRun run(scenario, 1);
+    run.run();
+    return tools::recovery_phases(run).front();
+  }();
+  // One sample each: every role exit takes 10 ms, a new leader listens 20 ms after deciding,
+  // a new follower dials 1 ms after deciding, so before the leader listens.
+  scenario.step_costs = sim::StepCosts{.role_exit_us = {10'000}, .leader_start_us = {20'000}, .follower_start_us = {1'000}};
+  sim::ScenarioRun run(scenario, 1);
+  run.run();
+  const tools::RecoveryPhases with = tools::recovery_phases(run).front();
+  CHECK(without.noticed_ns < 1 * kMs);
+  CHECK(with.noticed_ns >= 10 * kMs);
+  CHECK(with.noticed_ns < 11 * kMs);
+  // The followers' first dial is refused; Learner.connectToLeader tries again 100 ms later.
+  CHECK(without.synced_ns - without.elected_ns < 50 * kMs);
+  CHECK(with.synced_ns - with.elected_ns >= 100 * kMs);
+  CHECK(with.synced_ns - with.elected_ns < 150 * kMs);
+  std::map<std::uint64_t, int> causes;
+  bool refused = false;
+  for (const auto& e : run.world().trace().events()) {
+    if (const auto busy = sim::event_as<ev::Busy>(e)) ++causes[busy->cause];
+    if (const auto failed = sim::event_as<ev::ConnectFailed>(e); failed && e.time > run.fired().front().at) refused = true;
+  }
+  CHECK(causes[static_cast<std::uint64_t>(sim::StepCostCause::kRoleExit)] >= 4);  // the four surviving followers
+  CHECK(causes[static_cast<std::uint64_t>(sim::StepCostCause::kLeaderStart)] >= 2);  // first election and after the crash
+  CHECK(causes[static_cast<std::uint64_t>(sim::StepCostCause::kFollowerStart)] >= 4);
+  CHECK(refused);
+}

@@ -213,12 +213,40 @@ TEST_CASE("real trials measured before are read back, and a bad line is named by
        ":1: 'noticed' must be null or a number of ms from 0 to 1e9"},
       {"", ": holds no trials"},
   };
-  for (const auto& [text, message] : bad) {
+  for (const auto& entry : bad) {  // no structured binding: clang 14's CAPTURE cannot capture one
+    const char* text = entry.first;
     CAPTURE(text);
     std::string why;
     CHECK_FALSE(load(text, why).has_value());
-    CHECK(why.find(message) != std::string::npos);
+    CHECK(why.find(entry.second) != std::string::npos);
     CHECK(why.find("trials.jsonl") != std::string::npos);
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("by_servers merges a part of a scenario into the settings of that cluster size") {
+  const std::string text = std::string(R"({"name": "sized", "base": )") + kTinyBase +
+                           R"(, "sweep": {"servers": [3, 5]}, "seeds": 1,
+      "by_servers": {"3": {"cluster": {"step_costs": {"role_exit_us": [5000]}}}}})";
+  SpecError error;
+  const auto spec = parse_spec(text, "sized.json", ".", error);
+  REQUIRE_MESSAGE(spec.has_value(), error.text());
+  const auto all = settings(*spec);
+  REQUIRE(all.size() == 2);
+  const auto three = build_scenario(*spec, all[0], 1);
+  const auto five = build_scenario(*spec, all[1], 1);
+  CHECK(three["cluster"]["servers"] == 3);
+  CHECK(three["cluster"]["step_costs"]["role_exit_us"][0] == 5000);
+  CHECK(five["cluster"]["servers"] == 5);
+  CHECK_FALSE(five["cluster"].contains("step_costs"));
+  auto pointer = [](const std::string& by) {
+    SpecError e;
+    const std::string t = std::string(R"({"name": "s", "base": )") + kTinyBase + R"(, "by_servers": )" + by + "}";
+    return parse_spec(t, "s.json", ".", e) ? std::string("(parsed)") : e.pointer;
+  };
+  CHECK(pointer(R"({"x": {}})") == "/by_servers/x");
+  CHECK(pointer(R"({"0": {}})") == "/by_servers/0");
+  CHECK(pointer(R"({"3": 4})") == "/by_servers/3");
+  CHECK(pointer(R"([])") == "/by_servers");
+  CHECK(pointer(R"({"5": {"cluster": {"step_costs": {"role_exit_us": [-1]}}}})") == "/sweep");  // a bad scenario
 }

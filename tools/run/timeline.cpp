@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "protocol/base/zab_trace.h"
+#include "sim/step_costs.h"
 #include "tools/run/trace_text.h"
 
 namespace zab::tools {
@@ -30,6 +31,11 @@ std::optional<std::string> timeline_line(const TraceEvent& e, const std::string&
     return fmt::format("{} restarted", who);
   }
   if (sim::is_event<ev::Hang>(e)) return fmt::format("{} hung", who);
+  if (const auto busy = sim::event_as<ev::Busy>(e); busy && server) {
+    // The step's effects (its lines below) appear when the work is done.
+    return fmt::format("{} busy {:.1f} ms: {}", who, static_cast<double>(busy->cost_ns) / 1e6,
+                       sim::step_cost_cause_name(busy->cause));
+  }
   if (sim::is_event<ev::Resume>(e)) return fmt::format("{} resumed", who);
   if (const auto state = sim::event_as<ev::PeerState>(e)) {
     if (state->state == ServerState::kLooking) return fmt::format("{} LOOKING", who);

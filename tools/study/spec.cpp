@@ -17,7 +17,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // The keys a spec may have, and the parameters it may sweep.
-const std::vector<std::string> kTopKeys = {"name", "description", "base", "sweep", "seeds", "first_seed", "fault_at_ms",
+const std::vector<std::string> kTopKeys = {"name", "description", "base", "sweep", "seeds", "first_seed", "fault_at_ms", "by_servers",
                                            "duration_ms"};
 const std::vector<std::string> kAxes = {"servers", "tick_time_ms", "init_limit", "sync_limit", "latency_median_us", "fault"};
 
@@ -73,6 +73,11 @@ std::vector<Setting> settings(const StudySpec& spec) {
 
 json build_scenario(const StudySpec& spec, const Setting& setting, std::uint64_t seed) {
   json doc = spec.base;
+  std::uint32_t servers = doc.contains("cluster") ? doc["cluster"].value("servers", 5u) : 5u;
+  for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+    if (spec.axes[i].name == "servers") servers = setting.values[i].get<std::uint32_t>();
+  }
+  if (const auto patch = spec.by_servers.find(servers); patch != spec.by_servers.end()) doc.merge_patch(patch->second);
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     const std::string& name = spec.axes[i].name;
     const json& v = setting.values[i];
@@ -128,6 +133,18 @@ std::optional<StudySpec> parse_spec(const std::string& json_text, const std::str
     // The base itself must be a valid scenario.
     if (auto parsed = sim::parse_scenario(spec.base.dump(), base_name); std::holds_alternative<sim::ScenarioError>(parsed)) {
       fail("/base", std::get<sim::ScenarioError>(parsed).text());
+    }
+    if (j.contains("by_servers")) {
+      const json& b = j["by_servers"];
+      if (!b.is_object()) fail("/by_servers", "must map a number of servers (\"3\") to a part of a scenario document");
+      for (const auto& [key, patch] : b.items()) {
+        const std::string at = "/by_servers/" + key;
+        if (key.empty() || key.size() > 2 || key.find_first_not_of("0123456789") != std::string::npos || key == "0") {
+          fail(at, "must be a number of servers, 1 to 99");
+        }
+        if (!patch.is_object()) fail(at, "must be a part of a scenario document (an object)");
+        spec.by_servers[static_cast<std::uint32_t>(std::stoul(key))] = patch;
+      }
     }
     if (j.contains("seeds")) spec.seeds = positive_int(j["seeds"], "/seeds", 100000);
     if (j.contains("first_seed")) {

@@ -5,6 +5,7 @@
 // settings differ only in what was swept). The format is in scenarios/studies/README.md.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ struct StudySpec {
   std::uint64_t first_seed = 1;
   std::int64_t fault_at_ms = 4000;
   std::optional<std::int64_t> duration_ms;  // overrides the base scenario's
+  // "by_servers": per cluster size, a part of a scenario document merged into the base (JSON
+  // merge patch) before a setting's values, for what differs with the size: step costs
+  // measured with that many servers sharing the machine.
+  std::map<std::uint32_t, nlohmann::ordered_json> by_servers;
 };
 
 struct SpecError {
