@@ -43,7 +43,7 @@ const std::set<std::string, std::less<>> kTopLevelFields = {
     "key",   "value",    "expected", "version", "ephemeral", "sequential",  "outcome", "result"};
 const std::set<std::string, std::less<>> kResultFields = {"err",      "zxid",  "path",  "data",
                                                           "version",  "cversion", "czxid", "mzxid",
-                                                          "children", "stat"};
+                                                          "numChildren", "ephemeralOwner", "children", "stat"};
 
 std::int64_t want_int(const Json& j, const char* name) {
   const Json& v = j.at(name);
@@ -111,6 +111,8 @@ OpResult parse_result(const Json& r) {
   if (const Json* j = from("version")) out.version = want_int32(*j, "version", "result.");
   if (const Json* j = from("cversion")) out.cversion = want_int32(*j, "cversion", "result.");
   if (const Json* j = from("czxid")) out.czxid = want_uint(*j, "czxid", "result.");
+  if (const Json* j = from("numChildren")) out.num_children = want_int32(*j, "numChildren", "result.");
+  if (const Json* j = from("ephemeralOwner")) out.ephemeral_owner = want_uint(*j, "ephemeralOwner", "result.");
   if (const Json* j = from("mzxid")) out.mzxid = want_uint(*j, "mzxid", "result.");
   if (r.contains("children")) {
     const Json& c = r["children"];
@@ -144,8 +146,14 @@ HistoryOp parse_op(const Json& j) {
     throw FieldError{"'client' must be a string or an integer"};
   }
   if (j.contains("session")) op.session = want_int(j, "session");
-  if (j.contains("server") && !j["server"].is_number_integer() && !j["server"].is_string()) {
-    throw FieldError{"'server' must be a string or an integer"};
+  if (j.contains("server")) {
+    if (j["server"].is_string()) {
+      op.server = j["server"].get<std::string>();
+    } else if (j["server"].is_number_integer()) {
+      op.server = j["server"].dump();
+    } else {
+      throw FieldError{"'server' must be a string or an integer"};
+    }
   }
   op.invoke_ns = want_int(j, "invoke_ns");
   if (j.contains("complete_ns")) {
@@ -268,6 +276,7 @@ std::string history_op_json(const HistoryOp& op) {
   j["id"] = op.id;
   j["client"] = op.client;
   if (op.session) j["session"] = *op.session;
+  if (op.server) j["server"] = *op.server;
   j["invoke_ns"] = op.invoke_ns;
   if (op.complete_ns) j["complete_ns"] = *op.complete_ns;
   j["type"] = op_type_name(op.type);
@@ -289,6 +298,8 @@ std::string history_op_json(const HistoryOp& op) {
   if (res.cversion) r["cversion"] = *res.cversion;
   if (res.czxid) r["czxid"] = *res.czxid;
   if (res.mzxid) r["mzxid"] = *res.mzxid;
+  if (res.num_children) r["numChildren"] = *res.num_children;
+  if (res.ephemeral_owner) r["ephemeralOwner"] = *res.ephemeral_owner;
   if (res.children) r["children"] = *res.children;
   if (!r.empty()) j["result"] = std::move(r);
   // Data need not be UTF-8 (znode data is bytes): replace what JSON cannot carry rather than throw.

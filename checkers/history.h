@@ -56,6 +56,8 @@ struct OpResult {
   std::optional<std::int32_t> cversion;  // Stat.cversion (recorded, not checked)
   std::optional<std::uint64_t> czxid;    // Stat.czxid: the zxid that created the node
   std::optional<std::uint64_t> mzxid;    // Stat.mzxid: the zxid of the last write to its data
+  std::optional<std::int32_t> num_children;        // Stat.numChildren (recorded, not checked)
+  std::optional<std::uint64_t> ephemeral_owner;    // Stat.ephemeralOwner: the owning session, 0 if persistent (recorded)
   std::optional<std::vector<std::string>> children;  // getChildren
   bool operator==(const OpResult&) const = default;
 };
@@ -64,6 +66,7 @@ struct HistoryOp {
   std::uint64_t id = 0;                  // unique in the history
   std::string client;                    // who invoked it
   std::optional<std::int64_t> session;   // the ZooKeeper session; absent = one per client
+  std::optional<std::string> server;     // the server it was sent to, which answered it (recorded)
   std::int64_t invoke_ns = 0;            // when it was invoked (any common time base)
   std::optional<std::int64_t> complete_ns;  // when its outcome arrived; absent = never
   OpType type = OpType::kRead;

@@ -20,7 +20,7 @@ const char* kGood =
     R"({"id":1,"client":"c1","session":5,"invoke_ns":10,"complete_ns":20,"type":"create","path":"/a-","value":"x","ephemeral":true,"sequential":true,"outcome":"ok","result":{"path":"/a-0000000001","zxid":4294967297}}
 {"id":2,"client":"c2","invoke_ns":15,"type":"setData","path":"/a-0000000001","value":"y","version":0,"outcome":"indeterminate"}
 
-{"id":3,"client":7,"invoke_ns":30,"complete_ns":40,"type":"getData","path":"/a-0000000001","outcome":"ok","result":{"data":"x","stat":{"version":0,"czxid":4294967297,"mzxid":4294967297},"zxid":4294967297}}
+{"id":3,"client":7,"server":"s2","invoke_ns":30,"complete_ns":40,"type":"getData","path":"/a-0000000001","outcome":"ok","result":{"data":"x","stat":{"version":0,"czxid":4294967297,"mzxid":4294967297,"numChildren":0,"ephemeralOwner":5},"zxid":4294967297}}
 {"id":4,"client":"c2","invoke_ns":50,"complete_ns":60,"type":"exists","path":"/b","outcome":"failed","result":{"err":"NONODE"}}
 {"id":5,"client":"c3","invoke_ns":50,"complete_ns":60,"type":"getChildren","path":"/","outcome":"ok","result":{"children":["a-0000000001"]}}
 )";
@@ -46,6 +46,10 @@ TEST_CASE("a well-formed history reads back with every field") {
   CHECK(h.ops[2].line == 4);  // the blank line counts
   CHECK(h.ops[2].result.version == 0);
   CHECK(h.ops[2].result.mzxid == 4294967297ULL);
+  CHECK(h.ops[2].server == "s2");
+  CHECK(h.ops[2].result.num_children == 0);
+  CHECK(h.ops[2].result.ephemeral_owner == 5U);
+  CHECK_FALSE(h.ops[0].server.has_value());
   CHECK(h.ops[3].result.err == "NONODE");
   CHECK(h.ops[4].result.children == std::vector<std::string>{"a-0000000001"});
 }
@@ -88,6 +92,12 @@ TEST_CASE("history reader errors name the file, the line and the field") {
         "history.jsonl:1: unknown field 'vaule'");
   CHECK(read_error(R"({"id":1,"client":"c","invoke_ns":0,"complete_ns":1,"type":"read","outcome":"ok","result":{"version":"3"}})") ==
         "history.jsonl:1: 'result.version' must be an integer");
+  CHECK(read_error(R"({"id":1,"client":"c","server":[1],"invoke_ns":0,"complete_ns":1,"type":"read","outcome":"ok"})") ==
+        "history.jsonl:1: 'server' must be a string or an integer");
+  CHECK(read_error(R"({"id":1,"client":"c","invoke_ns":0,"complete_ns":1,"type":"read","outcome":"ok","result":{"numChildren":"2"}})") ==
+        "history.jsonl:1: 'result.numChildren' must be an integer");
+  CHECK(read_error(R"({"id":1,"client":"c","invoke_ns":0,"complete_ns":1,"type":"read","outcome":"ok","result":{"ephemeralOwner":-1}})")
+            .rfind("history.jsonl:1: 'result.ephemeralOwner' must be", 0) == 0);
   CHECK(read_error(R"({"id":1,"client":"c","invoke_ns":0,"complete_ns":1,"type":"setData","path":"/x","outcome":"ok"})") ==
         "history.jsonl:1: 'value' is required for setData");
   CHECK(read_error(R"({"id":1,"client":"c","invoke_ns":0,"complete_ns":1,"type":"getData","outcome":"ok"})") ==

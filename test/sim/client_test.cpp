@@ -11,6 +11,7 @@
 #include "sim/distributions.h"
 #include "sim/ensemble.h"
 #include "sim/scenario/runner.h"
+#include "tools/check/history_convert.h"
 #include "tools/run/recovery.h"
 
 using namespace zab;
@@ -190,4 +191,25 @@ TEST_CASE("the survivor probe writes through a survivor once the new leader is e
   CHECK(probe_ops >= 1);
   // The workload's own phases leave the probe out.
   CHECK(p.unavailable_ns != p.probe_write_ns);
+}
+
+TEST_CASE("the recorded history names the answering server and carries numChildren and ephemeralOwner") {
+  auto parsed = load_scenario(std::string(ZABSIM_SCENARIO_DIR) + "/leader-crash.json");
+  REQUIRE(std::holds_alternative<Scenario>(parsed));
+  ScenarioRun run(std::get<Scenario>(parsed), 1);
+  run.run();
+  const check::History h = tools::to_check_history(run.history(), ScenarioRun::kFirstClientAddress);
+  REQUIRE(h.ops.size() == run.history().ops().size());
+  std::size_t with_stat = 0, ephemeral_owned = 0;
+  for (std::size_t i = 0; i < h.ops.size(); ++i) {
+    const HistoryOp& sim_op = run.history().ops()[i];
+    CHECK(h.ops[i].server == "s" + std::to_string(sim_op.server));
+    if (sim_op.outcome != Outcome::kOk || !sim_op.reply.stat) continue;
+    ++with_stat;
+    CHECK(h.ops[i].result.num_children == sim_op.reply.stat->num_children);
+    CHECK(h.ops[i].result.ephemeral_owner == sim_op.reply.stat->ephemeral_owner.value);
+    if (sim_op.reply.stat->ephemeral_owner.value != 0) ++ephemeral_owned;
+  }
+  CHECK(with_stat > 20);
+  CAPTURE(ephemeral_owned);  // the workload's mix decides whether an ephemeral node was read
 }

@@ -31,6 +31,7 @@ check::History to_check_history(const sim::History& history, std::uint32_t first
     h.id = op.id;
     h.client = fmt::format("c{}", op.client - first_client_address + 1);
     if (op.session.value != 0) h.session = op.session.value;
+    if (op.server != 0) h.server = fmt::format("s{}", op.server);
     h.invoke_ns = op.invoke.ns();
     h.type = op_type(op.request.type);
     h.path = op.request.path;
@@ -57,6 +58,8 @@ check::History to_check_history(const sim::History& history, std::uint32_t first
           h.result.cversion = r.stat->cversion;
           h.result.czxid = r.stat->czxid.raw();
           h.result.mzxid = r.stat->mzxid.raw();
+          h.result.num_children = r.stat->num_children;
+          h.result.ephemeral_owner = r.stat->ephemeral_owner.value;
         }
         if (op.request.type == OpCode::kGetChildren) h.result.children = r.children;
       }
