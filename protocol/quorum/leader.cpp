@@ -487,6 +487,7 @@ void Leader::commit(Zxid zxid, std::uint64_t quorum_mask) {
   ZAB_ASSERT(quorum_mask != 0, "a commit names the ACKs that formed its quorum");
   ZAB_ASSERT(zxid <= last_proposed_, "only a proposed zxid commits");
   ZAB_ASSERT(!outstanding_.contains(zxid), "a committed proposal is no longer outstanding");
+  release_syncs_before(zxid);
   last_committed_ = zxid;
   ctx_.emit(ev::Committed{zxid, ev::QuorumMask{quorum_mask}});
   send_to_forwarding(QuorumPacket{PacketType::kCommit, zxid, std::nullopt});
@@ -505,7 +506,7 @@ void Leader::process_sync(ConnId handler) {
   ZAB_ASSERT(handler == kLocalSyncOrigin || handlers_.contains(handler.value), "a sync comes from a live handler or a local client");
   // MUTATION sync-without-quorum (ZOOKEEPER-1675): ZooKeeper answers at once.
   if (!quorum_sync()) {
-    release_sync(handler);
+    release_sync(handler, last_proposed_);
     return;
   }
   // Deviation D33: a leader that was paused (or cut off) answers syncs until its next tick
@@ -513,7 +514,7 @@ void Leader::process_sync(ConnId handler) {
   // write another leader completed before the sync began (ZOOKEEPER-1675, open). A quorum
   // that answers a ping sent after the sync arrived still follows this leader, so no later
   // epoch can have committed anything before that.
-  QuorumSync sync{.origin = handler, .asked = {}};
+  QuorumSync sync{.origin = handler, .asked = {}, .after = last_proposed_};
   for (auto& [conn, h] : handlers_) {
     if (const std::uint64_t ping = h->confirm_ping(); ping != 0) sync.asked[conn] = ping;
   }
@@ -557,19 +558,31 @@ void Leader::check_quorum_syncs() {
     }
     if (!ctx_.config.is_quorum(confirmed)) return;
     const ConnId origin = sync.origin;
+    const Zxid after = sync.after;
     quorum_syncs_.pop_front();
-    release_sync(origin);
+    release_sync(origin, after);
   }
 }
 
-void Leader::release_sync(ConnId origin) {
+void Leader::release_syncs_before(Zxid zxid) {
+  // Syncs wait in arrival order, so those that arrived before `zxid` was proposed are a prefix.
+  while (!quorum_syncs_.empty() && quorum_syncs_.front().after < zxid) {
+    const QuorumSync sync = quorum_syncs_.front();
+    quorum_syncs_.pop_front();
+    // Everything up to `after` is committed already: commits go out in zxid order.
+    ZAB_ASSERT(sync.after <= last_committed_, "a sync confirmed by a later commit follows only committed proposals");
+    send_sync(sync.origin);
+  }
+}
+
+void Leader::release_sync(ConnId origin, Zxid after) {
   ZAB_ASSERT(phase_ == Phase::kBroadcast, "a sync is released only by an established leader");
-  if (outstanding_.empty()) {
+  if (after <= last_committed_) {
     send_sync(origin);
     return;
   }
-  pending_syncs_[last_proposed_].push_back(origin);
-  ZAB_ASSERT(outstanding_.contains(last_proposed_), "a sync parks on the newest outstanding proposal");
+  ZAB_ASSERT(outstanding_.contains(after), "a sync parks on the proposal that was newest when it arrived, still outstanding");
+  pending_syncs_[after].push_back(origin);
 }
 
 void Leader::send_sync(ConnId origin) {

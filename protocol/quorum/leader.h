@@ -167,9 +167,16 @@ class Leader {
   struct QuorumSync {
     ConnId origin;                                 // a learner's handler, or kLocalSyncOrigin
     std::map<std::uint64_t, std::uint64_t> asked;  // handler conn -> ping number to be answered
+    // lastProposed when the sync arrived: its SYNC follows that proposal's COMMIT and precedes
+    // the COMMIT of every later one (Leader.processSync's order), so that a session's requests
+    // sent after the sync are never applied before it completes.
+    Zxid after;
   };
   std::deque<QuorumSync> quorum_syncs_;
-  void release_sync(ConnId origin);
+  void release_sync(ConnId origin, Zxid after);
+  // D33: committing `zxid`, proposed after some waiting syncs arrived, confirms them — its ACK
+  // quorum followed this leader after they arrived — and their SYNC goes out before its COMMIT.
+  void release_syncs_before(Zxid zxid);
   void send_sync(ConnId origin);
   void check_quorum_syncs();
   bool started_ = false;

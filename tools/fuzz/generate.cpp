@@ -381,6 +381,24 @@ json draw_clients(Draw& d, const Plan& p) {
   return c;
 }
 
+// Pipelined clients and time inside the servers, from a stream of their own so that the draws
+// above (and the runs without them) are what they were. Step costs here are not calibrated:
+// they move the servers' role changes against each other, over the range measured on real
+// servers (tools/calibration/: 1-40 ms).
+void draw_time_inside(Draw d, json& s) {
+  if (d.chance(0.3)) s["clients"]["in_flight"] = d.range(2, 4);
+  if (d.chance(0.25)) {
+    json costs = json::object();
+    for (const char* key : {"role_exit_us", "leader_start_us", "follower_start_us"}) {
+      json samples = json::array();
+      const std::int64_t n = d.range(1, 3);
+      for (std::int64_t k = 0; k < n; ++k) samples.push_back(d.range(0, 40) * 1000);
+      costs[key] = samples;
+    }
+    s["cluster"]["step_costs"] = costs;
+  }
+}
+
 json draw_disk(Draw& d, const Plan& p) {
   json disk = json::object();
   if (!p.disk) return disk;
@@ -430,6 +448,7 @@ GeneratedRun generate_run(const CampaignSpec& spec, std::uint64_t index) {
   const json disk = draw_disk(d, p);
   if (!disk.empty()) s["disk"] = disk;
   s["clients"] = draw_clients(d, p);
+  draw_time_inside(Draw(sim::Rng(run.seed).fork("fuzz/time-inside")), s);
 
   json faults = json::array();
   const std::int64_t count = d.range(1, p.disk ? 8 : 6);
