@@ -4,6 +4,7 @@
 
 #include "protocol/base/assert.h"
 #include "protocol/base/config.h"
+#include "sim/client/client_messages.h"
 #include "sim/world.h"
 
 namespace zab::sim {
@@ -14,14 +15,9 @@ SurvivorProbe::SurvivorProbe(const NodeContext& context, ProbeConfig config, His
   ZAB_ASSERT(history_ != nullptr && world_ != nullptr, "a probe records into a history");
 }
 
-std::uint16_t SurvivorProbe::message_type(const Bytes& payload) const {
-  return payload.empty() ? 0 : static_cast<std::uint16_t>(300 + payload[0]);
-}
+std::uint16_t SurvivorProbe::message_type(const Bytes& payload) const { return client_message_trace_type(payload); }
 
-std::string SurvivorProbe::describe_message(const Bytes& payload) const {
-  if (const auto m = decode_client_message(payload)) return describe_client_message(*m);
-  return "unreadable client message";
-}
+std::string SurvivorProbe::describe_message(const Bytes& payload) const { return describe_client_payload(payload); }
 
 void SurvivorProbe::begin_try(std::vector<Output>& out) {
   try_started_ = world_->now();

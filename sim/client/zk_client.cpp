@@ -2,6 +2,7 @@
 
 #include "protocol/base/assert.h"
 #include "protocol/base/config.h"
+#include "sim/client/client_messages.h"
 #include "sim/world.h"
 
 namespace zab::sim {
@@ -15,14 +16,9 @@ ZkClient::ZkClient(const NodeContext& context, ClientConfig config, History* his
 
 SimTime ZkClient::now() const { return world_->now(); }
 
-std::uint16_t ZkClient::message_type(const Bytes& payload) const {
-  return payload.empty() ? 0 : static_cast<std::uint16_t>(300 + payload[0]);
-}
+std::uint16_t ZkClient::message_type(const Bytes& payload) const { return client_message_trace_type(payload); }
 
-std::string ZkClient::describe_message(const Bytes& payload) const {
-  if (const auto m = decode_client_message(payload)) return describe_client_message(*m);
-  return "unreadable client message";
-}
+std::string ZkClient::describe_message(const Bytes& payload) const { return describe_client_payload(payload); }
 
 void ZkClient::send(const ClientMessage& message, std::vector<Output>& out) {
   ZAB_ASSERT(conn_.has_value(), "the client sends only over an open connection");
