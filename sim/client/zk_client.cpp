@@ -46,6 +46,7 @@ void ZkClient::lost(std::vector<Output>& out) {
   for (const InFlight& f : in_flight_) {
     history_->complete(f.history_id, now(), Outcome::kIndeterminate,
                        Reply{.xid = f.request.xid, .err = Err::kConnectionLoss, .type = f.request.type});
+    if (config_.retry_unknown && f.request.type != OpCode::kCloseSession) retries_.push_back(f.request);
   }
   in_flight_.clear();
   if (conn_) out.push_back(out::Close{*conn_});
@@ -66,18 +67,22 @@ void ZkClient::attempt_next_server(std::vector<Output>& out) {
 }
 
 void ZkClient::issue_next(std::vector<Output>& out) {
-  if (state_ != State::kConnected || in_flight_.size() >= config_.max_in_flight || next_op_ >= config_.ops.size()) {
-    return;
+  if (state_ != State::kConnected || in_flight_.size() >= config_.max_in_flight || !has_next_op()) return;
+  Request request;
+  if (!retries_.empty()) {
+    request = retries_.front();
+    retries_.pop_front();
+  } else {
+    request = config_.ops[next_op_].request;
+    ++next_op_;
   }
-  Request request = config_.ops[next_op_].request;
-  ++next_op_;
   request.xid = next_xid_++;
   const std::uint64_t id = history_->invoke(context_.self.value, session_,
                                             config_.servers[walk_->current()].value, now(), request);
-  in_flight_.push_back(InFlight{id, request});
+  in_flight_.push_back(InFlight{id, request, now()});
   send(request, out);
   // The request timeout watches the oldest outstanding request: replies come in order, so it
-  // is armed when the queue was empty and re-armed for the next one at each reply.
+  // is armed when the queue was empty and, at each reply, for what is left of the next one's.
   if (config_.request_timeout > Duration{} && in_flight_.size() == 1) {
     out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
   }
@@ -87,12 +92,12 @@ void ZkClient::issue_next(std::vector<Output>& out) {
 // The next operation becomes due its `delay` after a slot for it is free (with one slot: after
 // the previous operation completed), while the session is connected.
 void ZkClient::arm_next_op(std::vector<Output>& out) {
-  if (op_timer_armed_ || state_ != State::kConnected || next_op_ >= config_.ops.size() ||
-      in_flight_.size() >= config_.max_in_flight) {
+  if (op_timer_armed_ || state_ != State::kConnected || !has_next_op() || in_flight_.size() >= config_.max_in_flight) {
     return;
   }
   op_timer_armed_ = true;
-  out.push_back(out::SetTimer{kNextOp, config_.ops[next_op_].delay});
+  // A retry goes out as soon as it can; a scripted operation after its delay.
+  out.push_back(out::SetTimer{kNextOp, retries_.empty() ? config_.ops[next_op_].delay : Duration{}});
 }
 
 void ZkClient::step(const Clocks&, Input input, std::vector<Output>& out) {
@@ -196,7 +201,8 @@ void ZkClient::on_message(const ClientMessage& message, std::vector<Output>& out
   in_flight_.pop_front();
   out.push_back(out::CancelTimer{kRequestTimeout});
   if (config_.request_timeout > Duration{} && !in_flight_.empty()) {
-    out.push_back(out::SetTimer{kRequestTimeout, config_.request_timeout});
+    const Duration waited = now() - in_flight_.front().sent;
+    out.push_back(out::SetTimer{kRequestTimeout, waited < config_.request_timeout ? config_.request_timeout - waited : Duration{}});
   }
   history_->complete(f.history_id, now(), reply->err == Err::kOk ? Outcome::kOk : Outcome::kFailed, *reply);
   if (f.request.type == OpCode::kCloseSession) {

@@ -39,6 +39,11 @@ struct ClientConfig {
   // Requests outstanding at once (ClientCnxn pipelines a session's requests; they are answered
   // in order). 1: closed loop, each operation `delay` after the previous one completed.
   std::uint32_t max_in_flight = 1;
+  // An operation left indeterminate (the connection broke, or it timed out) is issued again,
+  // as a new operation, ahead of the rest, once the session is connected: the "retry until it
+  // completes" loop of an application (a create retried this way may meet its own first try
+  // as NODEEXISTS).
+  bool retry_unknown = false;
 };
 
 class ZkClient final : public Node {
@@ -84,8 +89,11 @@ class ZkClient final : public Node {
   struct InFlight {
     std::uint64_t history_id = 0;
     Request request;
+    SimTime sent;
   };
   std::deque<InFlight> in_flight_;  // replies come back in order
+  std::deque<Request> retries_;     // retry_unknown: issued before the next scripted operation
+  bool has_next_op() const { return !retries_.empty() || next_op_ < config_.ops.size(); }
 };
 
 }  // namespace zab::sim

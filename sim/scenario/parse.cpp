@@ -566,6 +566,7 @@ void parse_clients(Obj& c, Scenario& sc, ConsultedKeys* keys) {
   cs.start_ms = c.integer("start_ms", cs.start_ms, 0, kMaxMs);
   cs.in_flight = static_cast<std::uint32_t>(c.integer("in_flight", cs.in_flight, 1, kInFlightMax));
   cs.probe = c.boolean("probe", false);
+  cs.retry_unknown = c.boolean("retry_unknown", false);
   if (c.has("workload")) {
     Obj w(c.get("workload"), "/clients/workload", keys);
     parse_workload(w, cs);

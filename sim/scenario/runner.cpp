@@ -64,6 +64,7 @@ void ScenarioRun::add_clients() {
     cc.session_timeout_ms = cs.session_timeout_ms;
     cc.request_timeout = Duration::ms(cs.request_timeout_ms);
     cc.max_in_flight = cs.in_flight;
+    cc.retry_unknown = cs.retry_unknown;
     auto script = cs.scripts.find(i);
     if (script != cs.scripts.end()) {
       for (const ScriptedClientOp& op : script->second) cc.ops.push_back(ScriptedOp{Duration::ms(op.delay_ms), op.request});

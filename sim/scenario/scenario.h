@@ -119,6 +119,9 @@ struct ClientsSpec {
   // After each crash or hang, a survivor probe (sim/client/probe.h) measures when a write
   // goes through again, as `zabsim real` does; its operations join the history.
   bool probe = false;
+  // An operation whose outcome a client cannot know (its connection broke or it timed out) is
+  // issued again, as a new operation, once the client can, until one completes.
+  bool retry_unknown = false;
   WorkloadSpec workload;
   std::map<std::uint32_t, std::vector<ScriptedClientOp>> scripts;  // by client index (from 1)
   // A scripted client's own start time, overriding start_ms: a client that starts after the

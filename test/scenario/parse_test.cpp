@@ -160,11 +160,12 @@ TEST_CASE("the limits on clients, workload operations and simulated span are doc
 
 TEST_CASE("step costs, pipelining and the probe parse, and their bad values name their JSON pointer") {
   const Scenario s = ok(R"({"name": "x", "cluster": {"step_costs": {"role_exit_us": [1000, 2000], "source": "here"}},
-                            "clients": {"count": 1, "in_flight": 4, "probe": true}})");
+                            "clients": {"count": 1, "in_flight": 4, "probe": true, "retry_unknown": true}})");
   CHECK(s.step_costs.role_exit_us == std::vector<std::int64_t>{1000, 2000});
   CHECK(s.step_costs.leader_start_us.empty());
   CHECK(s.clients.in_flight == 4);
   CHECK(s.clients.probe);
+  CHECK(s.clients.retry_unknown);
   CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"role_exit_us": 5}}})") ==
         "t.json: /cluster/step_costs/role_exit_us: must be a list of at most 10000 samples in microseconds");
   CHECK(error_of(R"({"name": "x", "cluster": {"step_costs": {"leader_start_us": [1, -2]}}})") ==

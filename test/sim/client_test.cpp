@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 
 #include "sim/client/host_walk.h"
+#include "sim/client/workload.h"
 #include "sim/distributions.h"
 #include "sim/ensemble.h"
 #include "sim/scenario/runner.h"
@@ -212,4 +214,46 @@ TEST_CASE("the recorded history names the answering server and carries numChildr
   }
   CHECK(with_stat > 20);
   CAPTURE(ephemeral_owned);  // the workload's mix decides whether an ephemeral node was read
+}
+
+TEST_CASE("retry_unknown: an operation left indeterminate is issued again until one try completes") {
+  auto parsed = load_scenario(std::string(ZABSIM_SCENARIO_DIR) + "/leader-hang.json");
+  REQUIRE(std::holds_alternative<Scenario>(parsed));
+  Scenario scenario = std::get<Scenario>(parsed);
+  scenario.clients.retry_unknown = true;
+  scenario.duration_ms = 60'000;  // time for every client to finish its operations
+  std::size_t indeterminate = 0;
+  for (std::uint64_t seed : {1ULL, 2ULL, 3ULL}) {
+    CAPTURE(seed);
+    ScenarioRun run(scenario, seed);
+    run.run();
+    std::map<std::uint32_t, std::vector<const HistoryOp*>> by_client;
+    for (const HistoryOp& op : run.history().ops()) by_client[op.client].push_back(&op);
+    REQUIRE(by_client.size() == scenario.clients.count);
+    for (const auto& [client, ops] : by_client) {
+      std::size_t completed = 0;
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        if (ops[i]->outcome != Outcome::kIndeterminate) {
+          ++completed;
+          continue;
+        }
+        ++indeterminate;
+        // The next operation this client issued is the same request again.
+        REQUIRE(i + 1 < ops.size());
+        CHECK(ops[i + 1]->request.type == ops[i]->request.type);
+        CHECK(ops[i + 1]->request.path == ops[i]->request.path);
+        CHECK(ops[i + 1]->request.data == ops[i]->request.data);
+        CHECK(ops[i + 1]->request.xid != ops[i]->request.xid);
+      }
+      // Every scripted operation completed once: the runner's workload for this client, drawn
+      // again from the same stream (a sync_read is two operations).
+      const WorkloadSpec& w = scenario.clients.workload;
+      Rng rng = Rng(seed).fork("scenario/workload").fork(client - ScenarioRun::kFirstClientAddress + 1);
+      const auto scripted = generate_workload(
+          WorkloadMix{.ops = w.ops_per_client, .think_time_ms = w.think_time_ms, .keys = w.keys, .weights = w.mix},
+          client - ScenarioRun::kFirstClientAddress + 1, rng);
+      CHECK(completed == scripted.size());
+    }
+  }
+  CHECK(indeterminate >= 1);  // the hung leader's clients gave up on what they had in flight
 }

@@ -52,12 +52,14 @@ TEST_CASE("real: what cannot be done on a real ensemble is refused, one line nam
                                   {"kind": "hang", "target": 2, "at_ms": 6}, {"kind": "resume", "target": 2, "at_ms": 7}]})"))
             .empty());
   const auto r = refusals(scenario_of(R"({"name": "x", "cluster": {"mutations": ["no-epoch-files"], "finalize_wait_ms": 50},
-      "network": {"out_of_model": {"enabled": true}}, "disk": {"crash_loss": "torn_tail"}, "clients": {"count": 1},
+      "network": {"out_of_model": {"enabled": true}}, "disk": {"crash_loss": "torn_tail"},
+      "clients": {"count": 1, "in_flight": 2, "retry_unknown": true},
       "faults": [{"kind": "clock_drift", "target": 1, "ppm": 5, "at_ms": 1},
                  {"kind": "crash", "target": 1, "on": {"event": "logged"}},
                  {"kind": "partition", "isolate": "leader", "at_ms": 2},
                  {"kind": "corrupt", "target": 1, "file": "log.1", "at_ms": 3}]})"));
   const std::vector<std::string> places = {"/cluster/mutations:", "/cluster/finalize_wait_ms:", "/network/out_of_model:",
+                                           "/clients/in_flight:", "/clients/retry_unknown:",
                                            "/disk/crash_loss:", "/faults/0/kind:", "/faults/1/on:",
                                            "/faults/3/kind:"};  // the partition goes through the proxies
   REQUIRE(r.size() == places.size());

@@ -58,6 +58,12 @@ std::vector<std::string> refusals(const sim::Scenario& scenario) {
     out.push_back("/network/out_of_model: loss, duplication and reordering inside a TCP connection cannot be done "
                   "to real connections");
   }
+  if (scenario.clients.in_flight > 1) {
+    out.push_back("/clients/in_flight: the real ensemble's workload clients keep one request in flight");
+  }
+  if (scenario.clients.retry_unknown) {
+    out.push_back("/clients/retry_unknown: the real ensemble's workload clients do not retry");
+  }
   const sim::DiskConfig disk_defaults;
   if (scenario.disk.crash_loss != disk_defaults.crash_loss) {
     out.push_back("/disk/crash_loss: a real crash here is a process kill (SIGKILL), which loses nothing the "
