@@ -48,6 +48,13 @@ void SurvivorProbe::end_try(std::vector<Output>& out) {
   out.push_back(out::SetTimer{kNextTry, due > now ? due - now : Duration{}});
 }
 
+// The create's outcome is unknown (its connection broke, or no answer came in time): the try ends.
+void SurvivorProbe::give_up_write(std::vector<Output>& out) {
+  history_->complete(history_id_, world_->now(), Outcome::kIndeterminate,
+                     Reply{.xid = 1, .err = Err::kConnectionLoss, .type = OpCode::kCreate});
+  end_try(out);
+}
+
 void SurvivorProbe::drop_connection(std::vector<Output>& out) {
   if (conn_) out.push_back(out::Close{*conn_});
   conn_.reset();
@@ -78,9 +85,7 @@ void SurvivorProbe::step(const Clocks&, Input input, std::vector<Output>& out) {
           if (state_ == State::kHandshake) {
             next_candidate(out);  // not serving: the next survivor, in the same try
           } else if (state_ == State::kWriting) {
-            history_->complete(history_id_, world_->now(), Outcome::kIndeterminate,
-                               Reply{.xid = 1, .err = Err::kConnectionLoss, .type = OpCode::kCreate});
-            end_try(out);
+            give_up_write(out);
           }
         } else if constexpr (std::is_same_v<T, in::Message>) {
           if (!conn_ || in.conn != *conn_) return;
@@ -91,9 +96,7 @@ void SurvivorProbe::step(const Clocks&, Input input, std::vector<Output>& out) {
           if (in.id == kNextTry && state_ == State::kBetweenTries) begin_try(out);
           if (in.id == kWait && state_ == State::kHandshake) next_candidate(out);
           if (in.id == kWait && state_ == State::kWriting) {
-            history_->complete(history_id_, world_->now(), Outcome::kIndeterminate,
-                               Reply{.xid = 1, .err = Err::kConnectionLoss, .type = OpCode::kCreate});
-            end_try(out);
+            give_up_write(out);
           }
         } else if constexpr (std::is_same_v<T, in::FsyncDone>) {
           ZAB_ASSERT(false, "a probe writes no files");

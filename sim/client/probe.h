@@ -49,6 +49,7 @@ class SurvivorProbe final : public Node {
   void next_candidate(std::vector<Output>& out);
   void end_try(std::vector<Output>& out);
   void drop_connection(std::vector<Output>& out);
+  void give_up_write(std::vector<Output>& out);
   void on_message(const ClientMessage& message, std::vector<Output>& out);
 
   NodeContext context_;

@@ -36,14 +36,13 @@ void measure_clients(const sim::ScenarioRun& run, sim::SimTime until, RecoveryPh
   for (const auto& op : run.history().ops()) {
     if (op.invoke < p.at || op.invoke >= until || op.outcome != sim::Outcome::kOk || !op.complete) continue;
     const bool write = is_data_write(op.request.type);
+    const std::int64_t dt = (*op.complete - p.at).count_ns();
     if (run.is_probe(op.client)) {
       // The survivor probe's own figure; the clients' phases are the workload's alone.
-      const std::int64_t dt = (*op.complete - p.at).count_ns();
       if (write && (p.probe_write_ns < 0 || dt < p.probe_write_ns)) p.probe_write_ns = dt;
       continue;
     }
     if (!write && !is_data_read(op.request.type)) continue;
-    const std::int64_t dt = (*op.complete - p.at).count_ns();
     ServerService& s = per_server[op.server];
     s.server = op.server;
     std::int64_t& server_slot = write ? s.first_write_ns : s.first_read_ns;

@@ -73,7 +73,8 @@ std::vector<Setting> settings(const StudySpec& spec) {
 
 json build_scenario(const StudySpec& spec, const Setting& setting, std::uint64_t seed) {
   json doc = spec.base;
-  std::uint32_t servers = doc.contains("cluster") ? doc["cluster"].value("servers", 5u) : 5u;
+  const std::uint32_t default_servers = sim::Scenario{}.servers;
+  std::uint32_t servers = doc.contains("cluster") ? doc["cluster"].value("servers", default_servers) : default_servers;
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     if (spec.axes[i].name == "servers") servers = setting.values[i].get<std::uint32_t>();
   }
