@@ -28,6 +28,7 @@ using json = nlohmann::ordered_json;
 
 struct Row {
   const bugs::BugEntry* entry = nullptr;
+  bool steer = true;  // this hunt's schedules are steered by coverage
   bugs::HuntResult result;
   std::string crash;  // the entry's worker died (a bug in zabsim, not a finding)
 };
@@ -92,6 +93,37 @@ std::string render_table(const std::vector<Row>& rows, double budget_s) {
   return out;
 }
 
+// Steered and random hunts of the same entries side by side (--side-by-side): rows come in
+// pairs, the steered hunt first.
+std::string render_side_by_side(const std::vector<Row>& rows, double budget_s) {
+  std::vector<std::array<std::string, 9>> lines;
+  lines.push_back({"entry (switch)", "JIRA", "steered: caught by", "schedules", "cpu", "random: caught by", "schedules", "cpu", ""});
+  for (std::size_t k = 0; k + 1 < rows.size(); k += 2) {
+    const Row& a = rows[k];
+    const Row& b = rows[k + 1];
+    auto count = [](const Row& r) { return r.result.found ? fmt::format("{}", r.result.schedules) : "-"; };
+    auto cpu = [](const Row& r) { return r.result.found ? fmt::format("{:.2f} s", r.result.cpu_s) : "-"; };
+    lines.push_back({entry_label(*a.entry), a.result.jira, caught_by(a, budget_s), count(a), cpu(a), caught_by(b, budget_s), count(b),
+                     cpu(b), ""});
+  }
+  std::array<std::size_t, 9> width{};
+  for (const auto& line : lines) {
+    for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
+  }
+  std::string out;
+  for (const auto& line : lines) {
+    std::string text;
+    for (std::size_t c = 0; c + 1 < line.size(); ++c) {
+      const bool numeric = c == 3 || c == 4 || c == 6 || c == 7;
+      text += numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
+      text += "  ";
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_bugs(const std::vector<std::string>& args) {
@@ -110,6 +142,8 @@ int run_bugs(const std::vector<std::string>& args) {
       "seed", uint_value<0, UINT64_MAX>(&h.seed, 1), "the campaign seed (the same for every entry)")(
       "out", po::value<std::string>(&out_dir)->default_value("zabsim-bugs"),
       "output directory: bugs.json, and per entry its campaign, finding and shrunk scenario")(
+      "random", "random schedules only, as before steering (issue 17): no corpus, no derived schedules")(
+      "side-by-side", "hunt every entry twice, steered and random, and print the two side by side")(
       "no-shrink", "do not shrink the findings")(
       "shrink-budget", seconds_value<kSecondsMax>(&h.shrink_budget_s),
       "wall seconds to shrink each finding, after and outside --budget (default: the same as --budget)")(
@@ -145,6 +179,12 @@ int run_bugs(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   h.shrink = vm.count("no-shrink") == 0;
+  h.steer = vm.count("random") == 0;
+  const bool side_by_side = vm.count("side-by-side") != 0;
+  if (side_by_side && !h.steer) {
+    fmt::print(stderr, "zabsim bugs: --side-by-side hunts both ways; it cannot go with --random\n");
+    return kExitUsage;
+  }
 
   std::vector<Row> rows;
   if (names.empty()) {
@@ -165,18 +205,36 @@ int run_bugs(const std::vector<std::string>& args) {
     rows.push_back(Row{.entry = e});
   }
 
-  fmt::print("zabsim bugs: {} entries, seed {}, budget {} s of CPU and {} schedules per entry on one core each, {} workers, "
-             "output in {}\n",
-             rows.size(), h.seed, h.budget_s, h.max_schedules, jobs, out_dir);
+  fmt::print("zabsim bugs: {} entries, seed {}, {}, budget {} s of CPU and {} schedules per entry on one core each, {} "
+             "workers, output in {}\n",
+             rows.size(), h.seed, h.steer ? "schedules steered by coverage" : "random schedules", h.budget_s, h.max_schedules,
+             jobs, out_dir);
+  if (side_by_side) {
+    std::vector<Row> both;
+    for (const Row& r : rows) {
+      both.push_back(Row{.entry = r.entry, .steer = true});
+      both.push_back(Row{.entry = r.entry, .steer = false});
+    }
+    rows = std::move(both);
+    fmt::print("  each entry hunted twice: steered, then with random schedules (--side-by-side)\n");
+  } else {
+    for (Row& r : rows) r.steer = h.steer;
+  }
   if (h.shrink) fmt::print("  then up to {} s to shrink each finding (--shrink-budget; --no-shrink to skip)\n", h.shrink_budget_s);
   if (!make_output_dir("bugs", "--out", out_dir)) return kExitUsage;
+  // Where a hunt writes its campaign: DIR/<entry>, or DIR/<entry>/<steered|random> side by side.
+  auto hunt_dir = [&](const Row& row) {
+    const auto dir = std::filesystem::path(out_dir) / row.entry->name;
+    return (side_by_side ? dir / (row.steer ? "steered" : "random") : dir).string();
+  };
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> indices;
   for (std::uint64_t i = 0; i < rows.size(); ++i) indices.push_back(i);
   fuzz::PoolCallbacks callbacks;
-  callbacks.work = [&](std::uint64_t i) {
+  callbacks.work = [&](std::uint64_t i, const std::string&) {
     bugs::HuntOptions o = h;
-    o.out_dir = (std::filesystem::path(out_dir) / rows[i].entry->name).string();
+    o.steer = rows[i].steer;
+    o.out_dir = hunt_dir(rows[i]);
     std::filesystem::remove_all(o.out_dir);  // a previous hunt's findings are not this one's
     return bugs::to_json(bugs::hunt(*rows[i].entry, o)).dump();
   };
@@ -190,7 +248,8 @@ int run_bugs(const std::vector<std::string>& args) {
     } else {
       row.result = bugs::hunt_result_from_json(json::parse(p.line));
     }
-    fmt::print("  {}: {}{}\n", row.entry->name, caught_by(row, h.budget_s),
+    fmt::print("  {}{}: {}{}\n", row.entry->name, side_by_side ? (row.steer ? " (steered)" : " (random)") : "",
+               caught_by(row, h.budget_s),
                row.result.found ? fmt::format(" after {} schedules, {:.2f} s cpu, {:.2f} s wall", row.result.schedules,
                                               row.result.cpu_s, row.result.wall_s)
                                 : "");
@@ -201,42 +260,72 @@ int run_bugs(const std::vector<std::string>& args) {
   fuzz::run_pool(indices, jobs, callbacks);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  const auto caught = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.result.found; }));
-  const auto expected = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.result.expected(); }));
-  fmt::print("\n{}", render_table(rows, h.budget_s));
+  fmt::print("\n{}", side_by_side ? render_side_by_side(rows, h.budget_s) : render_table(rows, h.budget_s));
   for (const Row& row : rows) {
     for (const auto& [index, property] : row.result.correct_protocol_findings) {
       fmt::print("note: {} run {} fails with the switches off too ({}): a finding on the correct protocol, not this "
                  "entry's; the hunt went on. Its record: {}/record.json\n",
                  row.entry->name, index, property,
-                 fuzz::finding_dir((std::filesystem::path(out_dir) / row.entry->name).string(), index));
+                 fuzz::finding_dir(hunt_dir(row), index));
     }
   }
-  const std::string median = median_time(rows);
-  fmt::print("\ncaught {} of {} entries ({} by the expected property) within {} s of one core each; median CPU time to "
-             "first detection {}; {:.1f} s wall in all on {} workers\n",
-             caught, rows.size(), expected, h.budget_s, median, wall_s, jobs);
+  // The figures of one way of hunting (steered or random), over its hunts.
+  struct Tally {
+    std::size_t hunts = 0, caught = 0, expected = 0;
+    std::string median;
+  };
+  auto tally = [&](bool steer) {
+    std::vector<Row> mine;
+    for (const Row& r : rows) {
+      if (r.steer == steer) mine.push_back(r);
+    }
+    Tally t;
+    t.hunts = mine.size();
+    t.caught = static_cast<std::size_t>(std::count_if(mine.begin(), mine.end(), [](const Row& r) { return r.result.found; }));
+    t.expected = static_cast<std::size_t>(std::count_if(mine.begin(), mine.end(), [](const Row& r) { return r.result.expected(); }));
+    t.median = median_time(mine);
+    return t;
+  };
+  const Tally primary = tally(h.steer);
+  const std::size_t entries = side_by_side ? rows.size() / 2 : rows.size();
+  fmt::print("\n");
+  for (const bool steer : side_by_side ? std::vector<bool>{true, false} : std::vector<bool>{h.steer}) {
+    const Tally t = tally(steer);
+    fmt::print("{}caught {} of {} entries ({} by the expected property) within {} s of one core each; median CPU time to "
+               "first detection {}\n",
+               side_by_side ? (steer ? "steered: " : "random:  ") : "", t.caught, t.hunts, t.expected, h.budget_s, t.median);
+  }
+  fmt::print("{:.1f} s wall in all on {} workers\n", wall_s, jobs);
 
   json report;
   report["seed"] = h.seed;
+  report["steered"] = h.steer;
   report["budget_s"] = h.budget_s;
   report["max_schedules"] = h.max_schedules;
   report["jobs"] = jobs;
-  report["caught"] = caught;
-  report["caught_by_expected_property"] = expected;
-  report["entries_selected"] = rows.size();
-  report["median_cpu_time"] = median;
+  // The top-level figures are the steered hunts' (the random ones' with --random); with
+  // --side-by-side, "random" has the random hunts' too.
+  report["caught"] = primary.caught;
+  report["caught_by_expected_property"] = primary.expected;
+  report["entries_selected"] = entries;
+  report["median_cpu_time"] = primary.median;
+  if (side_by_side) {
+    const Tally r = tally(false);
+    report["random"] = {{"caught", r.caught}, {"caught_by_expected_property", r.expected}, {"median_cpu_time", r.median}};
+  }
   report["entries"] = json::array();
   for (const Row& row : rows) {
     json j = bugs::to_json(row.result);
     j["switches"] = row.entry->switches;
+    if (side_by_side) j["way"] = row.steer ? "steered" : "random";
     if (!row.crash.empty()) j["worker_died"] = row.crash;
     report["entries"].push_back(j);
   }
   const std::string path = (std::filesystem::path(out_dir) / "bugs.json").string();
   std::ofstream(path) << report.dump(2) << "\n";
   fmt::print("details: {} (per entry: its campaign, the finding's run record and min.json)\n", path);
-  return caught == rows.size() ? kExitOk : kExitNotFound;
+  // Exit 0 when every entry was caught the primary way (steered, or random with --random).
+  return primary.caught == primary.hunts ? kExitOk : kExitNotFound;
 }
 
 }  // namespace zab::tools

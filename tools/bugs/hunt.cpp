@@ -16,6 +16,7 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
   r.entry = entry.name;
   r.jira = bug_jira(entry);
   r.expected_property = entry.expected_property;
+  r.steered = options.steer;
 
   fuzz::CampaignOptions o;
   o.spec.seed = options.seed;
@@ -25,10 +26,12 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
   o.cpu_budget_s = options.budget_s;
   o.out_dir = options.out_dir;
   o.quiet = true;
-  o.stop_after_finding = [&](const json& line) {
+  o.spec.steer = options.steer;
+  json found_scenario;
+  o.stop_after_finding = [&](const json& line, const json& scenario) {
     // The control: the same schedule and seed with the switches off, in a forked child.
     const std::uint64_t index = line["index"].get<std::uint64_t>();
-    json control = fuzz::generate_run(o.spec, index).scenario;
+    json control = scenario;
     control["cluster"].erase("mutations");
     const fuzz::Probe p = fuzz::probe(control, control["seed"].get<std::uint64_t>());
     if (!p.properties.empty()) {
@@ -39,6 +42,8 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
     r.first_index = index;
     r.property = line["properties"][0].get<std::string>();
     r.witness = line["witness"].get<std::string>();
+    r.derived = line.contains("parent");
+    found_scenario = scenario;
     return true;
   };
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
@@ -52,9 +57,8 @@ HuntResult hunt(const BugEntry& entry, const HuntOptions& options) {
   }
   if (!options.shrink) return r;
 
-  const fuzz::GeneratedRun g = fuzz::generate_run(o.spec, r.first_index);
-  const fuzz::ShrinkResult s =
-      fuzz::shrink(g.scenario, g.seed, r.property, fuzz::ShrinkOptions{.time_budget_s = options.shrink_budget_s});
+  const fuzz::ShrinkResult s = fuzz::shrink(found_scenario, found_scenario["seed"].get<std::uint64_t>(), r.property,
+                                            fuzz::ShrinkOptions{.time_budget_s = options.shrink_budget_s});
   r.shrunk = s.reproduced;
   r.shrunk_faults = s.scenario["faults"].size();
   r.shrunk_servers = s.scenario["cluster"]["servers"].get<std::size_t>();
@@ -74,7 +78,9 @@ json to_json(const HuntResult& r) {
   j["expected_property"] = r.expected_property;
   j["found"] = r.found;
   j["schedules"] = r.schedules;
+  j["steered"] = r.steered;
   if (r.found) {
+    j["derived"] = r.derived;
     j["first_index"] = r.first_index;
     j["property"] = r.property;
     j["expected"] = r.expected();
@@ -105,7 +111,9 @@ HuntResult hunt_result_from_json(const json& j) {
   r.expected_property = j.at("expected_property").get<std::string>();
   r.found = j.at("found").get<bool>();
   r.schedules = j.at("schedules").get<std::uint64_t>();
+  r.steered = j.at("steered").get<bool>();
   if (r.found) {
+    r.derived = j.at("derived").get<bool>();
     r.first_index = j.at("first_index").get<std::uint64_t>();
     r.property = j.at("property").get<std::string>();
     r.witness = j.at("witness").get<std::string>();

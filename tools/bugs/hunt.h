@@ -27,13 +27,16 @@ struct HuntOptions {
   std::string out_dir;                // this entry's campaign output; "" writes nothing
   bool shrink = true;
   double shrink_budget_s = 60;
+  bool steer = true;                  // steered by coverage (tools/fuzz/steer.h); false: random schedules
 };
 
 struct HuntResult {
   std::string entry;
   std::string jira;
   std::string expected_property;
+  bool steered = false;               // the hunt's schedules were steered by coverage
   bool found = false;
+  bool derived = false;               // found: the finding's schedule was derived by the steering
   std::uint64_t schedules = 0;        // run: up to and including the finding, or all of them
   std::uint64_t first_index = 0;      // found: the finding's run index (schedules - 1)
   std::string property;               // found: the first property it violated

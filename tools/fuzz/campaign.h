@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,12 @@ struct CampaignOptions {
   std::string out_dir;            // "" : write nothing (benchmarks)
   bool progress_bar = false;      // a terminal: one redrawn line; else a plain line every 5 s
   bool quiet = false;             // no progress at all
-  // Called in the parent with each failing run's line (completion order); true: hand out no
-  // more runs (with jobs 1 the campaign then ends at exactly that run). Unset: never stop.
-  std::function<bool(const nlohmann::ordered_json& line)> stop_after_finding;
+  // Called in the parent with each failing run's line (completion order) and its schedule;
+  // true: hand out no more runs (with jobs 1 the campaign then ends at exactly that run).
+  // Unset: never stop.
+  std::function<bool(const nlohmann::ordered_json& line, const nlohmann::ordered_json& scenario)> stop_after_finding;
+  // Steered campaigns' shared corpus directory (steer.h); "" : none.
+  std::string sync_dir;
   // Called in the parent with every run's line, in index order (benchmarks). Unset: nothing.
   std::function<void(const nlohmann::ordered_json& line)> on_line;
 };
@@ -47,6 +51,9 @@ struct CampaignOutcome {
   // Failing runs' lines in index order: the first kFindingLinesKept, and the first of each
   // property after those.
   std::vector<nlohmann::ordered_json> findings;
+  std::map<std::uint64_t, nlohmann::ordered_json> finding_scenarios;  // the schedules of `findings`, by run index
+  std::size_t features = 0;  // protocol-state features reached (signature.h)
+  std::size_t corpus = 0;    // schedules that joined the steering's corpus (0 when not steering)
   double wall_s = 0;
   double cpu_s = 0;  // the runs' CPU time, summed over workers (a crashed run's is not counted)
 };
@@ -60,11 +67,13 @@ inline std::uint64_t shard_index(std::uint64_t k, std::uint32_t shard, std::uint
 
 // One run, start to line: generate, execute, judge; saves a record under
 // out_dir/findings/run-<index>/ if the run failed (and out_dir is set).
-nlohmann::ordered_json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& out_dir);
+// `payload`: a derived schedule from the steering ("" : generate run `index`).
+nlohmann::ordered_json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& out_dir,
+                               const std::string& payload = "");
 
 // The line of a run that crashed its worker (with what it wrote to stderr); saves its record.
 nlohmann::ordered_json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string& crash_text,
-                                  const std::string& out_dir);
+                                  const std::string& out_dir, const std::string& payload = "");
 
 CampaignOutcome run_campaign(const CampaignOptions& options);
 

@@ -66,6 +66,7 @@ Execution execute(const nlohmann::ordered_json& doc, std::uint64_t seed, bool wh
   x.trace_hash = run.world().trace_hash();
   x.events = run.world().trace().event_count();
   x.instant_events_max = run.world().instant_events_max();
+  x.signature = signature_of(run.world().trace().events(), run.scenario().servers);
 
   x.record = std::move(result.record);
   return x;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/fuzz/signature.h"
 #include "tools/run/run_record.h"
 
 namespace zab::fuzz {
@@ -28,6 +29,7 @@ struct Execution {
   std::uint64_t trace_hash = 0;
   std::uint64_t events = 0;
   std::uint64_t instant_events_max = 0;            // the most events run at one instant
+  Signature signature;                             // the protocol-state coverage (steering)
   bool failed() const { return !properties.empty(); }
   tools::RunRecord record;                         // filled for every run; saved for findings
 };

@@ -7,12 +7,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
+#include "protocol/base/assert.h"
 #include "protocol/base/mutations.h"
 #include "tools/commands.h"
 #include "tools/fuzz/campaign.h"
+#include "tools/fuzz/coverage_chart.h"
 #include "tools/fuzz/shrink.h"
+#include "tools/fuzz/steer.h"
 #include "tools/fuzz/summary.h"
 #include "tools/options.h"
 
@@ -44,8 +48,9 @@ std::string shrink_findings(const fuzz::CampaignOptions& o, const fuzz::Campaign
     const std::string property = line["properties"][0].get<std::string>();
     if (!done.insert(property).second) continue;
     const auto index = line["index"].get<std::uint64_t>();
-    const fuzz::GeneratedRun g = fuzz::generate_run(o.spec, index);
-    const fuzz::ShrinkResult r = fuzz::shrink(g.scenario, g.seed, property, fuzz::ShrinkOptions{.time_budget_s = budget_s});
+    const auto& scenario = outcome.finding_scenarios.at(index);
+    const fuzz::ShrinkResult r = fuzz::shrink(scenario, scenario["seed"].get<std::uint64_t>(), property,
+                                              fuzz::ShrinkOptions{.time_budget_s = budget_s});
     const std::string path = (std::filesystem::path(fuzz::finding_dir(o.out_dir, index)) / "min.json").string();
     std::ofstream(path) << r.scenario.dump(2) << "\n";
     out += fmt::format("  {}: run {} shrunk to {} faults, {} servers in {:.1f} s ({} candidates{}): zabsim run {}\n",
@@ -63,6 +68,7 @@ int run_fuzz(const std::vector<std::string>& args) {
   std::string shard = "1/1";
   std::vector<std::string> mutations;
   double shrink_budget_s = 60;
+  std::string baseline;
   options.add_options()("help,h", "show this help")(
       "runs", uint_value<1, fuzz::kCampaignRunsMax>(&o.runs, 1000), "runs in the whole campaign (all shards)")(
       "seed", uint_value<0, UINT64_MAX>(&o.spec.seed, 1), "the campaign seed")(
@@ -76,6 +82,12 @@ int run_fuzz(const std::vector<std::string>& args) {
       "no-shrink", "do not shrink findings")(
       "shrink-budget", seconds_value<kSecondsMax>(&shrink_budget_s, 60), "seconds to shrink each finding")(
       "out-of-model", "also draw faults ZAB does not claim to survive (drop, duplicate, reorder within a connection)")(
+      "random", "random schedules only: no steering by coverage (the corpus and derived schedules of issue 17)")(
+      "sync-dir", po::value<std::string>(&o.sync_dir),
+      "steered shards share their corpus through this directory (a shared volume); the campaign is then not "
+      "reproducible as a whole, each run still is from its record")(
+      "baseline", po::value<std::string>(&baseline),
+      "another campaign's output directory: its coverage over runs is drawn beside this one's in coverage.svg")(
       "quiet", "no progress output")(
       "fast-invariants",
       "skip the whole-state invariants pass after each step, for speed (the database's full walks then run "
@@ -85,7 +97,8 @@ int run_fuzz(const std::vector<std::string>& args) {
   if (auto code = parse_options("fuzz", args, options, positional, vm,
                                 "examples:\n  zabsim fuzz --runs 10000\n"
                                 "  zabsim fuzz --runs 500 --mutation commit-without-quorum --out /tmp/f\n"
-                                "  zabsim fuzz --runs 100000 --shard 3/8 --out shard3   (then: zabsim merge shard*)\n")) {
+                                "  zabsim fuzz --runs 100000 --shard 3/8 --out shard3   (then: zabsim merge shard*)\n"
+                                "  zabsim fuzz --runs 100000 --shard 3/8 --sync-dir /shared/corpus --out shard3\n")) {
     return *code;
   }
   if (!parse_shard(shard, o.shard, o.shards)) {
@@ -104,19 +117,50 @@ int run_fuzz(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  std::optional<fuzz::CoverageSeries> baseline_series;
+  if (!baseline.empty()) {
+    std::string why;
+    const std::string label = fmt::format("{} (--baseline)", baseline);
+    baseline_series = fuzz::read_coverage_csv((std::filesystem::path(baseline) / "coverage.csv").string(), label, why);
+    if (!baseline_series) {
+      fmt::print(stderr, "zabsim fuzz: --baseline: {}\n", why);
+      return kExitUsage;
+    }
+  }
   if (!make_output_dir("fuzz", "--out", o.out_dir)) return kExitUsage;  // the campaign writes into it as runs finish
   o.spec.mutations = mutations;
   o.spec.out_of_model = vm.count("out-of-model") != 0;
+  o.spec.steer = vm.count("random") == 0;
+  if (!o.sync_dir.empty() && !o.spec.steer) {
+    fmt::print(stderr, "zabsim fuzz: --sync-dir shares a steered campaign's corpus; it cannot go with --random\n");
+    return kExitUsage;
+  }
+  if (!o.sync_dir.empty() && !make_output_dir("fuzz", "--sync-dir", o.sync_dir)) return kExitUsage;
   o.quiet = vm.count("quiet") != 0;
   o.spec.whole_state_invariants = vm.count("fast-invariants") == 0;
   o.progress_bar = ::isatty(STDOUT_FILENO) != 0;
   if (!mutations.empty()) fmt::print("MUTATIONS ON: {}\n", fmt::join(mutations, ", "));
-  fmt::print("zabsim fuzz: {} runs (shard {}/{}), seed {}, {} workers, output in {}\n", o.runs, o.shard, o.shards,
-             o.spec.seed, o.jobs, o.out_dir);
+  fmt::print("zabsim fuzz: {} runs (shard {}/{}), seed {}, {} workers, {}, output in {}\n", o.runs, o.shard, o.shards,
+             o.spec.seed, o.jobs, o.spec.steer ? "steered by coverage" : "random schedules", o.out_dir);
   const fuzz::CampaignOutcome outcome = fuzz::run_campaign(o);
   fmt::print("\n{}", fuzz::render_summary(outcome.summary));
   fmt::print("{} runs in {:.1f} s: {:.1f} runs/s on {} workers\n", outcome.runs, outcome.wall_s,
              static_cast<double>(outcome.runs) / outcome.wall_s, o.jobs);
+  if (o.spec.steer) {
+    fmt::print("corpus: {} schedules reached new protocol states{}\n", outcome.corpus,
+               outcome.corpus > fuzz::kCorpusMax ? fmt::format(" (the newest {} kept)", fuzz::kCorpusMax) : "");
+  }
+  {
+    std::string why;
+    const std::string csv = (std::filesystem::path(o.out_dir) / "coverage.csv").string();
+    auto mine = fuzz::read_coverage_csv(csv, fmt::format("this campaign ({})", o.spec.steer ? "steered" : "random"), why);
+    ZAB_ASSERT(mine.has_value(), "the campaign's own coverage.csv reads back");
+    std::vector<fuzz::CoverageSeries> series = {*mine};
+    if (baseline_series) series.push_back(*baseline_series);
+    const std::string svg = (std::filesystem::path(o.out_dir) / "coverage.svg").string();
+    std::ofstream(svg) << fuzz::coverage_svg(series, fmt::format("Protocol-state coverage over runs, campaign seed {}", o.spec.seed));
+    fmt::print("coverage over runs: {} and {}\n", csv, svg);
+  }
   const std::uint64_t findings = fuzz::finding_count(outcome.summary);
   if (findings == 0) return kExitOk;
   fmt::print("\nfindings (run records; replay with the command shown):\n");

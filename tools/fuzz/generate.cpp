@@ -6,8 +6,8 @@
 #include <array>
 
 #include "protocol/base/coverage.h"
-#include "sim/distributions.h"
 #include "sim/rng.h"
+#include "tools/fuzz/draw.h"
 
 namespace zab::fuzz {
 
@@ -21,34 +21,6 @@ std::uint64_t run_seed(std::uint64_t campaign_seed, std::uint64_t index) {
 }
 
 namespace {
-
-// One draw stream with the few shapes the generator needs.
-class Draw {
- public:
-  explicit Draw(sim::Rng rng) : rng_(rng) {}
-  std::int64_t range(std::int64_t lo, std::int64_t hi) { return sim::uniform_int(rng_, lo, hi); }  // inclusive
-  bool chance(double p) { return sim::bernoulli(rng_, p); }
-  template <typename T>
-  const T& pick(const std::vector<T>& options) {
-    return options[sim::uniform_below(rng_, options.size())];
-  }
-  // An index drawn by relative weights.
-  std::size_t weighted(std::initializer_list<std::uint32_t> weights) {
-    std::uint64_t total = 0;
-    for (auto w : weights) total += w;
-    std::uint64_t x = sim::uniform_below(rng_, total);
-    std::size_t i = 0;
-    for (auto w : weights) {
-      if (x < w) return i;
-      x -= w;
-      ++i;
-    }
-    return weights.size() - 1;
-  }
-
- private:
-  sim::Rng rng_;
-};
 
 // The shape of one run, drawn first; the faults are drawn against it.
 struct Plan {

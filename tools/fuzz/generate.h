@@ -22,6 +22,7 @@ struct CampaignSpec {
   std::vector<std::string> mutations;  // catalog names, enabled in every run
   bool out_of_model = false;           // also draw faults ZAB does not claim to survive
   bool whole_state_invariants = true;  // false: --fast-invariants (ServerConfig's, not the schedule's)
+  bool steer = false;                  // derive schedules from those that reached new coverage (steer.h)
 };
 
 struct GeneratedRun {

@@ -10,6 +10,7 @@
 
 #include "checkers/json_input.h"
 #include "tools/commands.h"
+#include "tools/fuzz/steer.h"
 #include "tools/fuzz/summary.h"
 #include "tools/options.h"
 
@@ -32,6 +33,7 @@ int run_merge(const std::vector<std::string>& args) {
   nlohmann::ordered_json identity;
   std::vector<nlohmann::ordered_json> lines;
   std::set<std::uint64_t> seen;
+  std::set<std::uint32_t> features;  // the union of the shards' protocol-state features
   for (const auto& dir : dirs) {
     const auto campaign_path = std::filesystem::path(dir) / "campaign.json";
     std::string why;
@@ -54,6 +56,22 @@ int run_merge(const std::vector<std::string>& args) {
                  identity.dump());
       return kExitUsage;
     }
+    const auto coverage_path = (std::filesystem::path(dir) / "coverage.json").string();
+    const auto coverage_text = json_input::read_file(coverage_path, why);
+    if (!coverage_text) {
+      fmt::print(stderr, "zabsim merge: {}: not a campaign's output (coverage.json {})\n", dir, why);
+      return kExitUsage;
+    }
+    const auto coverage = json_input::parse<nlohmann::ordered_json>(*coverage_text, json_error);
+    const auto shard_features = coverage && coverage->is_object() && coverage->contains("features") && (*coverage)["features"].is_string()
+                                    ? fuzz::features_from_hex((*coverage)["features"].get<std::string>())
+                                    : std::nullopt;
+    if (!shard_features) {
+      fmt::print(stderr, "zabsim merge: {}: {}\n", coverage_path,
+                 coverage ? "/features: must be a string of 8-digit lower-case hex features" : json_error.text());
+      return kExitUsage;
+    }
+    features.insert(shard_features->begin(), shard_features->end());
     std::ifstream runs_in(std::filesystem::path(dir) / "runs.jsonl");
     std::string text;
     std::uint64_t line_number = 0;
@@ -84,8 +102,11 @@ int run_merge(const std::vector<std::string>& args) {
     fmt::print(stderr, "zabsim merge: {}: not the output of `zabsim fuzz` ({})\n", fmt::join(dirs, ", "), e.what());
     return kExitUsage;
   }
+  summary["coverage"]["protocol_state_features"] = features.size();
   if (!out.empty()) {
     if (!make_output_dir("merge", "-o", out)) return kExitUsage;
+    std::ofstream(std::filesystem::path(out) / "coverage.json")
+        << nlohmann::ordered_json{{"features", fuzz::features_to_hex({features.begin(), features.end()})}}.dump() << "\n";
     std::ofstream summary_out(std::filesystem::path(out) / "summary.json");
     summary_out << summary.dump(2) << "\n";
     summary_out.close();

@@ -50,9 +50,13 @@ bool read_all(int fd, char* data, std::size_t size) {
 }
 
 [[noreturn]] void worker_main(int commands, int answers, const PoolCallbacks& callbacks) {
-  std::uint64_t index = 0;
+  std::uint64_t index = 0, payload_size = 0;
+  std::string payload;
   while (read_all(commands, reinterpret_cast<char*>(&index), sizeof index)) {
-    std::string line = callbacks.work(index);
+    if (!read_all(commands, reinterpret_cast<char*>(&payload_size), sizeof payload_size)) break;
+    payload.resize(payload_size);
+    if (!read_all(commands, payload.data(), payload.size())) break;
+    std::string line = callbacks.work(index, payload);
     ZAB_ASSERT(line.find('\n') == std::string::npos, "a worker's answer is one line");
     line += '\n';
     if (!write_all(answers, line.data(), line.size())) break;
@@ -131,7 +135,8 @@ std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(st
   std::size_t busy = 0;
   bool stopped = false;
   auto hand_out = [&](Worker& w) {
-    if (stopped || next >= count) return;
+    if (stopped || next >= count || w.busy || w.pid < 0) return;
+    if (callbacks.ready && !callbacks.ready(next)) return;
     if (!callbacks.keep_going()) {
       stopped = true;
       return;
@@ -141,8 +146,18 @@ std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(st
     w.line_buffer.clear();
     w.error_buffer.clear();
     ++busy;
-    ZAB_ASSERT(write_all(w.to_worker, reinterpret_cast<const char*>(&w.index), sizeof w.index),
-               "a live worker accepts a run index");
+    const std::string payload = callbacks.payload ? callbacks.payload(w.index) : std::string();
+    const std::uint64_t payload_size = payload.size();
+    ZAB_ASSERT(write_all(w.to_worker, reinterpret_cast<const char*>(&w.index), sizeof w.index) &&
+                   write_all(w.to_worker, reinterpret_cast<const char*>(&payload_size), sizeof payload_size) &&
+                   write_all(w.to_worker, payload.data(), payload.size()),
+               "a live worker accepts a run index and its payload");
+  };
+  // Every free worker gets the next position if it may go out now.
+  auto hand_out_all = [&] {
+    for (Worker& w : workers) hand_out(w);
+    ZAB_ASSERT(busy > 0 || stopped || next >= count,
+               "a position is ready once every position before it has finished (PoolCallbacks::ready)");
   };
   const std::uint64_t start = std::min<std::uint64_t>(jobs, count);
   for (std::uint64_t i = 0; i < start; ++i) {
@@ -173,7 +188,7 @@ std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(st
         w.busy = false;
         --busy;
         callbacks.done(std::move(r));
-        hand_out(w);
+        hand_out_all();
       }
       if (open) continue;
       // The worker died (or, idle, was told nothing more): collect it and its last words.
@@ -191,10 +206,11 @@ std::uint64_t run_pool(std::uint64_t count, const std::function<std::uint64_t(st
         callbacks.done(std::move(r));
       }
       w.pid = -1;
+      w.busy = false;
       if (!stopped && next < count) {
         workers[k] = spawn(callbacks, workers);
-        hand_out(workers[k]);
       }
+      hand_out_all();
     }
   }
   for (Worker& w : workers) {

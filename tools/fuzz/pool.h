@@ -4,6 +4,8 @@
 // close, records the run as a crash with what the worker wrote to stderr, and forks a new
 // worker. Each worker runs one run index at a time, sent over a pipe, and answers with one
 // line (the run's JSON) over another; the parent hands out indices as workers become free.
+// An index may carry a payload from the parent (a steered run's scenario document, which the
+// parent derives from what earlier runs reached and the worker cannot compute alone).
 
 #include <cstdint>
 #include <functional>
@@ -20,8 +22,14 @@ struct PoolResult {
 };
 
 struct PoolCallbacks {
-  // In the worker: compute the answer for one run index (one line, no newline).
-  std::function<std::string(std::uint64_t index)> work;
+  // In the worker: compute the answer for one run index and its payload (one line, no newline).
+  std::function<std::string(std::uint64_t index, const std::string& payload)> work;
+  // In the parent, when handing out an index: its payload. Unset: none (empty).
+  std::function<std::string(std::uint64_t index)> payload;
+  // In the parent, before handing out position k (0, 1, ...): whether it may go out now; false
+  // leaves the free worker idle until another run finishes. It must be true once every position
+  // handed out before k has finished (or the pool would wait forever). Unset: always.
+  std::function<bool(std::uint64_t k)> ready;
   // In the parent: one run finished (in completion order, not index order).
   std::function<void(PoolResult&&)> done;
   // In the parent, before handing out each index: false stops handing out (a time budget).

@@ -18,6 +18,7 @@ json campaign_identity(const CampaignSpec& spec, std::uint64_t runs) {
   j["runs"] = runs;
   j["mutations"] = spec.mutations;
   j["out_of_model"] = spec.out_of_model;
+  if (spec.steer) j["steer"] = true;  // absent: random schedules (as before steering existed)
   return j;
 }
 
@@ -122,6 +123,7 @@ std::string render_summary(const json& s) {
   if (s["missing"].get<std::uint64_t>() > 0) out += fmt::format(" ({} of {} not run)", s["missing"].get<std::uint64_t>(), c["runs"].get<std::uint64_t>());
   if (!c["mutations"].empty()) out += fmt::format("; MUTATIONS ON: {}", c["mutations"].dump());
   if (c["out_of_model"].get<bool>()) out += "; out-of-model faults";
+  if (c.value("steer", false)) out += "; steered by coverage";
   out += "\n  profiles:";
   for (const auto& [k, v] : s["profiles"].items()) out += fmt::format(" {} {}", k, v.get<std::uint64_t>());
   out += "\n  outcomes:";
@@ -143,6 +145,9 @@ std::string render_summary(const json& s) {
   for (const auto& [k, v] : cov["reached_in_runs"].items()) out += fmt::format(" {} {}", k, v.get<std::uint64_t>());
   out += fmt::format("\ncoverage marks never reached ({}):", cov["never_reached"].size());
   for (const auto& k : cov["never_reached"]) out += " " + k.get<std::string>();
+  if (cov.contains("protocol_state_features")) {
+    out += fmt::format("\nprotocol-state features reached: {}", cov["protocol_state_features"].get<std::uint64_t>());
+  }
   out += fmt::format("\ntrace-hash fold {}\n", s["trace_hash_fold"].get<std::string>());
   return out;
 }

@@ -119,7 +119,7 @@ StudyResult run_study(const StudySpec& spec, const std::string& spec_path, unsig
   result.rows.resize(total);
   std::size_t done = 0;
   fuzz::PoolCallbacks callbacks;
-  callbacks.work = [&](std::uint64_t index) { return row_to_json(run_one(spec, all, index), spec, all).dump(); };
+  callbacks.work = [&](std::uint64_t index, const std::string&) { return row_to_json(run_one(spec, all, index), spec, all).dump(); };
   callbacks.done = [&](fuzz::PoolResult&& r) {
     RunRow row;
     if (r.crashed) {
