@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <vector>
 
+#include "protocol/base/assert.h"
 #include "tools/bugs/catalog.h"
 #include "tools/bugs/hunt.h"
 #include "tools/commands.h"
@@ -66,25 +68,17 @@ std::string median_time(const std::vector<Row>& rows) {
                                                      : fmt::format("{:.2f} s", m);
 }
 
-std::string render_table(const std::vector<Row>& rows, double budget_s) {
-  std::vector<std::array<std::string, 7>> cells;
-  cells.push_back({"entry (switch)", "JIRA", "caught by (property)", "schedules", "cpu", "wall", "shrunk to"});
-  for (const Row& row : rows) {
-    const bugs::HuntResult& r = row.result;
-    cells.push_back({entry_label(*row.entry), r.jira, caught_by(row, budget_s),
-                     r.found ? fmt::format("{}", r.schedules) : "-", r.found ? fmt::format("{:.2f} s", r.cpu_s) : "-",
-                     r.found ? fmt::format("{:.2f} s", r.wall_s) : "-", shrunk_size(r)});
-  }
-  std::array<std::size_t, 7> width{};
-  for (const auto& line : cells) {
+// Rows of cells as aligned text: numeric columns right-aligned, the others left-aligned.
+std::string align_columns(const std::vector<std::vector<std::string>>& lines, const std::vector<bool>& numeric) {
+  std::vector<std::size_t> width(numeric.size(), 0);
+  for (const auto& line : lines) {
     for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
   }
   std::string out;
-  for (const auto& line : cells) {
+  for (const auto& line : lines) {
     std::string text;
     for (std::size_t c = 0; c < line.size(); ++c) {
-      const bool numeric = c >= 3 && c <= 5;
-      text += numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
+      text += numeric[c] ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
       if (c + 1 < line.size()) text += "  ";
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
@@ -93,35 +87,33 @@ std::string render_table(const std::vector<Row>& rows, double budget_s) {
   return out;
 }
 
+std::string count_cell(const Row& r) { return r.result.found ? fmt::format("{}", r.result.schedules) : "-"; }
+std::string cpu_cell(const Row& r) { return r.result.found ? fmt::format("{:.2f} s", r.result.cpu_s) : "-"; }
+
+std::string render_table(const std::vector<Row>& rows, double budget_s) {
+  std::vector<std::vector<std::string>> lines = {
+      {"entry (switch)", "JIRA", "caught by (property)", "schedules", "cpu", "wall", "shrunk to"}};
+  for (const Row& row : rows) {
+    const bugs::HuntResult& r = row.result;
+    lines.push_back({entry_label(*row.entry), r.jira, caught_by(row, budget_s), count_cell(row), cpu_cell(row),
+                     r.found ? fmt::format("{:.2f} s", r.wall_s) : "-", shrunk_size(r)});
+  }
+  return align_columns(lines, {false, false, false, true, true, true, false});
+}
+
 // Steered and random hunts of the same entries side by side (--side-by-side): rows come in
 // pairs, the steered hunt first.
 std::string render_side_by_side(const std::vector<Row>& rows, double budget_s) {
-  std::vector<std::array<std::string, 9>> lines;
-  lines.push_back({"entry (switch)", "JIRA", "steered: caught by", "schedules", "cpu", "random: caught by", "schedules", "cpu", ""});
+  std::vector<std::vector<std::string>> lines = {
+      {"entry (switch)", "JIRA", "steered: caught by", "schedules", "cpu", "random: caught by", "schedules", "cpu"}};
   for (std::size_t k = 0; k + 1 < rows.size(); k += 2) {
     const Row& a = rows[k];
     const Row& b = rows[k + 1];
-    auto count = [](const Row& r) { return r.result.found ? fmt::format("{}", r.result.schedules) : "-"; };
-    auto cpu = [](const Row& r) { return r.result.found ? fmt::format("{:.2f} s", r.result.cpu_s) : "-"; };
-    lines.push_back({entry_label(*a.entry), a.result.jira, caught_by(a, budget_s), count(a), cpu(a), caught_by(b, budget_s), count(b),
-                     cpu(b), ""});
+    ZAB_ASSERT(a.entry == b.entry && a.steer && !b.steer, "side by side, each entry's steered hunt comes before its random one");
+    lines.push_back({entry_label(*a.entry), a.result.jira, caught_by(a, budget_s), count_cell(a), cpu_cell(a), caught_by(b, budget_s),
+                     count_cell(b), cpu_cell(b)});
   }
-  std::array<std::size_t, 9> width{};
-  for (const auto& line : lines) {
-    for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
-  }
-  std::string out;
-  for (const auto& line : lines) {
-    std::string text;
-    for (std::size_t c = 0; c + 1 < line.size(); ++c) {
-      const bool numeric = c == 3 || c == 4 || c == 6 || c == 7;
-      text += numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
-      text += "  ";
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out += text + "\n";
-  }
-  return out;
+  return align_columns(lines, {false, false, false, true, true, false, true, true});
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tools/svg/xml_escape.h"
+
 namespace zab::fuzz {
 
 namespace {
@@ -29,16 +31,6 @@ std::uint64_t nice_step(std::uint64_t max, std::uint64_t ticks) {
   return 10 * power;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -103,7 +95,7 @@ std::string coverage_svg(const std::vector<CoverageSeries>& series, const std::s
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" font-size=\"12\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n",
-      kWidth, kHeight, kWidth / 2, escape(title));
+      kWidth, kHeight, kWidth / 2, tools::xml_escape(title));
   for (std::uint64_t v = 0; v <= max_runs; v += x_step) {
     out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>\n"
                        "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
@@ -127,7 +119,7 @@ std::string coverage_svg(const std::vector<CoverageSeries>& series, const std::s
     out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/>"
                        "<text x=\"{}\" y=\"{}\">{} ({} features)</text>\n",
                        kLeft + kPlotW - 260, ly, kLeft + kPlotW - 236, ly, colour, kLeft + kPlotW - 230, ly + 4,
-                       escape(series[k].label), series[k].points.back().second);
+                       tools::xml_escape(series[k].label), series[k].points.back().second);
   }
   out += "</svg>\n";
   return out;

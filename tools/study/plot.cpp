@@ -7,6 +7,7 @@
 #include <map>
 
 #include "protocol/base/assert.h"
+#include "tools/svg/xml_escape.h"
 
 namespace zab::study {
 
@@ -17,17 +18,7 @@ constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", 
                                     "#56B4E9", "#8C6D31", "#F0B400", "#7F3C8D", "#999999"};
 constexpr std::size_t kColourCount = std::size(kColours);
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return tools::xml_escape(s); }
 
 std::string number_label(double v) {
   if (v == 0) return "0";
