@@ -117,7 +117,7 @@ std::string coverage_svg(const std::vector<CoverageSeries>& series, const std::s
     out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
     const int ly = kTop + kPlotH - 16 - static_cast<int>(k) * 18;
     out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/>"
-                       "<text x=\"{}\" y=\"{}\">{} ({} features)</text>\n",
+                       "<text x=\"{}\" y=\"{}\">{}: {} features</text>\n",
                        kLeft + kPlotW - 260, ly, kLeft + kPlotW - 236, ly, colour, kLeft + kPlotW - 230, ly + 4,
                        tools::xml_escape(series[k].label), series[k].points.back().second);
   }

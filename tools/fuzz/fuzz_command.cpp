@@ -120,7 +120,14 @@ int run_fuzz(const std::vector<std::string>& args) {
   std::optional<fuzz::CoverageSeries> baseline_series;
   if (!baseline.empty()) {
     std::string why;
-    const std::string label = fmt::format("{} (--baseline)", baseline);
+    // The other campaign's way of choosing schedules, from its campaign.json (no "steer": random).
+    std::ifstream identity_in(std::filesystem::path(baseline) / "campaign.json");
+    const auto identity = nlohmann::ordered_json::parse(identity_in, nullptr, /*allow_exceptions=*/false);
+    const bool steered = identity.is_object() && identity.value("steer", false);
+    std::filesystem::path name = std::filesystem::path(baseline);
+    if (name.filename().empty()) name = name.parent_path();  // "dir/"
+    const std::string label = fmt::format("--baseline {} ({})", name.filename().string(),
+                                          steered ? "steered" : "random schedules");
     baseline_series = fuzz::read_coverage_csv((std::filesystem::path(baseline) / "coverage.csv").string(), label, why);
     if (!baseline_series) {
       fmt::print(stderr, "zabsim fuzz: --baseline: {}\n", why);
@@ -153,7 +160,7 @@ int run_fuzz(const std::vector<std::string>& args) {
   {
     std::string why;
     const std::string csv = (std::filesystem::path(o.out_dir) / "coverage.csv").string();
-    auto mine = fuzz::read_coverage_csv(csv, fmt::format("this campaign ({})", o.spec.steer ? "steered" : "random"), why);
+    auto mine = fuzz::read_coverage_csv(csv, fmt::format("this campaign ({})", o.spec.steer ? "steered" : "random schedules"), why);
     ZAB_ASSERT(mine.has_value(), "the campaign's own coverage.csv reads back");
     std::vector<fuzz::CoverageSeries> series = {*mine};
     if (baseline_series) series.push_back(*baseline_series);
