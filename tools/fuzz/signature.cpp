@@ -24,6 +24,58 @@ std::uint32_t feature(std::uint64_t family, std::uint64_t a, std::uint64_t b = 0
   return mix((family << 56) ^ mix(a) ^ (static_cast<std::uint64_t>(mix(b)) << 32) ^ mix(c * 0x9e3779b97f4a7c15ULL + 1));
 }
 
+// The features of one run, deduplicated as they come: a run records 10^4 events and so a few
+// times that many candidate features, of which a few thousand differ. An open-addressing table
+// (linear probing, grown at half full) keeps the distinct ones; sorting happens once, at the end.
+class FeatureSet {
+ public:
+  FeatureSet() : slots_(kInitialSlots, kEmpty) {}
+  void insert(std::uint32_t f) {
+    if (f == kEmpty) {
+      has_empty_value_ = true;
+      return;
+    }
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    place(f);
+  }
+  std::vector<std::uint32_t> sorted() const {
+    std::vector<std::uint32_t> out;
+    out.reserve(size_ + 1);
+    for (std::uint32_t v : slots_) {
+      if (v != kEmpty) out.push_back(v);
+    }
+    if (has_empty_value_) out.push_back(kEmpty);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0;  // the value 0 itself is kept aside
+  static constexpr std::size_t kInitialSlots = 8192;
+  void place(std::uint32_t f) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (f * 0x9e3779b1u) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == f) return;
+      if (slots_[i] == kEmpty) {
+        slots_[i] = f;
+        ++size_;
+        return;
+      }
+    }
+  }
+  void grow() {
+    std::vector<std::uint32_t> old(slots_.size() * 2, kEmpty);
+    old.swap(slots_);
+    size_ = 0;
+    for (std::uint32_t v : old) {
+      if (v != kEmpty) place(v);
+    }
+  }
+  std::vector<std::uint32_t> slots_;
+  std::size_t size_ = 0;
+  bool has_empty_value_ = false;
+};
+
 enum Role : std::uint64_t { kDown = 0, kLooking = 1, kFollowing = 2, kLeading = 3, kObserving = 4 };
 
 // An event's key: kind, sub and the one field that tells its cases apart.
@@ -77,7 +129,7 @@ Signature signature_of(const std::vector<sim::TraceEvent>& events, std::uint32_t
     std::uint64_t last_protocol_key = 0;
   };
   std::vector<ServerState> at(servers + 1);
-  std::vector<std::uint32_t> features;
+  FeatureSet features;
   std::array<std::uint64_t, static_cast<std::size_t>(CoverageMark::kCount)> marks{};
   Signature sig;
   for (const sim::TraceEvent& e : events) {
@@ -85,11 +137,11 @@ Signature signature_of(const std::vector<sim::TraceEvent>& events, std::uint32_t
     ServerState& s = at[e.process];
     const std::uint64_t key = key_of(e);
     if (e.kind == sim::TraceKind::kCrash || e.kind == sim::TraceKind::kHang) {
-      features.push_back(feature(3, key, s.role, s.last_protocol_key));
+      features.insert(feature(3, key, s.role, s.last_protocol_key));
     }
     if (key != s.last_key) {
-      features.push_back(feature(1, s.role, key));
-      features.push_back(feature(2, s.role, s.last_key, key));
+      features.insert(feature(1, s.role, key));
+      features.insert(feature(2, s.role, s.last_key, key));
       s.last_key = key;
     }
     if (e.kind == sim::TraceKind::kProtocol) s.last_protocol_key = key;
@@ -106,11 +158,9 @@ Signature signature_of(const std::vector<sim::TraceEvent>& events, std::uint32_t
     }
   }
   for (std::size_t m = 0; m < marks.size(); ++m) {
-    if (marks[m] > 0) features.push_back(feature(4, m, log2_bucket(marks[m])));
+    if (marks[m] > 0) features.insert(feature(4, m, log2_bucket(marks[m])));
   }
-  std::sort(features.begin(), features.end());
-  features.erase(std::unique(features.begin(), features.end()), features.end());
-  sig.features = std::move(features);
+  sig.features = features.sorted();
   return sig;
 }
 
