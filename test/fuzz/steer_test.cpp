@@ -219,3 +219,38 @@ TEST_CASE("the corpus keeps the newest kCorpusMax schedules: its memory is bound
   }
   CHECK(derived > 0);
 }
+
+TEST_CASE("shards share schedules through the sync directory; a file that is not one is skipped") {
+  const auto dir = std::filesystem::temp_directory_path() / ("zabsim-steer-sync-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const CampaignSpec spec{.seed = 6, .steer = true};
+  Steering one(spec, dir.string(), 1);
+  Steering two(spec, dir.string(), 2);
+  // Shard 2 folds a run: a new feature, so its schedule is written for the others.
+  const json doc = generate_run(spec, 1).scenario;
+  REQUIRE(two.fold(0, 1, {0x12345600u}, [&] { return std::pair<json, std::string>(doc, "crashes"); },
+                   json::array({json::array({500, 1, "peer_state"})})) == 1);
+  REQUIRE(std::filesystem::exists(dir / "shard-2" / "entry-000000000000.json"));
+  // Files another shard could have left, none of them a schedule the steering can use.
+  std::ofstream(dir / "shard-2" / "entry-000000000001.json") << "{not json\n";
+  std::ofstream(dir / "shard-2" / "entry-000000000002.json") << json{{"scenario", {{"name", "x"}}}, {"features", "00000001"}}.dump();
+  json no_heal = doc;
+  no_heal["faults"] = json::array();
+  std::ofstream(dir / "shard-2" / "entry-000000000003.json") << json{{"scenario", no_heal}, {"features", "00000002"}}.dump();
+  std::ofstream(dir / "shard-2" / "entry-000000000004.json") << json{{"scenario", doc}, {"features", "XYZ"}}.dump();
+  // A schedule with milestones of the wrong shape: kept, without them.
+  std::ofstream(dir / "shard-2" / "entry-000000000005.json")
+      << json{{"scenario", doc}, {"features", "00000300"}, {"milestones", json::array({"bad", json::array({1, 2})})}}.dump();
+  one.import_synced(kSteerBatch);
+  CHECK(one.imported() == 2);
+  CHECK(one.corpus_size() == 2);
+  CHECK(one.features() == 2);
+  // Read once: a second look imports nothing more.
+  one.import_synced(2 * kSteerBatch);
+  CHECK(one.imported() == 2);
+  // Imported schedules are parents like any other.
+  std::size_t derived = 0;
+  for (std::uint64_t k = 3 * kSteerBatch; k < 4 * kSteerBatch; ++k) derived += one.derive(k, k).has_value() ? 1 : 0;
+  CHECK(derived > 0);
+  std::filesystem::remove_all(dir);
+}

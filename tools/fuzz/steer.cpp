@@ -34,7 +34,37 @@ struct Window {
   std::int64_t last_ms() const { return std::max(from_ms, heal_ms - 2 * tick_ms - 1); }
 };
 
+// What the steering reads of a schedule: the cluster's size and tickTime, and a timed final
+// heal. Every generated or derived schedule has them; a file from another shard might not.
+bool steerable(const json& doc) {
+  if (!doc.is_object() || !doc.contains("cluster") || !doc["cluster"].is_object() || !doc.contains("faults") ||
+      !doc["faults"].is_array()) {
+    return false;
+  }
+  const json& c = doc["cluster"];
+  if (!c.contains("servers") || !c["servers"].is_number_unsigned() || !c.contains("tick_time_ms") ||
+      !c["tick_time_ms"].is_number_integer()) {
+    return false;
+  }
+  return std::any_of(doc["faults"].begin(), doc["faults"].end(), [](const json& f) {
+    return f.is_object() && f.value("kind", std::string()) == "heal" && f.contains("at_ms") && f["at_ms"].is_number_integer();
+  });
+}
+
+// The milestones of another shard's file that have the shape the steering reads: [at_ms, server, event].
+json well_formed_milestones(const json& milestones) {
+  json out = json::array();
+  if (!milestones.is_array()) return out;
+  for (const json& m : milestones) {
+    if (m.is_array() && m.size() == 3 && m[0].is_number_integer() && m[1].is_number_unsigned() && m[2].is_string()) {
+      out.push_back(m);
+    }
+  }
+  return out;
+}
+
 Window window_of(const json& doc) {
+  ZAB_ASSERT(steerable(doc), "a schedule in the corpus has a cluster size, a tickTime and a timed final heal");
   Window w;
   w.tick_ms = doc["cluster"]["tick_time_ms"].get<std::int64_t>();
   w.servers = doc["cluster"]["servers"].get<std::uint32_t>();
@@ -192,7 +222,8 @@ std::string features_to_hex(const std::vector<std::uint32_t>& features) {
 
 Steering::Steering(CampaignSpec spec, std::string sync_dir, std::uint32_t shard)
     : spec_(std::move(spec)), sync_dir_(std::move(sync_dir)), shard_(shard), bits_((std::uint64_t{1} << kBits) / 64, 0) {
-  if (!sync_dir_.empty()) std::filesystem::create_directories(std::filesystem::path(sync_dir_) / fmt::format("shard-{}", shard_));
+  std::error_code ec;  // checked by the command (make_output_dir); sharing is best effort after that
+  if (!sync_dir_.empty()) std::filesystem::create_directories(std::filesystem::path(sync_dir_) / fmt::format("shard-{}", shard_), ec);
 }
 
 bool Steering::ready(std::uint64_t k, std::uint64_t folded) {
@@ -241,9 +272,11 @@ std::size_t Steering::fold(std::uint64_t position, std::uint64_t index, const st
                       {"features", features_to_hex(features)}};
     const auto dir = std::filesystem::path(sync_dir_) / fmt::format("shard-{}", shard_);
     const auto name = fmt::format("entry-{:012}.json", position);
-    // Written under a temporary name and renamed: a reader never sees half a file.
+    // Written under a temporary name and renamed: a reader never sees half a file. Sharing is
+    // best effort: a file that cannot be written leaves this shard's own corpus as it is.
     std::ofstream(dir / (name + ".tmp")) << out.dump() << "\n";
-    std::filesystem::rename(dir / (name + ".tmp"), dir / name);
+    std::error_code ec;
+    std::filesystem::rename(dir / (name + ".tmp"), dir / name, ec);
   }
   corpus_.push_back(std::move(e));
   ++joined_;
@@ -253,11 +286,15 @@ std::size_t Steering::fold(std::uint64_t position, std::uint64_t index, const st
 
 void Steering::import_synced(std::uint64_t position) {
   if (sync_dir_.empty() || !spec_.steer) return;
+  // A directory that cannot be read now (another shard removing it, a permission) is read at the
+  // next boundary: error codes, not exceptions.
   std::vector<std::string> files;
-  for (const auto& shard_dir : std::filesystem::directory_iterator(sync_dir_)) {
-    if (!shard_dir.is_directory() || shard_dir.path().filename() == fmt::format("shard-{}", shard_)) continue;
-    for (const auto& f : std::filesystem::directory_iterator(shard_dir.path())) {
-      if (f.path().extension() == ".json") files.push_back(f.path().string());
+  std::error_code ec;
+  for (std::filesystem::directory_iterator shards(sync_dir_, ec), end; !ec && shards != end; shards.increment(ec)) {
+    std::error_code dir_ec;
+    if (!shards->is_directory(dir_ec) || shards->path().filename() == fmt::format("shard-{}", shard_)) continue;
+    for (std::filesystem::directory_iterator f(shards->path(), dir_ec); !dir_ec && f != end; f.increment(dir_ec)) {
+      if (f->path().extension() == ".json") files.push_back(f->path().string());
     }
   }
   std::sort(files.begin(), files.end());
@@ -267,16 +304,24 @@ void Steering::import_synced(std::uint64_t position) {
     std::ifstream in(path);
     const json entry = json::parse(in, nullptr, /*allow_exceptions=*/false);
     // Another shard's file that does not parse is skipped, not trusted: it is that shard's to fix.
-    if (entry.is_discarded() || !entry.contains("scenario") || !entry.contains("features")) continue;
+    if (entry.is_discarded() || !entry.is_object() || !entry.contains("scenario") || !entry.contains("features") ||
+        !steerable(entry["scenario"]) ||
+        std::holds_alternative<sim::ScenarioError>(sim::parse_scenario(entry["scenario"].dump(), path))) {
+      continue;
+    }
     std::size_t fresh = 0;
     const auto features = entry["features"].is_string() ? features_from_hex(entry["features"].get<std::string>()) : std::nullopt;
     if (!features || !add_features(*features, fresh)) continue;
     corpus_.push_back(Entry{.position = position,
-                            .index = entry.value("index", std::uint64_t{0}),
+                            .index = entry.contains("index") && entry["index"].is_number_unsigned()
+                                         ? entry["index"].get<std::uint64_t>()
+                                         : std::uint64_t{0},
                             .servers = entry["scenario"]["cluster"]["servers"].get<std::uint32_t>(),
-                            .profile = entry.value("profile", std::string("synced")),
+                            .profile = entry.contains("profile") && entry["profile"].is_string()
+                                           ? entry["profile"].get<std::string>()
+                                           : std::string("synced"),
                             .scenario = entry["scenario"],
-                            .milestones = entry.value("milestones", json::array())});
+                            .milestones = well_formed_milestones(entry.value("milestones", json::array()))});
     ++joined_;
     if (corpus_.size() > kCorpusMax) corpus_.pop_front();
     ++imported_;
