@@ -214,9 +214,12 @@ std::optional<std::vector<std::uint32_t>> features_from_hex(std::string_view hex
 }
 
 std::string features_to_hex(const std::vector<std::uint32_t>& features) {
-  std::string out;
-  out.reserve(features.size() * 8);
-  for (std::uint32_t f : features) out += fmt::format("{:08x}", f);
+  // By hand, not fmt: every run's line carries a few thousand of them.
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(features.size() * 8, '0');
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    for (std::size_t k = 0; k < 8; ++k) out[i * 8 + k] = kDigits[(features[i] >> (28 - 4 * k)) & 0xf];
+  }
   return out;
 }
 
