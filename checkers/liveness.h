@@ -4,8 +4,11 @@
 // progress within a bound: a leader is established with a quorum serving its epoch (itself
 // and synced followers) and a txn commits (properties `leader-established`, `write-commits`);
 // and every server up at the end has served, as an established leader or a synced follower,
-// at some moment between the heal and the bound (`server-serves`) — unless its disk stalled
-// (an fsync took longer than initLimit ticks), which keeps a ZooKeeper server from syncing too. A failure is a liveness violation, reported apart
+// at some moment between the heal and the bound (`server-serves`). A disk stall — an fsync
+// that took longer than initLimit ticks, which keeps a ZooKeeper server from syncing (a learner)
+// or from being followed (a leader, which may well win the next election too) — counts as a
+// fault that heals when the fsync completes: the bound runs from the end of the last stall at
+// or after the heal, and a stall still outstanding at the end leaves the run inconclusive. A failure is a liveness violation, reported apart
 // from safety (zabsim exits 3, not 1). A run that ends with faults still active, or that ends
 // before the bound without progress, is inconclusive, not a violation — unless the world
 // stopped it because time stood still (too many events at one instant: `time_stood_still` in

@@ -169,16 +169,22 @@ TEST_CASE("liveness: server-serves passes when the rejoining server syncs, and c
   CHECK(check_liveness(down.run(), o).verdict != Verdict::kLivenessViolation);
 }
 
-TEST_CASE("liveness: server-serves does not blame a server whose disk stalled beyond initLimit") {
+TEST_CASE("liveness: a disk stall is a fault until the fsync completes: the bound runs from its end") {
   LivenessOptions o = ten_seconds();
   o.require_commit = false;
   o.tick_time_ms = 100;
-  o.init_limit = 5;  // an fsync slower than 500 ms stalls the learner
+  o.init_limit = 5;  // an fsync slower than 500 ms stalls the server
+  // Still stalled at the end: a fault still active, the run cannot tell.
   RunBuilder stuck = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}); });  // never completes
-  CHECK(check_liveness(stuck.run(), o).verdict == Verdict::kPass);
+  const CheckResult open = check_liveness(stuck.run(), o);
+  CHECK(open.verdict == Verdict::kInconclusive);
+  CHECK(open.note.find("the run ends with a disk stalled: an fsync of s1 outstanding since 1.500000 s") != std::string::npos);
+  // Stalled for 1.1 s, then the disk answered: s1 had the whole bound from 2.6 s to serve.
   RunBuilder slow = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}).add(2600, 1, ev::FsyncDone{.tag = 7}); });
-  CHECK(check_liveness(slow.run(), o).verdict == Verdict::kPass);  // 1.1 s
-  // 2 ms: the disk is fine, s1 is to blame.
+  const CheckResult late = check_liveness(slow.run(), o);
+  CHECK(late.violates("server-serves"));
+  CHECK(late.violations.front().witness.find("(the last disk stall over at 2.600000 s)") != std::string::npos);
+  // 2 ms: not a stall at all.
   RunBuilder fast = s1_rejoins(false, [](RunBuilder& b) { b.add(1500, 1, ev::Fsync{.tag = 7}).add(1502, 1, ev::FsyncDone{.tag = 7}); });
   CHECK(check_liveness(fast.run(), o).violates("server-serves"));
   RunBuilder before_crash = s1_rejoins(false);  // an fsync a crash cancelled is not a stall
@@ -186,4 +192,32 @@ TEST_CASE("liveness: server-serves does not blame a server whose disk stalled be
   auto crash = std::find_if(events.begin(), events.end(), [](const ZabEvent& e) { return e.kind() == Ev::kCrash; });
   events.insert(crash, ZabEvent{500'000'000, 1, ev::Fsync{.tag = 7}});
   CHECK(check_liveness(before_crash.run(), o).violates("server-serves"));
+}
+
+TEST_CASE("liveness: no leader within the bound is not blamed while a disk stall lasts, and is once it ended") {
+  LivenessOptions o = ten_seconds();
+  o.tick_time_ms = 100;
+  o.init_limit = 5;  // an fsync slower than 500 ms stalls a server
+  // Three servers: s3 refuses to start at the heal, s1 and s2 are up, s1 and s2 elect s1...
+  auto run = [&](std::function<void(RunBuilder&)> disk) {
+    RunBuilder b(3);
+    b.boot(0, 1).boot(0, 2).boot(0, 3);
+    b.add(500, 3, ev::Crash{}).add(1000, 3, ev::ProcessStart{2}).add(1000, 3, ev::StartupRefused{});
+    b.establish(2000, 1, 2);  // alone: s2 never syncs
+    disk(b);
+    b.add(20'000, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{0}, 0});  // past the bound
+    return check_liveness(b.run(), o);
+  };
+  // ...but s2's disk stalls right after the heal (an fsync that never completes): ZooKeeper
+  // cannot form a quorum either, so the run cannot tell.
+  const CheckResult stalled = run([](RunBuilder& b) { b.add(1500, 2, ev::Fsync{.tag = 9}); });
+  CHECK(stalled.verdict == Verdict::kInconclusive);
+  CHECK(stalled.note.find("a disk stalled: an fsync of s2") != std::string::npos);
+  // A stall that ended at 3 s: the bound runs from there, and no leader by 13 s is a violation.
+  const CheckResult ended = run([](RunBuilder& b) { b.add(1500, 2, ev::Fsync{.tag = 9}).add(3000, 2, ev::FsyncDone{.tag = 9}); });
+  CHECK(ended.violates("leader-established"));
+  CHECK(ended.violations.front().witness.find("by 13.000000 s") != std::string::npos);
+  // With a disk that answers in 2 ms, the missing leader is the protocol's: a violation.
+  const CheckResult fast = run([](RunBuilder& b) { b.add(1500, 2, ev::Fsync{.tag = 9}).add(1502, 2, ev::FsyncDone{.tag = 9}); });
+  CHECK(fast.violates("leader-established"));
 }
