@@ -15,10 +15,10 @@ script=$(sed -n '/^ *- >-$/,/^ *resources:/p' "$manifest" | sed '1d;$d' | tr '\n
 case $script in *--shard*JOB_COMPLETION_INDEX*) ;; *) echo "no shard command found in $manifest" >&2; exit 1 ;; esac
 script=$(printf '%s' "$script" | sed "s#/results/#$work/results/#g")
 for index in 0 1 2 3; do
-  PATH="$work/bin:$PATH" RUNS=400 SHARDS=4 SEED=7 JOB_COMPLETION_INDEX=$index sh -c "$script" >/dev/null
+  PATH="$work/bin:$PATH" RUNS=256 SHARDS=4 SEED=7 JOB_COMPLETION_INDEX=$index sh -c "$script" >/dev/null
 done
 "$zabsim" merge "$work"/results/shard-* -o "$work/merged" >/dev/null
-grep -q '"runs": 400,' "$work/merged/summary.json" || { echo "the merge does not count 400 runs" >&2; exit 1; }
+grep -q '"runs": 256,' "$work/merged/summary.json" || { echo "the merge does not count 256 runs" >&2; exit 1; }
 grep -q '"missing": 0,' "$work/merged/summary.json" || { echo "the merge misses runs" >&2; exit 1; }
 for index in 0 1 2 3; do
   ls "$work/results/corpus/shard-$((index + 1))"/entry-*.json >/dev/null || { echo "shard $index shared no schedule" >&2; exit 1; }

@@ -99,7 +99,7 @@ TEST_CASE("derived schedules are valid scenarios that keep the final heal, the s
   Steering steering(spec, "", 1);
   std::set<std::string> mutations;
   std::size_t derived = 0, fresh = 0;
-  for (std::uint64_t k = 0; k < 12 * kSteerBatch; ++k) {
+  for (std::uint64_t k = 0; k < 8 * kSteerBatch; ++k) {
     CAPTURE(k);
     std::optional<DerivedRun> d;
     const json doc = run_and_fold(steering, spec, k, &d);
