@@ -118,8 +118,7 @@ json run_one(const CampaignSpec& spec, std::uint64_t index, const std::string& o
 }
 
 json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string& crash_text, const std::string& out_dir,
-                const std::string& payload) {
-  const json derivation = parse_payload(payload);
+                const json& derivation) {
   const GeneratedRun g = schedule_of(spec, index, derivation);
   json line = base_line(g, derivation);
   line["outcome"] = "crash";
@@ -164,11 +163,11 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
   // Coverage is tracked for every campaign (so that random and steered ones compare); the
   // corpus and derived schedules only when steering.
   Steering steering(o.spec, o.sync_dir, o.shard);
-  std::map<std::uint64_t, std::string> payloads;  // derived runs' payloads, until their lines are taken
+  std::map<std::uint64_t, json> derivations;  // derived runs' payloads, until their lines are taken
   auto position_of = [&](std::uint64_t index) { return (index - (o.shard - 1)) / o.shards; };
   auto schedule = [&](std::uint64_t index) -> std::pair<json, std::string> {
-    const auto p = payloads.find(index);
-    const GeneratedRun g = schedule_of(o.spec, index, p == payloads.end() ? json() : parse_payload(p->second));
+    const auto p = derivations.find(index);
+    const GeneratedRun g = schedule_of(o.spec, index, p == derivations.end() ? json() : p->second);
     return {g.scenario, g.profile};
   };
   auto coverage_row = [&] {
@@ -200,7 +199,7 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
         outcome.findings.push_back(std::move(line));
       }
     }
-    payloads.erase(index);
+    derivations.erase(index);
   };
   std::uint64_t finished = 0, findings = 0;
   double cpu_s = 0;  // the finished runs' CPU time
@@ -232,17 +231,15 @@ CampaignOutcome run_campaign(const CampaignOptions& o) {
     if (!o.spec.steer) return {};
     const auto derived = steering.derive(position_of(index), index);
     if (!derived) return {};
-    std::string text =
-        json{{"parent", derived->parent}, {"profile", derived->profile}, {"mutations", derived->mutations}, {"scenario", derived->scenario}}
-            .dump();
-    payloads[index] = text;
-    return text;
+    json& derivation = derivations[index];
+    derivation = {{"parent", derived->parent}, {"profile", derived->profile}, {"mutations", derived->mutations}, {"scenario", derived->scenario}};
+    return derivation.dump();
   };
   callbacks.ready = [&](std::uint64_t k) { return !o.spec.steer || Steering::ready(k, next_to_write); };
   callbacks.done = [&](PoolResult&& r) {
-    const auto p = payloads.find(r.index);
-    const std::string payload = p == payloads.end() ? std::string() : p->second;
-    json line = r.crashed ? crash_line(o.spec, r.index, r.crash_text, o.out_dir, payload) : json::parse(r.line);
+    const auto p = derivations.find(r.index);
+    json line = r.crashed ? crash_line(o.spec, r.index, r.crash_text, o.out_dir, p == derivations.end() ? json() : p->second)
+                          : json::parse(r.line);
     ++finished;
     if (!line["properties"].empty()) {
       ++findings;

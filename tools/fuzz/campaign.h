@@ -72,8 +72,9 @@ nlohmann::ordered_json run_one(const CampaignSpec& spec, std::uint64_t index, co
                                const std::string& payload = "");
 
 // The line of a run that crashed its worker (with what it wrote to stderr); saves its record.
+// `derivation`: the derived schedule's payload as sent (null: run `index` was generated).
 nlohmann::ordered_json crash_line(const CampaignSpec& spec, std::uint64_t index, const std::string& crash_text,
-                                  const std::string& out_dir, const std::string& payload = "");
+                                  const std::string& out_dir, const nlohmann::ordered_json& derivation = nullptr);
 
 CampaignOutcome run_campaign(const CampaignOptions& options);
 

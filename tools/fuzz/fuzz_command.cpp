@@ -11,6 +11,7 @@
 #include <set>
 
 #include "protocol/base/mutations.h"
+#include "checkers/json_input.h"
 #include "tools/commands.h"
 #include "tools/fuzz/campaign.h"
 #include "tools/fuzz/coverage_chart.h"
@@ -118,20 +119,26 @@ int run_fuzz(const std::vector<std::string>& args) {
   }
   std::optional<fuzz::CoverageSeries> baseline_series;
   if (!baseline.empty()) {
-    std::string why;
-    // The other campaign's way of choosing schedules, from its campaign.json (no "steer": random).
-    std::ifstream identity_in(std::filesystem::path(baseline) / "campaign.json");
-    const auto identity = nlohmann::ordered_json::parse(identity_in, nullptr, /*allow_exceptions=*/false);
-    const bool steered = identity.is_object() && identity.value("steer", false);
     std::filesystem::path name = std::filesystem::path(baseline);
     if (name.filename().empty()) name = name.parent_path();  // "dir/"
-    const std::string label = fmt::format("--baseline {} ({})", name.filename().string(),
-                                          steered ? "steered" : "random schedules");
-    baseline_series = fuzz::read_coverage_csv((std::filesystem::path(baseline) / "coverage.csv").string(), label, why);
+    std::string why;
+    baseline_series = fuzz::read_coverage_csv((std::filesystem::path(baseline) / "coverage.csv").string(), "", why);
     if (!baseline_series) {
       fmt::print(stderr, "zabsim fuzz: --baseline: {}\n", why);
       return kExitUsage;
     }
+    // The other campaign's way of choosing schedules, from its campaign.json (no "steer": random).
+    const std::string identity_path = (std::filesystem::path(baseline) / "campaign.json").string();
+    json_input::JsonError json_error;
+    const auto identity_text = json_input::read_file(identity_path, why);
+    const auto identity = identity_text ? json_input::parse<nlohmann::ordered_json>(*identity_text, json_error) : std::nullopt;
+    if (!identity || !identity->is_object()) {
+      fmt::print(stderr, "zabsim fuzz: --baseline: {}: {}\n", identity_path,
+                 !identity_text ? why : identity ? "must be a campaign's campaign.json (an object)" : json_error.text());
+      return kExitUsage;
+    }
+    const bool steered = identity->contains("steer") && (*identity)["steer"] == true;
+    baseline_series->label = fmt::format("--baseline {} ({})", name.filename().string(), steered ? "steered" : "random schedules");
   }
   if (!make_output_dir("fuzz", "--out", o.out_dir)) return kExitUsage;  // the campaign writes into it as runs finish
   o.spec.mutations = mutations;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <variant>
 
+#include "checkers/json_input.h"
 #include "protocol/base/assert.h"
 #include "sim/scenario/scenario.h"
 #include "tools/fuzz/draw.h"
@@ -304,10 +305,15 @@ void Steering::import_synced(std::uint64_t position) {
   for (const std::string& path : files) {
     if (std::binary_search(synced_files_seen_.begin(), synced_files_seen_.end(), path)) continue;
     synced_files_seen_.insert(std::upper_bound(synced_files_seen_.begin(), synced_files_seen_.end(), path), path);
-    std::ifstream in(path);
-    const json entry = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    // Another shard's file that does not parse is skipped, not trusted: it is that shard's to fix.
-    if (entry.is_discarded() || !entry.is_object() || !entry.contains("scenario") || !entry.contains("features") ||
+    // Another shard's file that does not parse (the project's strict reader: bounded size and
+    // depth) is skipped, not trusted: it is that shard's to fix.
+    std::string why;
+    json_input::JsonError json_error;
+    const auto text = json_input::read_file(path, why);
+    const auto parsed = text ? json_input::parse<json>(*text, json_error) : std::nullopt;
+    if (!parsed) continue;
+    const json& entry = *parsed;
+    if (!entry.is_object() || !entry.contains("scenario") || !entry.contains("features") ||
         !steerable(entry["scenario"]) ||
         std::holds_alternative<sim::ScenarioError>(sim::parse_scenario(entry["scenario"].dump(), path))) {
       continue;
