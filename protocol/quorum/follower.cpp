@@ -86,8 +86,9 @@ void Follower::on_timer(std::uint64_t local) {
   if (local == kConnectRetry && state_ == State::kConnecting) {
     attempt_connect();
   } else if (local == kReadTimeout && state_ != State::kConnecting) {
-    // A blocked disk write does not read; the timeout applies only while reading. Persistence
-    // states are short, so the socket timer is simply left running, as a read follows them.
+    // SO_TIMEOUT bounds a read; a thread inside a synchronous write is not reading. The
+    // timeout is armed again when reading resumes (send_ack_epoch, send_new_leader_ack).
+    if (blocked_in_write()) return;
     ctx_.out->push_back(coverage(CoverageMark::kFollowerReadTimeout));
     exit(FollowerExitReason::kReadTimeout);
   }
@@ -97,7 +98,22 @@ void Follower::on_connection_down(ConnId conn) {
   if (!owns(conn)) return;
   ZAB_ASSERT(state_ != State::kConnecting, "a follower owns a connection only once it came up");
   conn_.reset();
+  if (blocked_in_write()) {
+    // The Learner thread is inside a synchronous write (an epoch file, the NEWLEADER snapshot
+    // or log): it meets the closed socket only at its next write to it, ACKEPOCH or the
+    // NEWLEADER ACK, and finishes the disk write first. So a slow acceptedEpoch write is
+    // durable before the server goes LOOKING, and the next LEADERINFO of that epoch finds
+    // it accepted (no second write of one epoch, which ZooKeeper never makes).
+    leader_gone_ = true;
+    held_.clear();
+    return;
+  }
   exit(FollowerExitReason::kConnectionLost);
+}
+
+bool Follower::blocked_in_write() const {
+  return state_ == State::kPersistingAcceptedEpoch || state_ == State::kNewLeaderSnapshot ||
+         state_ == State::kNewLeaderLogging || state_ == State::kNewLeaderEpoch;
 }
 
 void Follower::exit(FollowerExitReason reason) {
@@ -179,10 +195,15 @@ void Follower::on_accepted_epoch_persisted(Epoch epoch) {
 }
 
 void Follower::send_ack_epoch(std::int32_t payload) {
+  if (leader_gone_) {
+    exit(FollowerExitReason::kConnectionLost);  // the write to the closed socket fails
+    return;
+  }
   ZAB_ASSERT(payload >= -1, "ACKEPOCH carries the currentEpoch, or -1 for an epoch already accepted");
   ZAB_ASSERT(ctx_.epochs.accepted() == new_epoch_zxid_.epoch(), "ACKEPOCH goes out once the leader's epoch is accepted");
   send(QuorumPacket{PacketType::kAckEpoch, last_logged_zxid_, encode_int(payload)});
   state_ = State::kSyncFirstPacket;
+  arm_read_timeout();  // syncWithLeader reads next
   drain_held();
 }
 
@@ -393,6 +414,10 @@ void Follower::on_current_epoch_persisted(Epoch epoch) {
 }
 
 void Follower::send_new_leader_ack() {
+  if (leader_gone_) {
+    exit(FollowerExitReason::kConnectionLost);  // the write to the closed socket fails
+    return;
+  }
   ZAB_ASSERT(new_epoch_zxid_.counter() == 0, "the NEWLEADER ACK carries <epoch, 0>");
   ZAB_ASSERT(ctx_.epochs.current() == new_epoch_zxid_.epoch() || ctx_.config.mutations.on(Mutation::kCurrentEpochAtUpToDate),
              "the NEWLEADER ACK goes out once currentEpoch is the new epoch (ZOOKEEPER-1282)");
@@ -452,8 +477,8 @@ void Follower::check_invariants() const {
   ZAB_ASSERT(state_ != State::kBroadcast || started_, "a follower in broadcast has reached RUNNING");
   ZAB_ASSERT(state_ != State::kExited || exit_reason_.has_value(), "an exited follower knows why it exited");
   ZAB_ASSERT(state_ == State::kExited || !exit_reason_.has_value(), "a live follower has no exit reason");
-  ZAB_ASSERT(state_ == State::kExited || state_ == State::kConnecting || conn_.has_value(),
-             "past connecting, a live follower has its leader connection");
+  ZAB_ASSERT(state_ == State::kExited || state_ == State::kConnecting || conn_.has_value() || leader_gone_,
+             "past connecting, a live follower has its leader connection (or is blocked in a write after losing it)");
   ZAB_ASSERT(state_ != State::kExited || !conn_.has_value(), "an exited follower has closed its connection");
   ZAB_ASSERT(state_ != State::kBroadcast || requests_to_ack_.empty(), "UPTODATE sends every deferred ACK");
   ZAB_ASSERT(state_ != State::kBroadcast || packets_not_committed_.empty(), "UPTODATE hands every sync proposal to the logger");
@@ -479,8 +504,10 @@ void Follower::check_invariants() const {
   ZAB_ASSERT(packets_committed_.empty() || write_to_txn_log_, "COMMITs wait for UPTODATE only when txns are logged");
   ZAB_ASSERT(!after_new_leader || sync_mode_ != SyncMode::kSnap || sync_snapshot_,
              "a SNAP sync past NEWLEADER loaded the leader's snapshot");
-  const bool blocked = state_ == State::kPersistingAcceptedEpoch || state_ == State::kNewLeaderSnapshot ||
-                       state_ == State::kNewLeaderLogging || state_ == State::kNewLeaderEpoch;
+  const bool blocked = blocked_in_write();
+  ZAB_ASSERT(!leader_gone_ || blocked || state_ == State::kExited,
+             "a follower that lost its leader during a write exits at its next write to the socket");
+  ZAB_ASSERT(!leader_gone_ || (!conn_.has_value() && held_.empty()), "a lost connection holds nothing back");
   ZAB_ASSERT(held_.empty() || blocked || state_ == State::kExited,
              "packets are held back only while a synchronous write blocks the follower");
   for (const Proposal& p : pending_txns_) {

@@ -95,6 +95,9 @@ class Follower {
   void process_packet(const QuorumPacket& packet);
   void commit(Zxid zxid);
   void drain_held();
+  // In a synchronous disk write (Java's Learner thread blocked in it): it neither reads nor
+  // notices a closed socket until the write returns.
+  bool blocked_in_write() const;
 
   PeerContext& ctx_;
   ServerId leader_;
@@ -127,6 +130,7 @@ class Follower {
   // currentEpoch write that the NEWLEADER ACK skipped.
   bool up_to_date_waits_for_epoch_ = false;
   std::deque<QuorumPacket> held_;      // arrived while a synchronous write was in progress
+  bool leader_gone_ = false;           // the connection closed during such a write
 
   // FollowerZooKeeperServer.pendingTxns: logged (or being logged), waiting for their COMMIT.
   std::deque<Proposal> pending_txns_;

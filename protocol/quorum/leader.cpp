@@ -307,7 +307,11 @@ void Leader::on_timer(std::uint64_t local) {
   if (phase_ == Phase::kShutdown) return;
   switch (local) {
     case kEpochDeadline:
-      if (phase_ == Phase::kWaitingForEpoch) shutdown(LeaderShutdownReason::kEpochTimeout);
+      // Once a quorum decided the epoch (waitingForNewEpoch false) the thread that completed it
+      // writes acceptedEpoch holding the monitor: the leader's timed wait ends, blocks on the
+      // monitor until the write is done, then finds the epoch decided (getEpochToPropose). So
+      // a slow write delays the leader; it never times it out.
+      if (phase_ == Phase::kWaitingForEpoch && waiting_for_new_epoch_) shutdown(LeaderShutdownReason::kEpochTimeout);
       return;
     case kEpochAckDeadline:
       if (phase_ == Phase::kWaitingForEpochAck) shutdown(LeaderShutdownReason::kEpochAckTimeout);

@@ -85,7 +85,10 @@ void LearnerHandler::on_timer(std::uint64_t which) {
       shutdown(LearnerDropReason::kReadTimeout);
       return;
     case kWaitDeadline:
-      // A getEpochToPropose / waitForEpochAck / waitForNewLeaderAck timeout kills this handler.
+      // A getEpochToPropose / waitForEpochAck / waitForNewLeaderAck timeout kills this handler —
+      // unless the epoch is decided and being written under the monitor: the timed wait then
+      // ends blocked on the monitor and finds the epoch decided (see Leader::on_timer).
+      if (state_ == State::kWaitEpoch && !leader_.waiting_for_new_epoch_) return;
       if (state_ == State::kWaitEpoch || state_ == State::kWaitEpochAckQuorum ||
           state_ == State::kWaitNewLeaderQuorum) {
         shutdown(LearnerDropReason::kWaitTimeout);

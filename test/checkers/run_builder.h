@@ -3,7 +3,9 @@
 // helpers for the usual sequences (boot, establish, sync, a committed txn).
 
 #include <cstdint>
+#include <algorithm>
 #include <initializer_list>
+#include <map>
 
 #include "checkers/zab_events.h"
 
@@ -37,10 +39,12 @@ class RunBuilder {
   }
   RunBuilder& establish(double t, std::uint32_t leader, std::uint32_t epoch) {
     add(t, leader, ev::PeerState{zab::ServerState::kLeading, ServerId{leader}, epoch - 1});
+    write_epochs(t, leader, epoch);
     return add(t, leader, ev::LeaderEstablished{epoch});
   }
   RunBuilder& sync(double t, std::uint32_t follower, std::uint32_t leader, std::uint32_t epoch) {
     add(t, follower, ev::PeerState{zab::ServerState::kFollowing, ServerId{leader}, epoch - 1});
+    write_epochs(t, follower, epoch);
     add(t, follower, ev::NewLeaderAcked{epoch});
     return add(t, follower, ev::FollowerSynced{ServerId{leader}, epoch});
   }
@@ -61,7 +65,17 @@ class RunBuilder {
   ZabRun& run() { return run_; }
 
  private:
+  // acceptedEpoch, then currentEpoch, made durable as ZooKeeper does before it establishes or
+  // acknowledges an epoch; each only when it grows, as a real server writes them.
+  void write_epochs(double t, std::uint32_t s, std::uint32_t epoch) {
+    if (accepted_[s] < epoch) add(t, s, ev::AcceptedEpoch{epoch});
+    if (current_[s] < epoch) add(t, s, ev::CurrentEpoch{epoch});
+    accepted_[s] = std::max(accepted_[s], epoch);
+    current_[s] = std::max(current_[s], epoch);
+  }
+
   ZabRun run_;
+  std::map<std::uint32_t, std::uint32_t> accepted_, current_;
 };
 
 // Three servers, s3 leads epoch 1, and <1,1>, <1,2> commit on all of them.

@@ -7,6 +7,7 @@
 #include "checkers/judge.h"
 #include "checkers/liveness.h"
 #include "checkers/log_agreement.h"
+#include "checkers/preconditions.h"
 #include "checkers/world_adapter.h"
 #include "checkers/zab_properties.h"
 #include "protocol/client_port/client_wire.h"
@@ -48,10 +49,18 @@ Judgement judge(const sim::ScenarioRun& run) {
                                        fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id)});
     }
   }
+  std::vector<check::SyncReply> syncs;
+  for (const auto& op : run.history().ops()) {
+    if (op.outcome == sim::Outcome::kOk && op.request.type == OpCode::kSync) {
+      syncs.push_back(check::SyncReply{op.invoke.ns(), op.complete->ns(), op.reply.zxid.raw(), op.client,
+                                       fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id)});
+    }
+  }
   const sim::Scenario& s = run.scenario();
   Judgement j;
   j.results.push_back(check::check_log_agreement(zab_run, {.client_acks = acks}));
   j.results.push_back(check::check_zab_properties(zab_run, {.ensemble_size = s.servers, .client_acks = acks}));
+  j.results.push_back(check::check_preconditions(zab_run, {.client_acks = acks, .syncs = std::move(syncs)}));
   check::LivenessOptions live{.ensemble_size = s.servers,
                               .tick_time_ms = s.server.tick_time_ms,
                               .init_limit = s.server.init_limit,
