@@ -1,5 +1,5 @@
 #pragma once
-// Checker 5: liveness. Once the last fault has healed — no link cut, no server hung, no
+// Checker 6: liveness. Once the last fault has healed — no link cut, no server hung, no
 // server crash or start after it (clients' starts and crashes do not count) — and a quorum of servers is up and running, the ensemble must make
 // progress within a bound: a leader is established with a quorum serving its epoch (itself
 // and synced followers) and a txn commits (properties `leader-established`, `write-commits`);
