@@ -17,6 +17,9 @@ struct EpochFile {
   std::optional<std::uint32_t> durable;      // what the file holds now, if the trace tells
   std::optional<std::uint32_t> highest;      // the highest value ever written durably
   std::int64_t highest_ns = 0;
+  // loadDataBase's own write of the value it settled on (a missing file; currentEpoch.tmp
+  // adopted), still to complete: it runs on while the server elects (see FAITHFULNESS, D35).
+  std::optional<std::uint32_t> load_write;
 };
 
 struct ServerEpochs {
@@ -112,6 +115,11 @@ class Preconditions {
       case Ev::kLeaderEstablished:
         held_[e.server].insert(s.marker);
         break;
+      case Ev::kTruncated:
+        // A TRUNC sets lastProcessedZxid to its zxid (Learner.syncWithLeader), which may be a
+        // txn-less <e,0> the reloaded tree stands below.
+        held_[e.server].insert(e.get<ev::Truncated>().zxid.raw());
+        break;
       default:
         break;
     }
@@ -125,7 +133,9 @@ class Preconditions {
     EpochFile& f = s.accepted;
     // loadDataBase writes a missing file with the epoch it derives; anywhere else a write is
     // taken only for a larger epoch (Learner.registerWithLeader, Leader.getEpochToPropose).
-    if (f.highest && (epoch < *f.highest || (epoch == *f.highest && !s.loading))) {
+    const bool loads = s.loading || f.load_write == epoch;
+    f.load_write.reset();
+    if (f.highest && (epoch < *f.highest || (epoch == *f.highest && !loads))) {
       sink_.add("epochs-never-go-back", e.t_ns,
                 fmt::format("{} wrote acceptedEpoch {}, but it had made acceptedEpoch {} durable at {}", at(e.server, e.t_ns),
                             epoch, *f.highest, time_text(f.highest_ns)),
@@ -145,9 +155,11 @@ class Preconditions {
                 {{e.server, f.highest_ns, 0, fmt::format("currentEpoch {}", *f.highest)},
                  {e.server, e.t_ns, 0, fmt::format("currentEpoch {}", epoch)}});
     }
+    const bool loads = f.load_write == epoch;
+    f.load_write.reset();
     write(f, epoch, e.t_ns);
     LearnerSync& l = learners_[e.server];
-    if (trees_.state(e.server).role == ServerState::Role::kFollowing && !l.current_epoch_ns) {
+    if (!loads && trees_.state(e.server).role == ServerState::Role::kFollowing && !l.current_epoch_ns) {
       l.current_epoch_ns = e.t_ns;
       l.current_epoch = epoch;
       epoch_after_sync_txns(e, l);
@@ -178,7 +190,13 @@ class Preconditions {
                 {{e.server, f.highest_ns, 0, fmt::format("{} {}", name, *f.highest)},
                  {e.server, e.t_ns, 0, fmt::format("read {} {}", name, read)}});
     }
-    f.durable = read;
+    // A value above what the file holds is loadDataBase's to write (it adopts currentEpoch.tmp
+    // when the log is of a later epoch); until that write is durable the file holds what it held.
+    if (f.durable && read > *f.durable) {
+      f.load_write = read;
+    } else {
+      f.durable = read;
+    }
   }
 
   void peer_state(const ZabEvent& e) {

@@ -121,6 +121,20 @@ TEST_CASE("current-epoch-after-synced-txns: currentEpoch before the DIFF's txns 
   CHECK(r.violates("current-epoch-after-synced-txns"));
 }
 
+TEST_CASE("current-epoch-after-synced-txns: loadDataBase's own currentEpoch write is not the NEWLEADER's") {
+  // s1 crashed while writing currentEpoch 2 after logging <1,2>... of epoch 2; restarted, it adopts
+  // currentEpoch.tmp (2) and writes it, and that write completes while it already syncs with s2.
+  RunBuilder b = sync_of_s1(SyncMode::kDiff, Z(1, 2), Z(1, 2));
+  b.add(511, 1, ev::Crash{1}).add(520, 1, ev::ProcessStart{2});
+  b.add(520, 1, ev::Restored{ZX(1, 2), Zxid::zero(), /*current_epoch=*/2, /*accepted_epoch=*/2});
+  b.add(521, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{2}, 2});
+  b.add(522, 2, ev::SyncChosen{ServerId{1}, SyncMode::kDiff, ZX(1, 2), ZX(2, 1)});
+  b.add(523, 1, ev::CurrentEpoch{2});  // loadDataBase's write, before <2,1> is logged
+  b.add(524, 1, ev::Logged{ZX(2, 1), H(Z(2, 1))}).add(525, 1, ev::CurrentEpoch{2});  // the NEWLEADER's
+  const CheckResult r = check_preconditions(b.run());
+  CHECK_FALSE_MESSAGE(r.violates("current-epoch-after-synced-txns"), r.report());
+}
+
 TEST_CASE("diff-within-leader-history: DIFF for a learner whose last zxid the leader never had is rejected") {
   RunBuilder b = sync_of_s1(SyncMode::kDiff, Z(1, 7), Z(1, 2));
   CHECK(check_preconditions(b.run()).violates("diff-within-leader-history"));
@@ -133,6 +147,14 @@ TEST_CASE("learner-reports-held-zxid: a learner reporting a zxid its tree never 
   CHECK(check_preconditions(sync_of_s1(SyncMode::kDiff, Z(1, 2), Z(1, 2)).run()).ok());
   CHECK(check_preconditions(sync_of_s1(SyncMode::kDiff, Z(1, 1), Z(1, 2)).run()).ok());  // stood there before
   CHECK(check_preconditions(sync_of_s1(SyncMode::kSnap, Z(1, 5), Z(1, 2)).run()).violates("learner-reports-held-zxid"));
+  // A TRUNC to a txn-less <e,0> leaves lastProcessedZxid there, below the reloaded tree's txns
+  // (zabsim fuzz --runs 10000 --seed 10, run 6365).
+  RunBuilder trunc = sync_of_s1(SyncMode::kTrunc, Z(1, 2), Z(1, 0));
+  trunc.add(511, 1, ev::Truncated{ZX(1, 0)}).add(511, 1, ev::TreeReset{Zxid::zero()});
+  trunc.add(600, 1, ev::PeerState{zab::ServerState::kLooking, ServerId{}, 1});
+  trunc.add(700, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{2}, 1});
+  trunc.add(710, 2, ev::SyncChosen{ServerId{1}, SyncMode::kSnap, ZX(1, 0), ZX(2, 0)});
+  CHECK_FALSE(check_preconditions(trunc.run()).violates("learner-reports-held-zxid"));
 }
 
 TEST_CASE("sync-reply-covers-commits: a sync answered below a txn committed before it began is rejected") {

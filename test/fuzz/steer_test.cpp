@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -39,6 +41,14 @@ std::int64_t heal_ms_of(const json& doc) {
     if (f["kind"] == "heal" && f.contains("at_ms")) heal = std::max(heal, f["at_ms"].get<std::int64_t>());
   }
   return heal;
+}
+
+// One entry in the corpus: campaign `spec`'s run 40, executed and folded as position 40 (batch 1).
+void fold_one_entry(Steering& steering, const CampaignSpec& spec) {
+  const json doc = generate_run(spec, 40).scenario;
+  const Execution x = execute(doc, doc["seed"].get<std::uint64_t>());
+  REQUIRE(steering.fold(40, 40, x.signature.features, [&] { return std::pair<json, std::string>(doc, "test"); },
+                        milestones_to_json(x.signature.milestones)) > 0);
 }
 
 }  // namespace
@@ -147,11 +157,7 @@ TEST_CASE("derived schedules are valid scenarios that keep the final heal, the s
 TEST_CASE("a position derives only from entries of the batches before the previous one") {
   const CampaignSpec spec{.seed = 9, .steer = true};
   Steering steering(spec, "", 1);
-  // One entry, folded as position 40 (batch 1).
-  const json doc = generate_run(spec, 40).scenario;
-  const Execution x = execute(doc, doc["seed"].get<std::uint64_t>());
-  REQUIRE(steering.fold(40, 40, x.signature.features, [&] { return std::pair<json, std::string>(doc, "test"); },
-                        milestones_to_json(x.signature.milestones)) > 0);
+  fold_one_entry(steering, spec);  // folded as position 40 (batch 1)
   REQUIRE(steering.corpus_size() == 1);
   // Batch 2 sees entries below position 32 only: nothing to derive from.
   for (std::uint64_t k = 2 * kSteerBatch; k < 3 * kSteerBatch; ++k) CHECK_FALSE(steering.derive(k, k).has_value());
@@ -164,6 +170,40 @@ TEST_CASE("a position derives only from entries of the batches before the previo
     }
   }
   CHECK(derived > 0);
+}
+
+TEST_CASE("aimed faults include crash chains on the handshake's sends (FOLLOWERINFO, ACKEPOCH, NEWLEADER)") {
+  const CampaignSpec spec{.seed = 9, .steer = true};
+  Steering steering(spec, "", 1);
+  fold_one_entry(steering, spec);
+  std::set<std::uint64_t> subs;
+  std::size_t chains = 0;
+  for (std::uint64_t k = 3 * kSteerBatch; k < 40 * kSteerBatch; ++k) {
+    const auto d = steering.derive(k, k);
+    if (!d || d->mutations != std::vector<std::string>{"aim"}) continue;  // later edits may move them
+    const json& faults = d->scenario["faults"];
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      const json& f = faults[i];
+      if (!f.contains("on") || f["on"]["event"] != "send" || f["kind"] != "crash") continue;
+      CAPTURE(f.dump());
+      const auto sub = f["on"]["fields"]["sub"].get<std::uint64_t>();
+      subs.insert(sub);
+      // A learner's own send crashes that learner; a NEWLEADER, whoever leads.
+      CHECK(f["target"] == (sub == 10 ? json("leader") : f["on"]["server"]));
+      if (f["on"].value("count", 1) == 2) {
+        ++chains;
+        // The chain: the learner is started again on the first crash's trigger, then crashed at
+        // its next such send.
+        const bool restarted = std::any_of(faults.begin(), faults.end(), [&](const json& g) {
+          return g["kind"] == "start" && g.contains("on") && g["target"] == f["target"] && g["on"]["event"] == "send" &&
+                 g["on"]["fields"] == f["on"]["fields"] && !g["on"].contains("count");
+        });
+        CHECK(restarted);
+      }
+    }
+  }
+  CHECK(subs == std::set<std::uint64_t>{10, 11, 18});
+  CHECK(chains > 0);
 }
 
 TEST_CASE("a steered campaign runs the same schedules with one worker and with three") {

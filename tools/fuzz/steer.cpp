@@ -159,6 +159,28 @@ bool learner_step(const std::string& event) {
 std::vector<json> aimed_faults(Draw& d, const Window& w, const json& m) {
   const auto server = m[1].get<std::uint32_t>();
   json on = {{"server", server}, {"after_ms", m[0]}};
+  if (d.chance(0.2)) {
+    // Issue 17 item 4's crash chains on the handshake's sends: the learner's FOLLOWERINFO (its
+    // vote counted towards an epoch it has not accepted yet), its ACKEPOCH, or a leader's
+    // NEWLEADER (Leader.java's packet types 11, 18, 10), this learner's next registration or the
+    // one after. A learner crashed at FOLLOWERINFO twice leaves a leader with an acceptedEpoch
+    // no one else holds (D34's trigger).
+    static constexpr std::uint64_t kSends[] = {11, 18, 10};
+    const std::uint64_t sub = kSends[d.below(3)];
+    on = {{"event", "send"}, {"after_ms", m[0]}, {"fields", {{"sub", sub}}}};
+    if (sub != 10) on["server"] = server;
+    json f = {{"on", on}, {"kind", "crash"}, {"target", sub == 10 ? json("leader") : json(server)}};
+    bound_trigger(f, w);
+    std::vector<json> out = {f};
+    if (sub != 10 && d.chance(0.5)) {  // back, and crashed again at its next such send
+      json again = f;
+      again["on"]["count"] = 2;
+      out.push_back({{"on", f["on"]}, {"kind", "start"}, {"target", server}, {"delay_ms", d.range(w.tick_ms, 20 * w.tick_ms)}});
+      out.push_back(std::move(again));
+    }
+    for (std::size_t k = 1; k < out.size(); ++k) bound_trigger(out[k], w);
+    return out;
+  }
   if (d.chance(0.25)) {  // a few txns later instead: the learner logged one more
     on["event"] = "logged";
     on["count"] = d.range(1, 5);
