@@ -64,8 +64,9 @@ class Preconditions {
   void before(const ZabEvent& e) {
     switch (e.kind()) {
       case Ev::kStart:
+        // held_ is kept: a report sent just before a crash can reach the leader after the
+        // restart (CI's campaign of commit 4fff4af, run 1844: a dead leader's <1,0>).
         epochs_[e.server].loading = true;
-        held_[e.server].clear();
         learners_.erase(e.server);
         break;
       case Ev::kAcceptedEpoch:
@@ -316,7 +317,7 @@ class Preconditions {
   ServerTrees trees_;
   std::map<std::uint32_t, ServerEpochs> epochs_;
   std::map<std::uint32_t, LearnerSync> learners_;
-  std::map<std::uint32_t, std::set<std::uint64_t>> held_;         // server -> zxids its tree stood at since start
+  std::map<std::uint32_t, std::set<std::uint64_t>> held_;         // server -> zxids its tree ever stood at
   std::map<std::uint32_t, std::map<std::uint64_t, std::int64_t>> logged_;  // server -> zxid -> first logged
   std::map<std::uint32_t, std::set<std::uint64_t>> proposed_by_;  // server -> zxids it proposed
 };

@@ -26,8 +26,9 @@
 //   otherwise the learner keeps a txn no quorum has and must be TRUNCated). Not judged below the
 //   point the leader's tree was rebuilt from, where the trace names no txns.
 // - learner-reports-held-zxid: the last zxid a learner reports in FOLLOWERINFO/ACKEPOCH, which
-//   the leader's `sync_chosen` names, is a zxid the learner's tree has stood at since the
-//   process started, or the zxid of a TRUNC it took, which sets lastProcessedZxid (spec:
+//   the leader's `sync_chosen` names, is a zxid the learner's tree has stood at (in any
+//   incarnation: a report sent just before a crash may arrive after the restart), or the zxid
+//   of a TRUNC it took, which sets lastProcessedZxid (spec:
 //   ACKEPOCH carries the learner's history's last zxid; ZOOKEEPER-2355: a DIFF that sets
 //   lastProcessedZxid before the txns arrive reports txns never received).
 // - sync-reply-covers-commits: a client's sync is answered by a server whose tree holds every

@@ -155,6 +155,13 @@ TEST_CASE("learner-reports-held-zxid: a learner reporting a zxid its tree never 
   trunc.add(700, 1, ev::PeerState{zab::ServerState::kFollowing, ServerId{2}, 1});
   trunc.add(710, 2, ev::SyncChosen{ServerId{1}, SyncMode::kSnap, ZX(1, 0), ZX(2, 0)});
   CHECK_FALSE(check_preconditions(trunc.run()).violates("learner-reports-held-zxid"));
+  // A report sent just before a crash reaches the leader after the restart (CI, commit 4fff4af,
+  // run 1844): s3, the old leader, reported <1,0> and restarted at <0,0>.
+  RunBuilder dead = good_epoch_one();
+  dead.add(400, 3, ev::Crash{1}).add(400, 3, ev::ProcessStart{2}).add(400, 3, ev::TreeReset{Zxid::zero()});
+  dead.add(401, 2, ev::PeerState{zab::ServerState::kLeading, ServerId{2}, 1});
+  dead.add(401, 2, ev::SyncChosen{ServerId{3}, SyncMode::kSnap, ZX(1, 0), ZX(2, 0)});
+  CHECK_FALSE(check_preconditions(dead.run()).violates("learner-reports-held-zxid"));
 }
 
 TEST_CASE("sync-reply-covers-commits: a sync answered below a txn committed before it began is rejected") {
