@@ -42,8 +42,7 @@ struct LearnerSync {
 class Preconditions {
  public:
   Preconditions(const ZabRun& run, const PreconditionsOptions& options, CheckResult& result)
-      : run_(run), options_(options), ledger_(build_ledger(run, options.client_acks)),
-        sink_(result, Verdict::kSafetyViolation) {}
+      : run_(run), options_(options), sink_(result, Verdict::kSafetyViolation) {}
 
   void run() {
     for (const ZabEvent& e : run_.events) {
@@ -289,10 +288,11 @@ class Preconditions {
 
   void sync_replies() {
     if (options_.syncs.empty()) return;
+    const Ledger ledger = build_ledger(run_, options_.client_acks);  // only sync replies need it
     // Known-committed txns in the order they became known, and the highest zxid known so far.
-    std::vector<std::pair<std::int64_t, std::uint64_t>> known(ledger_.committed_at.size());
+    std::vector<std::pair<std::int64_t, std::uint64_t>> known(ledger.committed_at.size());
     std::size_t i = 0;
-    for (const auto& [zxid, t] : ledger_.committed_at) known[i++] = {t, zxid};
+    for (const auto& [zxid, t] : ledger.committed_at) known[i++] = {t, zxid};
     std::sort(known.begin(), known.end());
     std::vector<std::uint64_t> highest(known.size());
     for (std::size_t k = 0; k < known.size(); ++k) highest[k] = std::max(known[k].second, k ? highest[k - 1] : 0);
@@ -304,15 +304,14 @@ class Preconditions {
       sink_.add("sync-reply-covers-commits", s.complete_ns,
                 fmt::format("{}'s sync, invoked at {}, was answered at {} with zxid {}, below {} ({})", s.who,
                             time_text(s.invoke_ns), time_text(s.complete_ns), zxid_text(s.zxid), zxid_text(top),
-                            ledger_.committed_how.at(top)),
+                            ledger.committed_how.at(top)),
                 {{s.client, s.invoke_ns, 0, "sync"}, {s.client, s.complete_ns, s.zxid, "answered"},
-                 {0, ledger_.committed_at.at(top), top, "committed"}});
+                 {0, ledger.committed_at.at(top), top, "committed"}});
     }
   }
 
   const ZabRun& run_;
   const PreconditionsOptions& options_;
-  Ledger ledger_;
   ViolationSink sink_;
   ServerTrees trees_;
   std::map<std::uint32_t, ServerEpochs> epochs_;

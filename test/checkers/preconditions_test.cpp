@@ -7,9 +7,10 @@
 
 #include <doctest/doctest.h>
 
-#include "checkers/world_adapter.h"
-#include "protocol/client_port/client_wire.h"
+#include <algorithm>
+
 #include "sim/scenario/runner.h"
+#include "tools/run/judge.h"
 #include "test/checkers/run_builder.h"
 
 using namespace zab;
@@ -40,6 +41,7 @@ RunBuilder sync_of_s1(SyncMode mode, std::uint64_t peer, std::uint64_t forward_f
   return b;
 }
 
+// The scenario judged as every run is (tools/run/judge.cpp): checker 5's result.
 CheckResult run_scenario(const std::string& name, bool with_switch) {
   const auto parsed = sim::load_scenario(std::string(ZABSIM_SCENARIO_DIR) + "/bugs/" + name + ".json");
   REQUIRE(std::holds_alternative<sim::Scenario>(parsed));
@@ -47,17 +49,10 @@ CheckResult run_scenario(const std::string& name, bool with_switch) {
   if (!with_switch) s.server.mutations = Mutations{};
   sim::ScenarioRun run(s, s.seed.value_or(1));
   run.run();
-  PreconditionsOptions options;
-  for (const auto& op : run.history().ops()) {
-    if (op.outcome != sim::Outcome::kOk) continue;
-    if (is_write(op.request.type) && op.reply.zxid.raw() != 0) {
-      options.client_acks.push_back(AckedWrite{op.reply.zxid.raw(), op.complete->ns(), "a client"});
-    }
-    if (op.request.type == OpCode::kSync) {
-      options.syncs.push_back(SyncReply{op.invoke.ns(), op.complete->ns(), op.reply.zxid.raw(), op.client, "a client"});
-    }
-  }
-  return check_preconditions(from_sim_trace(run.world().trace()), options);
+  const zab::tools::Judgement j = zab::tools::judge(run);
+  const auto it = std::find_if(j.results.begin(), j.results.end(), [](const CheckResult& r) { return r.checker == "preconditions"; });
+  REQUIRE(it != j.results.end());
+  return *it;
 }
 
 }  // namespace

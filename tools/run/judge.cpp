@@ -42,18 +42,17 @@ bool Judgement::meets(const sim::Expectations& expect, std::string& why) const {
 
 Judgement judge(const sim::ScenarioRun& run) {
   const check::ZabRun zab_run = check::from_sim_trace(run.world().trace());
+  // What the clients saw that the trace checkers use: acknowledged writes (known committed)
+  // and successful syncs (sync-reply-covers-commits).
   std::vector<check::AckedWrite> acks;
-  for (const auto& op : run.history().ops()) {
-    if (op.outcome == sim::Outcome::kOk && is_write(op.request.type) && op.reply.zxid.raw() != 0) {
-      acks.push_back(check::AckedWrite{op.reply.zxid.raw(), op.complete->ns(),
-                                       fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id)});
-    }
-  }
   std::vector<check::SyncReply> syncs;
   for (const auto& op : run.history().ops()) {
-    if (op.outcome == sim::Outcome::kOk && op.request.type == OpCode::kSync) {
-      syncs.push_back(check::SyncReply{op.invoke.ns(), op.complete->ns(), op.reply.zxid.raw(), op.client,
-                                       fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id)});
+    if (op.outcome != sim::Outcome::kOk) continue;
+    const std::string who = fmt::format("c{} op {}", op.client - sim::ScenarioRun::kFirstClientAddress + 1, op.id);
+    if (is_write(op.request.type) && op.reply.zxid.raw() != 0) {
+      acks.push_back(check::AckedWrite{op.reply.zxid.raw(), op.complete->ns(), who});
+    } else if (op.request.type == OpCode::kSync) {
+      syncs.push_back(check::SyncReply{op.invoke.ns(), op.complete->ns(), op.reply.zxid.raw(), op.client, who});
     }
   }
   const sim::Scenario& s = run.scenario();
